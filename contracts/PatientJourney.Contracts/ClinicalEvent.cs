@@ -1,0 +1,69 @@
+using System.Text.Json.Serialization;
+
+namespace PatientJourney.Contracts;
+
+/// <summary>
+/// The envelope every department event carries (contract v1, "Event envelope").
+/// Departments set the clinical content; the recording department stamps the envelope.
+/// </summary>
+public abstract record ClinicalEvent
+{
+    public Guid EventId { get; init; }
+    public required string PatientId { get; init; }
+
+    /// <summary>The event name; also the message type name on the bus.</summary>
+    public string Type => GetType().Name;
+
+    public abstract string Department { get; }
+
+    /// <summary>Clinical date of the fact (a procedure's or scan's performedOn).</summary>
+    public required DateOnly OccurredOn { get; init; }
+
+    public DateTimeOffset RecordedAt { get; init; }
+    public string RecordedBy { get; init; } = "anonymous";
+    public int SchemaVersion { get; init; } = 1;
+}
+
+public static class Departments
+{
+    public const string Diagnosis = "diagnosis";
+    public const string Chemotherapy = "chemotherapy";
+    public const string Interventional = "interventional";
+    public const string Imaging = "imaging";
+
+    public static readonly IReadOnlyList<string> All = [Diagnosis, Chemotherapy, Interventional, Imaging];
+}
+
+public static class ContractEvents
+{
+    /// <summary>Every concrete event of the contract, so hosts can register them with the bus and the store.</summary>
+    public static IReadOnlyList<Type> All { get; } = typeof(ClinicalEvent).Assembly.GetTypes()
+        .Where(t => t is { IsAbstract: false, IsClass: true } && t.IsSubclassOf(typeof(ClinicalEvent)))
+        .OrderBy(t => t.Name, StringComparer.Ordinal)
+        .ToArray();
+
+    public static IEnumerable<Type> OwnedBy(string department) => All.Where(t => DepartmentOf(t) == department);
+
+    public static string DepartmentOf(Type eventType) =>
+        eventType.Namespace?.Split('.').Last().ToLowerInvariant() switch
+        {
+            "diagnosis" => Departments.Diagnosis,
+            "chemotherapy" => Departments.Chemotherapy,
+            "interventional" => Departments.Interventional,
+            "imaging" => Departments.Imaging,
+            _ => throw new ArgumentException($"{eventType.Name} belongs to no department", nameof(eventType)),
+        };
+}
+
+/// <summary>Codes are written as the contract spells them, whatever serializer options the reader uses.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<ProcedureKind>))]
+public enum ProcedureKind
+{
+    [JsonStringEnumMemberName("tace")] Tace,
+    [JsonStringEnumMemberName("rfa")] Rfa,
+    [JsonStringEnumMemberName("ct")] Ct,
+    [JsonStringEnumMemberName("pet-ct")] PetCt,
+}
+
+/// <summary>A CTCAE v5 graded term (grade 1-5).</summary>
+public sealed record GradedTerm(string Term, int Grade, string? Treatment = null);

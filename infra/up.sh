@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Brings up PostgreSQL 15 and RabbitMQ on a Debian machine without Docker: installs the OS packages
+# when missing, starts both, and creates the role, database, user and vhost the services use.
+# Idempotent: safe to run again while everything is already up.
+set -euo pipefail
+
+PJ_DB=${PJ_DB:-patientjourney}
+PJ_USER=${PJ_USER:-patientjourney}
+PJ_PASSWORD=${PJ_PASSWORD:-patientjourney}
+PJ_VHOST=${PJ_VHOST:-patientjourney}
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+missing=()
+command -v pg_ctlcluster >/dev/null 2>&1 && ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || missing+=(postgresql)
+command -v rabbitmq-server >/dev/null 2>&1 || missing+=(rabbitmq-server)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "infra: installing ${missing[*]}"
+  as_root apt-get update -q
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"
+fi
+
+# PostgreSQL: the first cluster Debian created (15 main on bookworm).
+read -r pg_version pg_cluster _ < <(pg_lsclusters -h | head -n 1)
+if ! pg_lsclusters -h | head -n 1 | grep -q online; then
+  as_root pg_ctlcluster "$pg_version" "$pg_cluster" start
+fi
+for _ in $(seq 1 60); do as_root su postgres -c "pg_isready -q" && break; sleep 0.5; done
+psql_admin() { as_root su postgres -c "psql -v ON_ERROR_STOP=1 -qtAc \"$1\""; }
+[ "$(psql_admin "select 1 from pg_roles where rolname='$PJ_USER'")" = 1 ] ||
+  psql_admin "create role $PJ_USER login createdb password '$PJ_PASSWORD'"
+[ "$(psql_admin "select 1 from pg_database where datname='$PJ_DB'")" = 1 ] ||
+  psql_admin "create database $PJ_DB owner $PJ_USER"
+# Integration tests make a database per test class; many hosts at once need more than the default 100.
+if [ "$(psql_admin "show max_connections")" -lt 500 ]; then
+  psql_admin "alter system set max_connections = 500"
+  as_root pg_ctlcluster "$pg_version" "$pg_cluster" restart
+  for _ in $(seq 1 60); do as_root su postgres -c "pg_isready -q" && break; sleep 0.5; done
+fi
+
+# RabbitMQ
+if ! as_root rabbitmqctl -q status >/dev/null 2>&1; then
+  as_root rabbitmq-server -detached
+fi
+as_root rabbitmqctl -q await_startup
+as_root rabbitmqctl -q list_users | grep -q "^$PJ_USER\b" ||
+  { as_root rabbitmqctl -q add_user "$PJ_USER" "$PJ_PASSWORD" && as_root rabbitmqctl -q set_user_tags "$PJ_USER" administrator; }
+as_root rabbitmqctl -q list_vhosts | grep -qx "$PJ_VHOST" || as_root rabbitmqctl -q add_vhost "$PJ_VHOST"
+as_root rabbitmqctl -q set_permissions -p "$PJ_VHOST" "$PJ_USER" ".*" ".*" ".*"
+
+echo "infra: PostgreSQL $pg_version on localhost:5432 (database $PJ_DB), RabbitMQ on localhost:5672 (vhost $PJ_VHOST)"

@@ -1,0 +1,43 @@
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using PatientJourney.Contracts;
+
+namespace PatientJourney.BuildingBlocks;
+
+/// <summary>RabbitMQ through MassTransit, wired the same way in every service.</summary>
+public static class Bus
+{
+    public static IServiceCollection AddPatientJourneyBus(
+        this IServiceCollection services,
+        RabbitMqSettings rabbit,
+        Action<IBusRegistrationConfigurator>? registerConsumers = null,
+        Action<IBusRegistrationContext, IRabbitMqBusFactoryConfigurator>? configureEndpoints = null)
+    {
+        // Services start and answer even while the broker is away; MassTransit reconnects on its own.
+        services.Configure<MassTransitHostOptions>(o =>
+        {
+            o.WaitUntilStarted = false;
+            o.StopTimeout = TimeSpan.FromSeconds(10);
+        });
+        services.AddMassTransit(x =>
+        {
+            registerConsumers?.Invoke(x);
+            x.UsingRabbitMq((context, cfg) =>
+            {
+                cfg.Host(rabbit.Host, rabbit.Port, rabbit.VirtualHost, h =>
+                {
+                    h.Username(rabbit.Username);
+                    h.Password(rabbit.Password);
+                    h.PublisherConfirmation = true;
+                });
+                cfg.ConfigureJsonSerializerOptions(o => JsonDefaults.Configure(o));
+                // Exchanges are named by the contract's event names; the abstract envelopes get none.
+                cfg.Publish<ClinicalEvent>(p => p.Exclude = true);
+                foreach (var department in new[] { typeof(Contracts.Diagnosis.DiagnosisEvent), typeof(Contracts.Chemotherapy.ChemotherapyEvent), typeof(Contracts.Interventional.InterventionalEvent), typeof(Contracts.Imaging.ImagingEvent) })
+                    cfg.Publish(department, p => p.Exclude = true);
+                configureEndpoints?.Invoke(context, cfg);
+            });
+        });
+        return services;
+    }
+}

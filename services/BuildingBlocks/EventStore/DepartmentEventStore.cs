@@ -1,0 +1,64 @@
+using JasperFx;
+using JasperFx.Events;
+using JasperFx.Events.Daemon;
+using Marten;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using PatientJourney.Contracts;
+
+namespace PatientJourney.BuildingBlocks.EventStore;
+
+/// <summary>
+/// A department's source of truth: one Marten stream per patient in the department's own schema,
+/// with the outbox subscription that forwards every accepted event to the bus.
+/// </summary>
+public static class DepartmentEventStore
+{
+    public static WebApplicationBuilder AddDepartmentEventStore(this WebApplicationBuilder builder, string department)
+    {
+        var settings = InfrastructureSettings.From(builder.Configuration);
+        builder.Services.AddMarten(opts =>
+            {
+                opts.ConfigureClinicalEventStore(settings.PostgresConnectionString, department);
+                opts.Schema.For<IdempotentRequest>();
+            })
+            .AddSubscriptionWithServices<OutboxForwarder>(ServiceLifetime.Singleton, o =>
+            {
+                o.Options.BatchSize = 500;
+            })
+            .AddAsyncDaemon(DaemonMode.Solo)
+            .UseLightweightSessions();
+        builder.Services.AddPatientJourneyBus(settings.RabbitMq);
+        builder.Services.AddSingleton(new DepartmentName(department));
+        return builder;
+    }
+
+    /// <summary>Marten settings shared by every store of clinical events (departments and journey).</summary>
+    public static void ConfigureClinicalEventStore(this StoreOptions opts, string connectionString, string schema)
+    {
+        opts.Connection(connectionString);
+        opts.DatabaseSchemaName = schema;
+        opts.Events.DatabaseSchemaName = schema;
+        opts.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
+        opts.UseSystemTextJsonForSerialization(configure: o => JsonDefaults.Configure(o));
+        opts.Events.StreamIdentity = StreamIdentity.AsString;
+        opts.Events.EnableUniqueIndexOnEventId = true;
+        // A skipped event is a lost clinical fact: stop and retry instead.
+        opts.Projections.Errors.SkipApplyErrors = false;
+        opts.Projections.Errors.SkipSerializationErrors = false;
+        opts.Projections.Errors.SkipUnknownEvents = false;
+        foreach (var type in ContractEvents.All)
+            opts.Events.AddEventType(type);
+    }
+}
+
+public sealed record DepartmentName(string Value);
+
+/// <summary>An Idempotency-Key already answered, so a repeat gets the same eventId.</summary>
+public sealed class IdempotentRequest
+{
+    public required string Id { get; set; }
+    public required Guid EventId { get; set; }
+    public required string PatientId { get; set; }
+    public required string Type { get; set; }
+}

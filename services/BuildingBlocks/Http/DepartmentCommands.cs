@@ -1,0 +1,158 @@
+using System.Text.Json;
+using Marten;
+using Marten.Exceptions;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Npgsql;
+using PatientJourney.BuildingBlocks.EventStore;
+using PatientJourney.Contracts;
+
+namespace PatientJourney.BuildingBlocks.Http;
+
+/// <summary>What a command's decision sees: the patient and the department's own history of that patient.</summary>
+public sealed record CommandContext(string PatientId, IReadOnlyList<ClinicalEvent> History, DateOnly Today, IReadOnlyDictionary<string, string> Route)
+{
+    /// <summary>A route value other than the patient (e.g. regimenId), already checked as an identifier.</summary>
+    public string RouteValue(string name) => Route[name];
+}
+
+/// <summary>A decision: the events to record, or why the department's state refuses the command (409 or 404).</summary>
+public sealed record Decision
+{
+    public IReadOnlyList<ClinicalEvent> Events { get; private init; } = [];
+    public Refusal? Refused { get; private init; }
+
+    /// <summary>Events to append; a decision may set an EventId itself when one event must name another.</summary>
+    public static Decision Record(params ClinicalEvent[] events) => new() { Events = events };
+    public static Decision Conflict(string field, string detail) => new() { Refused = new Refusal(StatusCodes.Status409Conflict, field, detail) };
+    public static Decision NotFound(string field, string detail) => new() { Refused = new Refusal(StatusCodes.Status404NotFound, field, detail) };
+
+    public static implicit operator Decision(ClinicalEvent e) => Record(e);
+}
+
+public sealed record Refusal(int Status, string Field, string Detail);
+
+/// <summary>The contract's 202 answer.</summary>
+public sealed record AcceptedEvent(Guid EventId, string PatientId, string Type);
+
+/// <summary>
+/// The one path every department command takes: read and validate the body, honour Idempotency-Key,
+/// decide against the patient's stream, append with optimistic concurrency, answer 202. The bus is never
+/// touched here; the outbox subscription forwards what this appends.
+/// </summary>
+public static class DepartmentCommands
+{
+    private const int MaxIdempotencyKeyLength = 128;
+    private const int ConcurrencyAttempts = 5;
+
+    // The body is read by hand, not bound, so that a wrong content type or malformed JSON is a 400 naming
+    // the field like every other bad input (framework binding answers 415 or an empty 400).
+    public static RouteHandlerBuilder MapCommand<TRequest>(
+        this IEndpointRouteBuilder app, string pattern, Func<TRequest, CommandContext, Decision> decide)
+        where TRequest : class, IValidatedRequest
+    {
+        return app.MapPost(pattern, (HttpContext http, IDocumentStore store, TimeProvider clock, CancellationToken ct) =>
+                HandleAsync(http, store, clock, decide, ct))
+            .Produces<AcceptedEvent>(StatusCodes.Status202Accepted)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+    }
+
+    private static async Task<IResult> HandleAsync<TRequest>(
+        HttpContext http, IDocumentStore store, TimeProvider clock, Func<TRequest, CommandContext, Decision> decide, CancellationToken ct)
+        where TRequest : class, IValidatedRequest
+    {
+        var validation = new RequestValidation();
+        var route = http.Request.RouteValues.ToDictionary(kv => kv.Key, kv => kv.Value as string ?? "", StringComparer.Ordinal);
+        foreach (var (name, value) in route) validation.PatientId(value, name); // every route id has the patientId alphabet
+        if (!validation.IsValid) return TypedResults.ValidationProblem(validation.Errors);
+        var routePatientId = route.GetValueOrDefault("patientId");
+
+        var idempotencyKey = http.Request.Headers["Idempotency-Key"].ToString();
+        if (idempotencyKey.Length > MaxIdempotencyKeyLength)
+            return TypedResults.ValidationProblem(validation.Add("Idempotency-Key", $"must be at most {MaxIdempotencyKeyLength} characters").Errors);
+
+        var request = await ReadBodyAsync<TRequest>(http.Request, validation, ct);
+        if (request is null) return TypedResults.ValidationProblem(validation.Errors);
+
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        request.Validate(validation, today);
+        var patientId = routePatientId ?? (request as IPatientRequest)?.PatientId;
+        if (routePatientId is null) validation.PatientId(patientId);
+        if (!validation.IsValid) return TypedResults.ValidationProblem(validation.Errors);
+
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var session = store.LightweightSession();
+            if (idempotencyKey.Length > 0 && await session.LoadAsync<IdempotentRequest>(idempotencyKey, ct) is { } earlier)
+                return TypedResults.Accepted((string?)null, new AcceptedEvent(earlier.EventId, earlier.PatientId, earlier.Type));
+
+            var stream = await session.Events.FetchStreamAsync(patientId!, token: ct);
+            var history = stream.Select(e => e.Data).OfType<ClinicalEvent>().ToList();
+            var decision = decide(request, new CommandContext(patientId!, history, today, route));
+            if (decision.Refused is { } refusal) return Refuse(refusal);
+
+            var now = clock.GetUtcNow();
+            var events = decision.Events
+                .Select(e => e with { EventId = e.EventId == Guid.Empty ? Guid.CreateVersion7(now) : e.EventId, PatientId = patientId!, RecordedAt = now, RecordedBy = "anonymous" })
+                .ToList();
+            var first = events[0];
+            if (idempotencyKey.Length > 0)
+                session.Insert(new IdempotentRequest { Id = idempotencyKey, EventId = first.EventId, PatientId = first.PatientId, Type = first.Type });
+
+            var marten = events.Select(e =>
+            {
+                var built = session.Events.BuildEvent(e);
+                built.Id = e.EventId;
+                return (object)built;
+            }).ToArray();
+            session.Events.Append(patientId!, stream.Count + marten.Length, marten);
+
+            try
+            {
+                await session.SaveChangesAsync(ct);
+                return TypedResults.Accepted((string?)null, new AcceptedEvent(first.EventId, first.PatientId, first.Type));
+            }
+            catch (Exception ex) when (attempt < ConcurrencyAttempts && IsConcurrentWrite(ex))
+            {
+                // Another request for the same patient (or the same Idempotency-Key) won the race: decide again on fresh state.
+            }
+        }
+    }
+
+    private static bool IsConcurrentWrite(Exception ex) => ex
+        is JasperFx.ConcurrencyException
+        or JasperFx.DocumentAlreadyExistsException
+        or JasperFx.Events.ExistingStreamIdCollisionException
+        or ExistingStreamIdCollisionException
+        or MartenCommandException { InnerException: PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } };
+
+    private static ProblemHttpResult Refuse(Refusal refusal) => TypedResults.Problem(
+        statusCode: refusal.Status,
+        title: refusal.Status == StatusCodes.Status404NotFound ? "Not found" : "Conflicts with what the department has recorded",
+        detail: refusal.Detail,
+        extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { [refusal.Field] = [refusal.Detail] } });
+
+    private static async Task<TRequest?> ReadBodyAsync<TRequest>(HttpRequest request, RequestValidation validation, CancellationToken ct)
+        where TRequest : class
+    {
+        try
+        {
+            var body = await JsonSerializer.DeserializeAsync<TRequest>(request.Body, JsonDefaults.Options, ct);
+            if (body is null) validation.Add("body", "a JSON object is required");
+            return body;
+        }
+        catch (JsonException ex)
+        {
+            validation.Add(FieldOf(ex.Path), ex.Path is null or "$" ? "is not valid JSON" : "has the wrong type or format");
+            return null;
+        }
+    }
+
+    /// <summary>"$.drugs[0].route" names the field "drugs[0].route".</summary>
+    public static string FieldOf(string? jsonPath) =>
+        string.IsNullOrEmpty(jsonPath) || jsonPath == "$" ? "body" : jsonPath.TrimStart('$').TrimStart('.');
+}

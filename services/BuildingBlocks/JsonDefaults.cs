@@ -1,0 +1,20 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace PatientJourney.BuildingBlocks;
+
+/// <summary>One JSON dialect for HTTP, the event store and the bus (contract: camelCase, ISO dates).</summary>
+public static class JsonDefaults
+{
+    public static JsonSerializerOptions Options { get; } = Configure(new JsonSerializerOptions(JsonSerializerDefaults.Web));
+
+    public static JsonSerializerOptions Configure(JsonSerializerOptions options)
+    {
+        options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+        options.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+        options.NumberHandling = JsonNumberHandling.Strict;
+        // A request nested deeper than any contract body is refused before it costs anything.
+        options.MaxDepth = 32;
+        return options;
+    }
+}

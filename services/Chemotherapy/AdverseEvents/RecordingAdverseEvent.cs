@@ -1,0 +1,33 @@
+using PatientJourney.BuildingBlocks.Http;
+using PatientJourney.Contracts.Chemotherapy;
+
+namespace PatientJourney.Chemotherapy.AdverseEvents;
+
+public sealed record RecordAdverseEvent(DateOnly? OccurredOn, string? Term, int? Grade, string? Attribution, string? Treatment) : IValidatedRequest
+{
+    public void Validate(RequestValidation v, DateOnly today)
+    {
+        v.ClinicalDate(OccurredOn, "occurredOn", today);
+        v.Required(Term, "term", 200);
+        // CTCAE v5.0: grades 1 (mild) to 5 (death related to the adverse event).
+        if (v.Required(Grade, "grade")) v.Range(Grade, "grade", 1, 5);
+        v.MaxLength(Attribution, "attribution", 200);
+        v.MaxLength(Treatment, "treatment", 2000);
+    }
+}
+
+public static class RecordingAdverseEvent
+{
+    public static void Map(IEndpointRouteBuilder patient) =>
+        patient.MapCommand<RecordAdverseEvent>("/adverse-events", Decide).WithName("RecordAdverseEvent");
+
+    public static Decision Decide(RecordAdverseEvent r, CommandContext c) => new AdverseEventRecorded
+    {
+        PatientId = c.PatientId,
+        OccurredOn = r.OccurredOn!.Value,
+        Term = r.Term!,
+        Grade = r.Grade!.Value,
+        Attribution = r.Attribution,
+        Treatment = r.Treatment,
+    };
+}

@@ -1,0 +1,59 @@
+using PatientJourney.BuildingBlocks.Http;
+using PatientJourney.Chemotherapy.Dosing;
+using PatientJourney.Chemotherapy.Regimens;
+using PatientJourney.Contracts.Chemotherapy;
+
+namespace PatientJourney.Chemotherapy.Cycles;
+
+public sealed record CompleteCycle(int? CycleNumber, DateOnly? StartedOn, DateOnly? CompletedOn, decimal? WeightKg, decimal? DoseReductionPercent)
+    : IValidatedRequest
+{
+    public void Validate(RequestValidation v, DateOnly today)
+    {
+        if (v.Required(CycleNumber, "cycleNumber")) v.Range(CycleNumber, "cycleNumber", 1, 100);
+        v.ClinicalDate(StartedOn, "startedOn", today);
+        v.ClinicalDate(CompletedOn, "completedOn", today);
+        if (StartedOn is { } s && CompletedOn is { } c && c < s) v.Add("completedOn", "must not be before startedOn");
+        v.Range(WeightKg, "weightKg", 1m, 650m);
+        v.Range(DoseReductionPercent, "doseReductionPercent", 0m, 99m);
+    }
+}
+
+public static class CompletingCycle
+{
+    public static void Map(IEndpointRouteBuilder patient) =>
+        patient.MapCommand<CompleteCycle>("/regimens/{regimenId}/cycles", (r, c) => Decide(r, c, c.RouteValue("regimenId")))
+            .WithName("CompleteCycle");
+
+    public static Decision Decide(CompleteCycle r, CommandContext c, string regimenId)
+    {
+        if (Regimen.Find(c.History, regimenId) is not { } regimen)
+            return Decision.NotFound("regimenId", $"regimen {regimenId} has not been started for this patient");
+        if (regimen.Stopped is not null)
+            return Decision.Conflict("regimenId", $"regimen {regimenId} was stopped on {regimen.Stopped.OccurredOn:yyyy-MM-dd}");
+        var expected = (regimen.LastCycle?.CycleNumber ?? 0) + 1;
+        if (r.CycleNumber != expected)
+            return Decision.Conflict("cycleNumber", $"the next cycle of regimen {regimenId} is {expected}");
+        if (r.StartedOn < regimen.Started.OccurredOn)
+            return Decision.Conflict("startedOn", "a cycle cannot start before its regimen");
+        if (regimen.LastCycle is { } last && r.StartedOn < last.CompletedOn)
+            return Decision.Conflict("startedOn", $"cycle {expected} cannot start before cycle {last.CycleNumber} was completed");
+
+        var bsa = r.WeightKg is { } weight ? BodySurfaceArea.MostellerM2(regimen.Started.HeightCm, weight) : regimen.Started.BsaM2;
+        var reduction = r.DoseReductionPercent ?? 0m;
+        var previous = regimen.LastCycle?.CumulativeDoxorubicinMgPerM2 ?? 0m;
+        return new ChemoCycleCompleted
+        {
+            PatientId = c.PatientId,
+            OccurredOn = r.CompletedOn!.Value,
+            RegimenId = regimenId,
+            CycleNumber = r.CycleNumber!.Value,
+            StartedOn = r.StartedOn!.Value,
+            WeightKg = r.WeightKg,
+            DoseReductionPercent = r.DoseReductionPercent,
+            BsaM2 = bsa,
+            Drugs = CycleDoses.Administered(regimen.Started.Drugs, bsa, reduction),
+            CumulativeDoxorubicinMgPerM2 = Math.Round(previous + CycleDoses.DoxorubicinMgPerM2(regimen.Started.Drugs, bsa, reduction), 1, MidpointRounding.AwayFromZero),
+        };
+    }
+}

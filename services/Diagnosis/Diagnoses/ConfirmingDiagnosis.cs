@@ -1,0 +1,41 @@
+using PatientJourney.BuildingBlocks.Http;
+using PatientJourney.Contracts.Diagnosis;
+
+namespace PatientJourney.Diagnosis.Diagnoses;
+
+public sealed record ImmunohistochemistryRequest(IReadOnlyList<string>? Positive, IReadOnlyList<string>? Negative);
+
+public sealed record ConfirmDiagnosis(
+    DateOnly? OccurredOn, string? Histology, string? Differentiation, string? PrimarySite,
+    IReadOnlyList<string>? MetastaticSites, ImmunohistochemistryRequest? Immunohistochemistry) : IValidatedRequest
+{
+    public void Validate(RequestValidation v, DateOnly today)
+    {
+        v.ClinicalDate(OccurredOn, "occurredOn", today);
+        v.Required(Histology, "histology", 500);
+        v.MaxLength(Differentiation, "differentiation", 200);
+        v.MaxLength(PrimarySite, "primarySite", 200);
+        v.Each(MetastaticSites, "metastaticSites", (s, f) => v.Required(s, f, 200));
+        v.Each(Immunohistochemistry?.Positive, "immunohistochemistry.positive", (s, f) => v.Required(s, f, 100));
+        v.Each(Immunohistochemistry?.Negative, "immunohistochemistry.negative", (s, f) => v.Required(s, f, 100));
+    }
+}
+
+public static class ConfirmingDiagnosis
+{
+    public static void Map(IEndpointRouteBuilder patients) =>
+        patients.MapCommand<ConfirmDiagnosis>("/{patientId}/diagnoses", Decide).WithName("ConfirmDiagnosis");
+
+    public static Decision Decide(ConfirmDiagnosis r, CommandContext c) => new DiagnosisConfirmed
+    {
+        PatientId = c.PatientId,
+        OccurredOn = r.OccurredOn!.Value,
+        Histology = r.Histology!,
+        Differentiation = r.Differentiation,
+        PrimarySite = r.PrimarySite,
+        MetastaticSites = r.MetastaticSites ?? [],
+        Immunohistochemistry = r.Immunohistochemistry is { } ihc
+            ? new Immunohistochemistry(ihc.Positive ?? [], ihc.Negative ?? [])
+            : null,
+    };
+}

@@ -1,0 +1,34 @@
+using PatientJourney.BuildingBlocks.EventStore;
+using PatientJourney.Contracts;
+using PatientJourney.Diagnosis.Diagnoses;
+using PatientJourney.Diagnosis.Mdt;
+using PatientJourney.Diagnosis.Performance;
+using PatientJourney.Diagnosis.Registration;
+using PatientJourney.Diagnosis.Surveillance;
+using PatientJourney.Diagnosis.Visits;
+
+namespace PatientJourney.Diagnosis;
+
+/// <summary>The diagnosis department: registration, diagnoses, ECOG, MDT decisions, surveillance plans, visits.</summary>
+public sealed class DiagnosisService
+{
+    public const int DefaultPort = 5101;
+}
+
+public static class DiagnosisServiceExtensions
+{
+    public static WebApplicationBuilder AddDiagnosis(this WebApplicationBuilder builder) =>
+        builder.AddDepartmentEventStore(Departments.Diagnosis);
+
+    public static IEndpointRouteBuilder MapDiagnosisApi(this IEndpointRouteBuilder app)
+    {
+        var patients = app.MapGroup("/patients").WithTags("Diagnosis");
+        RegisteringPatient.Map(patients);
+        ConfirmingDiagnosis.Map(patients);
+        RecordingPerformanceStatus.Map(patients);
+        RecordingMdtDecision.Map(patients);
+        StartingSurveillancePlan.Map(patients);
+        RecordingClinicVisit.Map(patients);
+        return app;
+    }
+}

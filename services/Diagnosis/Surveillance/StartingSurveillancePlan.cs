@@ -1,0 +1,27 @@
+using PatientJourney.BuildingBlocks.Http;
+using PatientJourney.Contracts.Diagnosis;
+
+namespace PatientJourney.Diagnosis.Surveillance;
+
+public sealed record StartSurveillancePlan(DateOnly? StartsOn, string? Protocol) : IValidatedRequest
+{
+    public void Validate(RequestValidation v, DateOnly today)
+    {
+        v.ClinicalDate(StartsOn, "startsOn", today);
+        if (v.Required(Protocol, "protocol", 100) && !SurveillanceProtocolIds.All.Contains(Protocol!))
+            v.Add("protocol", $"unknown protocol; known: {string.Join(", ", SurveillanceProtocolIds.All.Order())}");
+    }
+}
+
+public static class StartingSurveillancePlan
+{
+    public static void Map(IEndpointRouteBuilder patients) =>
+        patients.MapCommand<StartSurveillancePlan>("/{patientId}/surveillance-plans", Decide).WithName("StartSurveillancePlan");
+
+    public static Decision Decide(StartSurveillancePlan r, CommandContext c) => new SurveillancePlanStarted
+    {
+        PatientId = c.PatientId,
+        OccurredOn = r.StartsOn!.Value,
+        Protocol = r.Protocol!,
+    };
+}

@@ -1,0 +1,26 @@
+using PatientJourney.BuildingBlocks.Http;
+using PatientJourney.Contracts.Diagnosis;
+
+namespace PatientJourney.Diagnosis.Visits;
+
+public sealed record RecordClinicVisit(DateOnly? OccurredOn, int? Ecog) : IValidatedRequest
+{
+    public void Validate(RequestValidation v, DateOnly today)
+    {
+        v.ClinicalDate(OccurredOn, "occurredOn", today);
+        v.Range(Ecog, "ecog", 0, 5);
+    }
+}
+
+public static class RecordingClinicVisit
+{
+    public static void Map(IEndpointRouteBuilder patients) =>
+        patients.MapCommand<RecordClinicVisit>("/{patientId}/visits", Decide).WithName("RecordClinicVisit");
+
+    public static Decision Decide(RecordClinicVisit r, CommandContext c) => new ClinicVisitRecorded
+    {
+        PatientId = c.PatientId,
+        OccurredOn = r.OccurredOn!.Value,
+        Ecog = r.Ecog,
+    };
+}

@@ -1,0 +1,26 @@
+using PatientJourney.BuildingBlocks.EventStore;
+using PatientJourney.Contracts;
+using PatientJourney.Imaging.Ct;
+using PatientJourney.Imaging.PetCt;
+
+namespace PatientJourney.Imaging;
+
+/// <summary>The imaging department: PET/CT and CT results, and RECIST 1.1 response of each CT.</summary>
+public sealed class ImagingService
+{
+    public const int DefaultPort = 5104;
+}
+
+public static class ImagingServiceExtensions
+{
+    public static WebApplicationBuilder AddImaging(this WebApplicationBuilder builder) =>
+        builder.AddDepartmentEventStore(Departments.Imaging);
+
+    public static IEndpointRouteBuilder MapImagingApi(this IEndpointRouteBuilder app)
+    {
+        var patient = app.MapGroup("/patients/{patientId}").WithTags("Imaging");
+        ResultingPetCt.Map(patient);
+        ResultingCt.Map(patient);
+        return app;
+    }
+}

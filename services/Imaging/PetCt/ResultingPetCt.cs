@@ -1,0 +1,45 @@
+using PatientJourney.BuildingBlocks.Http;
+using PatientJourney.Contracts.Imaging;
+
+namespace PatientJourney.Imaging.PetCt;
+
+public sealed record PetLesionRequest(string? LesionId, string? Site, decimal? SuvMax, decimal? LongestDiameterMm);
+
+public sealed record ResultPetCt(DateOnly? PerformedOn, PetCtIndication? Indication, IReadOnlyList<PetLesionRequest?>? Lesions, string? Impression)
+    : IValidatedRequest
+{
+    public void Validate(RequestValidation v, DateOnly today)
+    {
+        v.ClinicalDate(PerformedOn, "performedOn", today);
+        v.Required(Indication, "indication");
+        // A scan without avid lesions is a valid (complete metabolic response) result: an empty list is allowed.
+        if (v.Required(Lesions, "lesions", nonEmpty: false))
+        {
+            v.Each(Lesions, "lesions", (l, f) =>
+            {
+                v.Required(l.LesionId, $"{f}.lesionId", 64);
+                v.Required(l.Site, $"{f}.site", 500);
+                if (v.Required(l.SuvMax, $"{f}.suvMax")) v.Range(l.SuvMax, $"{f}.suvMax", 0m, 200m);
+                v.Range(l.LongestDiameterMm, $"{f}.longestDiameterMm", 0m, 1000m);
+            });
+            if (Lesions!.Where(l => l?.LesionId is not null).GroupBy(l => l!.LesionId).Any(g => g.Count() > 1))
+                v.Add("lesions", "lesionId must be unique within a scan");
+        }
+        v.MaxLength(Impression, "impression", 4000);
+    }
+}
+
+public static class ResultingPetCt
+{
+    public static void Map(IEndpointRouteBuilder patient) =>
+        patient.MapCommand<ResultPetCt>("/pet-ct", Decide).WithName("RecordPetCt");
+
+    public static Decision Decide(ResultPetCt r, CommandContext c) => new PetCtResulted
+    {
+        PatientId = c.PatientId,
+        OccurredOn = r.PerformedOn!.Value,
+        Indication = r.Indication!.Value,
+        Lesions = r.Lesions!.Select(l => new PetLesion(l!.LesionId!, l.Site!, l.SuvMax!.Value, l.LongestDiameterMm)).ToList(),
+        Impression = r.Impression,
+    };
+}

@@ -1,0 +1,46 @@
+using PatientJourney.BuildingBlocks.Http;
+using PatientJourney.Contracts.Interventional;
+
+namespace PatientJourney.Interventional.Rfa;
+
+public sealed record PerformRfa(
+    DateOnly? PerformedOn, string? Target, IReadOnlyList<decimal>? LesionSizeMm, int? AblationCycles, decimal? TargetTemperatureC,
+    decimal? CycleMinutes, string? Electrode, IReadOnlyList<string?>? ProtectiveMeasures, bool? TechnicalSuccess,
+    IReadOnlyList<GradedTermRequest?>? Complications) : IValidatedRequest
+{
+    public void Validate(RequestValidation v, DateOnly today)
+    {
+        v.ClinicalDate(PerformedOn, "performedOn", today);
+        v.Required(Target, "target", 500);
+        if (LesionSizeMm is not null)
+            for (var i = 0; i < LesionSizeMm.Count; i++) v.Range(LesionSizeMm[i], $"lesionSizeMm[{i}]", 0.1m, 1000m);
+        v.Range(AblationCycles, "ablationCycles", 1, 50);
+        v.Range(TargetTemperatureC, "targetTemperatureC", 30m, 150m);
+        v.Range(CycleMinutes, "cycleMinutes", 0.1m, 240m);
+        v.MaxLength(Electrode, "electrode", 500);
+        v.Each(ProtectiveMeasures, "protectiveMeasures", (m, f) => v.Required(m, f, 500));
+        v.Required(TechnicalSuccess, "technicalSuccess");
+        GradedTerms.Validate(v, Complications, "complications");
+    }
+}
+
+public static class PerformingRfa
+{
+    public static void Map(IEndpointRouteBuilder patient) =>
+        patient.MapCommand<PerformRfa>("/rfa", Decide).WithName("RecordRfa");
+
+    public static Decision Decide(PerformRfa r, CommandContext c) => new RfaPerformed
+    {
+        PatientId = c.PatientId,
+        OccurredOn = r.PerformedOn!.Value,
+        Target = r.Target!,
+        LesionSizeMm = r.LesionSizeMm ?? [],
+        AblationCycles = r.AblationCycles,
+        TargetTemperatureC = r.TargetTemperatureC,
+        CycleMinutes = r.CycleMinutes,
+        Electrode = r.Electrode,
+        ProtectiveMeasures = (r.ProtectiveMeasures ?? []).Select(m => m!).ToList(),
+        TechnicalSuccess = r.TechnicalSuccess!.Value,
+        Complications = GradedTerms.ToContract(r.Complications),
+    };
+}

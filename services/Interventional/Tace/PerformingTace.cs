@@ -1,0 +1,38 @@
+using PatientJourney.BuildingBlocks.Http;
+using PatientJourney.Contracts.Interventional;
+
+namespace PatientJourney.Interventional.Tace;
+
+public sealed record PerformTace(
+    DateOnly? PerformedOn, string? Target, string? Drug, decimal? DoseMg, string? Carrier, string? Approach,
+    IReadOnlyList<GradedTermRequest?>? Toxicities) : IValidatedRequest
+{
+    public void Validate(RequestValidation v, DateOnly today)
+    {
+        v.ClinicalDate(PerformedOn, "performedOn", today);
+        v.Required(Target, "target", 500);
+        v.Required(Drug, "drug", 200);
+        if (v.Required(DoseMg, "doseMg")) v.Range(DoseMg, "doseMg", 0.001m, 10_000m);
+        v.MaxLength(Carrier, "carrier", 500);
+        v.MaxLength(Approach, "approach", 500);
+        GradedTerms.Validate(v, Toxicities, "toxicities");
+    }
+}
+
+public static class PerformingTace
+{
+    public static void Map(IEndpointRouteBuilder patient) =>
+        patient.MapCommand<PerformTace>("/tace", Decide).WithName("RecordTace");
+
+    public static Decision Decide(PerformTace r, CommandContext c) => new TacePerformed
+    {
+        PatientId = c.PatientId,
+        OccurredOn = r.PerformedOn!.Value,
+        Target = r.Target!,
+        Drug = r.Drug!.Trim(),
+        DoseMg = r.DoseMg!.Value,
+        Carrier = r.Carrier,
+        Approach = r.Approach,
+        Toxicities = GradedTerms.ToContract(r.Toxicities),
+    };
+}

@@ -1,0 +1,58 @@
+using JasperFx.Events;
+using Marten;
+using MassTransit;
+using PatientJourney.BuildingBlocks;
+using PatientJourney.BuildingBlocks.EventStore;
+using PatientJourney.Contracts;
+using PatientJourney.Journey.Projections;
+using PatientJourney.Journey.ReadApi;
+using PatientJourney.Journey.Recording;
+
+namespace PatientJourney.Journey;
+
+/// <summary>The journey: consumes every department's events, one stream per patient, and serves the read API.</summary>
+public sealed class JourneyService
+{
+    public const int DefaultPort = 5100;
+    public const string Schema = "journey";
+    public const string QueueName = "journey-events";
+}
+
+public static class JourneyServiceExtensions
+{
+    public static WebApplicationBuilder AddJourney(this WebApplicationBuilder builder)
+    {
+        var settings = InfrastructureSettings.From(builder.Configuration);
+        builder.Services.AddMarten(opts =>
+        {
+            opts.ConfigureClinicalEventStore(settings.PostgresConnectionString, JourneyService.Schema);
+            opts.Schema.For<PatientJourneyView>();
+        }).UseLightweightSessions();
+        builder.Services.AddSingleton<JourneyRecorder>();
+
+        var consumers = ContractEvents.All.Select(t => typeof(ClinicalEventConsumer<>).MakeGenericType(t)).ToArray();
+        builder.Services.AddPatientJourneyBus(settings.RabbitMq,
+            x => { foreach (var consumer in consumers) x.AddConsumer(consumer); },
+            (context, cfg) => cfg.ReceiveEndpoint(JourneyService.QueueName, e =>
+            {
+                e.SetQuorumQueue();
+                e.PrefetchCount = 64;
+                e.ConcurrentMessageLimit = 16;
+                // Concurrent appends to one patient's stream fail on its version and are retried; a message
+                // that still fails goes to journey-events_error with its reason in MT-Fault-* headers.
+                e.UseMessageRetry(r =>
+                {
+                    r.Ignore<InvalidClinicalEventException>();
+                    r.Exponential(10, TimeSpan.FromMilliseconds(20), TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(50));
+                });
+                foreach (var consumer in consumers) e.ConfigureConsumer(context, consumer);
+            }));
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapJourneyApi(this IEndpointRouteBuilder app)
+    {
+        JourneyApi.Map(app);
+        return app;
+    }
+}

@@ -1,0 +1,13 @@
+using PatientJourney.BuildingBlocks;
+using PatientJourney.Journey;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults(defaultPort: JourneyService.DefaultPort);
+builder.AddJourney();
+
+var app = builder.Build();
+app.MapServiceDefaults();
+app.MapJourneyApi();
+app.Run();
+
+public partial class Program;

@@ -1,0 +1,32 @@
+using PatientJourney.Journey.Surveillance;
+
+namespace PatientJourney.Journey.Projections;
+
+/// <summary>
+/// The read model of one patient, rebuilt in full from the patient's journey stream on every append:
+/// a pure function of the stream, so a rebuild gives the same document.
+/// </summary>
+public sealed record PatientJourneyView
+{
+    /// <summary>The patientId (Marten's document identity).</summary>
+    public required string Id { get; init; }
+    public string? DisplayName { get; init; }
+    public bool Registered { get; init; }
+    public required IReadOnlyList<JourneyEntry> Entries { get; init; }
+    public required CumulativeDoxorubicin CumulativeDoxorubicinMgPerM2 { get; init; }
+    public LatestResponse? LatestResponse { get; init; }
+    public required IReadOnlyList<JourneyFlag> Flags { get; init; }
+    /// <summary>The schedule from every event, valid as of any day on or after <see cref="LatestOccurredOn"/>.</summary>
+    public required Schedule Schedule { get; init; }
+    public DateOnly LatestOccurredOn { get; init; }
+    public long Version { get; init; }
+}
+
+public sealed record JourneyEntry(Guid EventId, string Type, string Department, DateOnly OccurredOn, DateTimeOffset RecordedAt, string Summary);
+
+/// <summary>Doxorubicin exposure per m2: systemic (IV chemotherapy), locoregional (TACE mg over the latest BSA), and both.</summary>
+public sealed record CumulativeDoxorubicin(decimal Systemic, decimal? Locoregional, decimal Total);
+
+public sealed record LatestResponse(string Category, DateOnly AssessedOn, decimal ChangeFromBaselinePercent, Guid EventId);
+
+public sealed record JourneyFlag(string Code, string Severity, string Message, Guid? EventId = null);

@@ -1,0 +1,142 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Marten;
+using Microsoft.AspNetCore.Http.HttpResults;
+using PatientJourney.BuildingBlocks;
+using PatientJourney.BuildingBlocks.Http;
+using PatientJourney.Contracts;
+using PatientJourney.Journey.Projections;
+using PatientJourney.Journey.Surveillance;
+
+namespace PatientJourney.Journey.ReadApi;
+
+public sealed record NextDue(string Kind, DateOnly DueOn);
+public sealed record PatientListItem(string PatientId, string? DisplayName, bool Registered, NextDue? NextDue, int OverdueCount);
+public sealed record JourneyResponse(
+    string PatientId, bool Registered, IReadOnlyList<JourneyEntry> Entries, CumulativeDoxorubicin CumulativeDoxorubicinMgPerM2,
+    LatestResponse? LatestResponse, IReadOnlyList<JourneyFlag> Flags);
+public sealed record SurveillanceItemResponse(string Kind, DateOnly DueOn, string Status, DateOnly? CompletedOn, Guid? CompletedByEventId);
+public sealed record SurveillanceResponse(string PatientId, DateOnly AsOf, string? Protocol, DateOnly? StartsOn, IReadOnlyList<SurveillanceItemResponse> Items);
+public sealed record WorklistItem(string PatientId, string? DisplayName, string Kind, DateOnly DueOn, string Status);
+
+public static class JourneyApi
+{
+    private static readonly string[] DefaultWorklistStatuses = [ItemStatus.Overdue, ItemStatus.Due, ItemStatus.Upcoming, ItemStatus.Suspended];
+
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("").WithTags("Journey");
+        group.MapGet("/patients", ListPatients).WithName("ListPatients");
+        group.MapGet("/patients/{patientId}/journey", GetJourney).WithName("GetJourney");
+        group.MapGet("/patients/{patientId}/surveillance", GetSurveillance).WithName("GetSurveillance");
+        group.MapGet("/patients/{patientId}/events", GetEvents).WithName("GetEvents");
+        group.MapGet("/worklist", GetWorklist).WithName("GetWorklist");
+    }
+
+    private static async Task<Ok<List<PatientListItem>>> ListPatients(IQuerySession session, TimeProvider clock, CancellationToken ct)
+    {
+        var today = Today(clock);
+        var views = await session.Query<PatientJourneyView>().OrderBy(v => v.Id).ToListAsync(ct);
+        var list = new List<PatientListItem>(views.Count);
+        foreach (var view in views)
+        {
+            var items = await ScheduleAsOf(session, view, today, ct);
+            var open = items.Where(i => i.CompletedOn is null && !i.Suspended).OrderBy(i => i.DueOn).ToList();
+            list.Add(new PatientListItem(view.Id, view.DisplayName, view.Registered,
+                open.FirstOrDefault() is { } next ? new NextDue(next.Kind, next.DueOn) : null,
+                open.Count(i => i.StatusOn(today) == ItemStatus.Overdue)));
+        }
+        return TypedResults.Ok(list);
+    }
+
+    private static async Task<Results<Ok<JourneyResponse>, ValidationProblem, ProblemHttpResult>> GetJourney(
+        string patientId, IQuerySession session, CancellationToken ct)
+    {
+        if (CheckPatientId(patientId) is { } invalid) return invalid;
+        var view = await session.LoadAsync<PatientJourneyView>(patientId, ct);
+        if (view is null) return UnknownPatient(patientId);
+        return TypedResults.Ok(new JourneyResponse(view.Id, view.Registered, view.Entries, view.CumulativeDoxorubicinMgPerM2, view.LatestResponse, view.Flags));
+    }
+
+    private static async Task<Results<Ok<SurveillanceResponse>, ValidationProblem, ProblemHttpResult>> GetSurveillance(
+        string patientId, string? asOf, IQuerySession session, TimeProvider clock, CancellationToken ct)
+    {
+        if (CheckPatientId(patientId) is { } invalid) return invalid;
+        if (!TryParseDate(asOf, Today(clock), out var day)) return BadQuery("asOf", "must be a date (YYYY-MM-DD)");
+        var events = await ClinicalEventsAsync(session, patientId, ct);
+        if (events.Count == 0) return UnknownPatient(patientId);
+        var schedule = SurveillanceEngine.Compute(events, day);
+        return TypedResults.Ok(new SurveillanceResponse(patientId, day, schedule.Protocol, schedule.StartsOn,
+            schedule.Items.Select(i => new SurveillanceItemResponse(i.Kind, i.DueOn, i.StatusOn(day), i.CompletedOn, i.CompletedByEventId)).ToList()));
+    }
+
+    private static async Task<Results<Ok<List<WorklistItem>>, ValidationProblem>> GetWorklist(
+        string? asOf, string? status, IQuerySession session, TimeProvider clock, CancellationToken ct)
+    {
+        if (!TryParseDate(asOf, Today(clock), out var day)) return BadQuery("asOf", "must be a date (YYYY-MM-DD)");
+        var statuses = string.IsNullOrWhiteSpace(status) ? DefaultWorklistStatuses
+            : status.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        if (statuses.FirstOrDefault(s => !ItemStatus.All.Contains(s)) is { } unknown)
+            return BadQuery("status", $"'{unknown}' is not one of {string.Join(", ", ItemStatus.All)}");
+
+        var views = await session.Query<PatientJourneyView>().ToListAsync(ct);
+        var rows = new List<WorklistItem>();
+        foreach (var view in views)
+            foreach (var item in await ScheduleAsOf(session, view, day, ct))
+            {
+                var s = item.StatusOn(day);
+                if (statuses.Contains(s)) rows.Add(new WorklistItem(view.Id, view.DisplayName, item.Kind, item.DueOn, s));
+            }
+        return TypedResults.Ok(rows.OrderBy(r => ItemStatus.Urgency(r.Status)).ThenBy(r => r.DueOn).ThenBy(r => r.PatientId, StringComparer.Ordinal).ToList());
+    }
+
+    private static async Task<Results<Ok<List<JsonObject>>, ValidationProblem, ProblemHttpResult>> GetEvents(
+        string patientId, string? asKnownAt, IQuerySession session, CancellationToken ct)
+    {
+        if (CheckPatientId(patientId) is { } invalid) return invalid;
+        DateTimeOffset knownAt = DateTimeOffset.MaxValue;
+        if (!string.IsNullOrEmpty(asKnownAt) && !DateTimeOffset.TryParse(asKnownAt, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out knownAt))
+            return BadQuery("asKnownAt", "must be a UTC date-time (ISO 8601)");
+        var stream = await session.Events.FetchStreamAsync(patientId, token: ct);
+        if (stream.Count == 0) return UnknownPatient(patientId);
+        var known = stream.Where(e => e.Timestamp <= knownAt && e.Data is ClinicalEvent).Select(e =>
+        {
+            var json = JsonSerializer.SerializeToNode(e.Data, e.Data.GetType(), JsonDefaults.Options)!.AsObject();
+            json["storedAt"] = e.Timestamp;
+            json["journeyVersion"] = e.Version;
+            return json;
+        }).ToList();
+        return TypedResults.Ok(known);
+    }
+
+    /// <summary>The stored schedule holds for any day on or after the patient's last event; an earlier day is recomputed from the stream.</summary>
+    private static async Task<IReadOnlyList<ScheduledItem>> ScheduleAsOf(IQuerySession session, PatientJourneyView view, DateOnly day, CancellationToken ct) =>
+        day >= view.LatestOccurredOn
+            ? view.Schedule.Items
+            : SurveillanceEngine.Compute(await ClinicalEventsAsync(session, view.Id, ct), day).Items;
+
+    private static async Task<IReadOnlyList<ClinicalEvent>> ClinicalEventsAsync(IQuerySession session, string patientId, CancellationToken ct) =>
+        (await session.Events.FetchStreamAsync(patientId, token: ct)).Select(e => e.Data).OfType<ClinicalEvent>().ToList();
+
+    private static DateOnly Today(TimeProvider clock) => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+
+    private static bool TryParseDate(string? value, DateOnly fallback, out DateOnly day)
+    {
+        day = fallback;
+        return string.IsNullOrEmpty(value) || DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out day);
+    }
+
+    private static ValidationProblem? CheckPatientId(string patientId)
+    {
+        var v = new RequestValidation();
+        return v.PatientId(patientId) ? null : TypedResults.ValidationProblem(v.Errors);
+    }
+
+    private static ValidationProblem BadQuery(string field, string message) =>
+        TypedResults.ValidationProblem(new RequestValidation().Add(field, message).Errors);
+
+    private static ProblemHttpResult UnknownPatient(string patientId) => TypedResults.Problem(
+        statusCode: StatusCodes.Status404NotFound, title: "Unknown patient", detail: $"The journey has no events for patient {patientId}",
+        extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { ["patientId"] = ["unknown patient"] } });
+}

@@ -1,0 +1,65 @@
+using System.Text.RegularExpressions;
+using JasperFx.Events;
+using Marten;
+using MassTransit;
+using Microsoft.Extensions.Logging;
+using PatientJourney.Contracts;
+using PatientJourney.Journey.Projections;
+
+namespace PatientJourney.Journey.Recording;
+
+/// <summary>A message the journey refuses for good: retrying it cannot help, so it goes to the error queue at once.</summary>
+public sealed class InvalidClinicalEventException(string reason) : Exception(reason);
+
+/// <summary>
+/// Appends a department's event to the patient's journey stream, once: a redelivered eventId changes nothing.
+/// The stream append and the patient's read model commit in one transaction, with optimistic concurrency on
+/// the stream version; a concurrent writer for the same patient makes this attempt fail and be retried.
+/// </summary>
+public sealed partial class JourneyRecorder(IDocumentStore store, ILogger<JourneyRecorder> logger)
+{
+    public async Task<bool> RecordAsync(ClinicalEvent message, CancellationToken ct)
+    {
+        Check(message);
+        await using var session = store.LightweightSession();
+        var stream = await session.Events.FetchStreamAsync(message.PatientId, token: ct);
+        if (stream.Any(e => e.Id == message.EventId))
+        {
+            LogDuplicate(logger, message.EventId, message.Type);
+            return false;
+        }
+
+        var appended = session.Events.BuildEvent(message);
+        appended.Id = message.EventId;
+        var version = stream.Count + 1;
+        session.Events.Append(message.PatientId, version, appended);
+
+        var events = stream.Select(e => e.Data).OfType<ClinicalEvent>().Append(message);
+        session.Store(JourneyProjection.Project(message.PatientId, events, version));
+        await session.SaveChangesAsync(ct);
+        LogRecorded(logger, message.EventId, message.Type, message.Department);
+        return true;
+    }
+
+    private static void Check(ClinicalEvent message)
+    {
+        if (message.EventId == Guid.Empty) throw new InvalidClinicalEventException("eventId is missing");
+        if (message.PatientId is null || !PatientIdPattern().IsMatch(message.PatientId)) throw new InvalidClinicalEventException("patientId is not a valid medical record number");
+        if (message.SchemaVersion != 1) throw new InvalidClinicalEventException($"schemaVersion {message.SchemaVersion} is not supported");
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
+    private static partial Regex PatientIdPattern();
+
+    [LoggerMessage(LogLevel.Information, "Recorded {EventType} {EventId} from {Department}")]
+    private static partial void LogRecorded(ILogger logger, Guid eventId, string eventType, string department);
+
+    [LoggerMessage(LogLevel.Information, "Ignored redelivered {EventType} {EventId}")]
+    private static partial void LogDuplicate(ILogger logger, Guid eventId, string eventType);
+}
+
+/// <summary>One consumer per contract event type, all on the journey's queue.</summary>
+public sealed class ClinicalEventConsumer<TEvent>(JourneyRecorder recorder) : IConsumer<TEvent> where TEvent : ClinicalEvent
+{
+    public Task Consume(ConsumeContext<TEvent> context) => recorder.RecordAsync(context.Message, context.CancellationToken);
+}

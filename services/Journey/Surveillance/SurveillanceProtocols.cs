@@ -1,0 +1,62 @@
+using PatientJourney.Contracts.Diagnosis;
+
+namespace PatientJourney.Journey.Surveillance;
+
+/// <summary>A surveillance item kind as the contract names it.</summary>
+public static class ItemKinds
+{
+    public const string Ct = "ct";
+    public const string PetCt = "pet-ct";
+    public const string ClinicVisit = "clinic-visit";
+    public const string Tace = "tace";
+    public const string Rfa = "rfa";
+
+    public static bool IsImaging(string kind) => kind is Ct or PetCt;
+
+    /// <summary>Days either side of dueOn during which an item is "due" rather than upcoming or overdue (contract).</summary>
+    public static int GraceDays(string kind) => kind == ClinicVisit ? 7 : 14;
+}
+
+/// <summary>One rule of a protocol: an item kind repeats every IntervalMonths while years since the plan start are in [FromYear, ToYear).</summary>
+public sealed record ProtocolRule(string Kind, int IntervalMonths, int FromYear = 0, int? ToYear = null);
+
+/// <summary>A surveillance protocol is data: adding one is adding rules here, not code.</summary>
+public sealed record SurveillanceProtocol(string Id, IReadOnlyList<ProtocolRule> Rules)
+{
+    public IEnumerable<string> Kinds => Rules.Select(r => r.Kind).Distinct();
+
+    /// <summary>The interval in force for an item whose clock starts at <paramref name="anchor"/>.</summary>
+    public int IntervalMonthsAt(string kind, DateOnly startsOn, DateOnly anchor)
+    {
+        var years = WholeYearsBetween(startsOn, anchor);
+        var rules = Rules.Where(r => r.Kind == kind).ToList();
+        var rule = rules.FirstOrDefault(r => years >= r.FromYear && (r.ToYear is null || years < r.ToYear)) ?? rules[^1];
+        return rule.IntervalMonths;
+    }
+
+    private static int WholeYearsBetween(DateOnly from, DateOnly to)
+    {
+        var years = to.Year - from.Year;
+        return from.AddYears(years) > to ? years - 1 : years;
+    }
+}
+
+public static class SurveillanceProtocols
+{
+    public static readonly IReadOnlyDictionary<string, SurveillanceProtocol> ById = new[]
+    {
+        // The seed case's plan: CT every 3 months and a clinic visit every month, open-ended.
+        new SurveillanceProtocol(SurveillanceProtocolIds.CtEvery3MonthsVisitsMonthly,
+        [
+            new ProtocolRule(ItemKinds.Ct, 3),
+            new ProtocolRule(ItemKinds.ClinicVisit, 1),
+        ]),
+        // ESMO-EURACAN soft-tissue sarcoma guideline (Gronchi et al., Ann Oncol 2021), high grade:
+        // imaging and visit every 3 months in years 1-3, every 6 in years 4-5, yearly after.
+        new SurveillanceProtocol(SurveillanceProtocolIds.EsmoSoftTissueSarcomaHighGrade,
+        [
+            new ProtocolRule(ItemKinds.Ct, 3, 0, 3), new ProtocolRule(ItemKinds.Ct, 6, 3, 5), new ProtocolRule(ItemKinds.Ct, 12, 5),
+            new ProtocolRule(ItemKinds.ClinicVisit, 3, 0, 3), new ProtocolRule(ItemKinds.ClinicVisit, 6, 3, 5), new ProtocolRule(ItemKinds.ClinicVisit, 12, 5),
+        ]),
+    }.ToDictionary(p => p.Id, StringComparer.Ordinal);
+}

@@ -1,0 +1,126 @@
+using PatientJourney.Contracts;
+using PatientJourney.Contracts.Diagnosis;
+using PatientJourney.Contracts.Imaging;
+using PatientJourney.Contracts.Interventional;
+using PatientJourney.Journey.Surveillance;
+
+namespace PatientJourney.UnitTests.Journey;
+
+public class SurveillanceEngineTests
+{
+    private const string P = "LMS-0001";
+    private static DateOnly D(string iso) => DateOnly.Parse(iso);
+
+    private static CtResulted Ct(string on) => new() { EventId = Guid.NewGuid(), PatientId = P, OccurredOn = D(on), Region = "abdomen", TargetLesions = [] };
+    private static ClinicVisitRecorded Visit(string on) => new() { EventId = Guid.NewGuid(), PatientId = P, OccurredOn = D(on), Ecog = 0 };
+    private static TacePerformed Tace(string on) => new() { EventId = Guid.NewGuid(), PatientId = P, OccurredOn = D(on), Target = "liver", Drug = "doxorubicin", DoseMg = 150 };
+    private static SurveillancePlanStarted Plan(string on, string protocol = "ct-q3m-visits-q1m") => new() { EventId = Guid.NewGuid(), PatientId = P, OccurredOn = D(on), Protocol = protocol };
+
+    /// <summary>The seed case's events that bear on surveillance (shared/seed-case/timeline.md rows 12-26).</summary>
+    private static List<ClinicalEvent> SeedCase() =>
+    [
+        new MultidisciplinaryDecisionRecorded { EventId = Guid.NewGuid(), PatientId = P, OccurredOn = D("2011-05-10"), Decision = "TACE", PlannedProcedures = [new PlannedProcedure(ProcedureKind.Tace, 1, 0, null)] },
+        Tace("2011-07-12"),
+        Ct("2011-08-16"),
+        Ct("2012-01-17"),
+        new MultidisciplinaryDecisionRecorded { EventId = Guid.NewGuid(), PatientId = P, OccurredOn = D("2012-01-24"), Decision = "2 TACE", PlannedProcedures = [new PlannedProcedure(ProcedureKind.Tace, 2, 3, D("2012-02-14"))] },
+        Plan("2012-01-24"),
+        Tace("2012-02-14"),
+        Tace("2012-05-15"),
+        Visit("2012-02-24"), Visit("2012-03-24"), Visit("2012-04-24"), Visit("2012-05-24"), Visit("2012-06-24"), Visit("2012-07-24"),
+        Ct("2012-04-24"), Ct("2012-07-24"),
+    ];
+
+    private static List<(string Kind, DateOnly DueOn, string Status, DateOnly? CompletedOn)> Table(IEnumerable<ClinicalEvent> events, string asOf) =>
+        SurveillanceEngine.Compute(events, D(asOf)).Items.Select(i => (i.Kind, i.DueOn, i.StatusOn(D(asOf)), i.CompletedOn)).ToList();
+
+    [Fact]
+    public void Seed_case_as_of_2012_06_30_matches_the_schedule_derived_by_hand()
+    {
+        // From the contract: first item at startsOn (2012-01-24) + interval; each next one interval after the performed one.
+        var expected = new List<(string, DateOnly, string, DateOnly?)>
+        {
+            ("tace", D("2012-02-14"), "done", D("2012-02-14")),
+            ("clinic-visit", D("2012-02-24"), "done", D("2012-02-24")),
+            ("clinic-visit", D("2012-03-24"), "done", D("2012-03-24")),
+            ("clinic-visit", D("2012-04-24"), "done", D("2012-04-24")),
+            ("ct", D("2012-04-24"), "done", D("2012-04-24")),
+            ("tace", D("2012-05-14"), "done", D("2012-05-15")),
+            ("clinic-visit", D("2012-05-24"), "done", D("2012-05-24")),
+            ("clinic-visit", D("2012-06-24"), "done", D("2012-06-24")),
+            ("clinic-visit", D("2012-07-24"), "upcoming", null), // 24 days ahead, visits are due 7 days before
+            ("ct", D("2012-07-24"), "upcoming", null),           // 24 days ahead, scans are due 14 days before
+        };
+        Assert.Equal(expected, Table(SeedCase(), "2012-06-30"));
+    }
+
+    [Fact]
+    public void Seed_case_as_of_2012_08_15_has_the_next_ct_in_october_and_the_next_visit_upcoming()
+    {
+        var open = Table(SeedCase(), "2012-08-15").Where(i => i.CompletedOn is null).ToList();
+        Assert.Equal(
+            [("clinic-visit", D("2012-08-24"), "upcoming", null), ("ct", D("2012-10-24"), "upcoming", null)],
+            open);
+    }
+
+    [Theory]
+    [InlineData("2012-07-09", "upcoming")]
+    [InlineData("2012-07-10", "due")]
+    [InlineData("2012-08-07", "due")]
+    [InlineData("2012-08-08", "overdue")]
+    public void Ct_is_due_14_days_either_side_of_its_date_and_overdue_after(string asOf, string status)
+    {
+        var events = SeedCase().Where(e => !(e is CtResulted && e.OccurredOn == D("2012-07-24"))).ToList();
+        Assert.Equal(status, Table(events, asOf).Single(i => i.Kind == "ct" && i.CompletedOn is null).Status);
+    }
+
+    [Fact]
+    public void Schedule_does_not_depend_on_arrival_order()
+    {
+        var events = SeedCase();
+        var reference = Table(events, "2012-06-30");
+        var random = new Random(42);
+        for (var i = 0; i < 50; i++)
+            Assert.Equal(reference, Table(events.OrderBy(_ => random.Next()).ToList(), "2012-06-30"));
+    }
+
+    [Fact]
+    public void Intervals_are_calendar_months_clamped_to_the_month_end()
+    {
+        var first = SurveillanceEngine.Compute([Plan("2012-01-31")], D("2012-02-01")).Items.Single(i => i.Kind == "clinic-visit");
+        Assert.Equal(D("2012-02-29"), first.DueOn);
+    }
+
+    [Fact]
+    public void Progressive_disease_suspends_open_imaging_items_until_a_new_plan()
+    {
+        var pd = new ResponseAssessed
+        {
+            EventId = Guid.NewGuid(), PatientId = P, OccurredOn = D("2012-04-24"), CtEventId = Guid.NewGuid(), BaselineOn = D("2010-12-22"),
+            SumOfDiametersMm = 150, BaselineSumMm = 121, NadirSumMm = 80, ChangeFromBaselinePercent = 24, ChangeFromNadirPercent = 87.5m,
+            Category = RecistCategory.ProgressiveDisease,
+        };
+        var events = new List<ClinicalEvent> { Plan("2012-01-24"), Ct("2012-04-24"), pd };
+        Assert.Equal("suspended", Table(events, "2012-06-30").Single(i => i.Kind == "ct" && i.CompletedOn is null).Status);
+        Assert.DoesNotContain(Table(events, "2012-06-30"), i => i.Kind == "clinic-visit" && i.Status == "suspended");
+
+        events.Add(Plan("2012-05-01"));
+        Assert.NotEqual("suspended", Table(events, "2012-06-30").Single(i => i.Kind == "ct" && i.CompletedOn is null).Status);
+    }
+
+    [Fact]
+    public void Esmo_high_grade_protocol_moves_from_3_to_6_monthly_after_year_3()
+    {
+        var events = new List<ClinicalEvent> { Plan("2020-01-01", "esmo-sts-high-grade"), Ct("2023-01-10") };
+        var open = SurveillanceEngine.Compute(events, D("2023-02-01")).Items.Single(i => i.Kind == "ct" && i.CompletedOn is null);
+        Assert.Equal(D("2023-07-10"), open.DueOn);
+    }
+
+    [Fact]
+    public void As_of_a_date_only_events_on_or_before_it_count()
+    {
+        var items = Table(SeedCase(), "2012-04-23");
+        Assert.DoesNotContain(items, i => i.CompletedOn > D("2012-04-23"));
+        Assert.Contains(items, i => i is { Kind: "ct", Status: "due" } && i.DueOn == D("2012-04-24"));
+    }
+}
