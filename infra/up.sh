@@ -43,6 +43,8 @@ if ! as_root rabbitmqctl -q status >/dev/null 2>&1; then
   as_root rabbitmq-server -detached
 fi
 as_root rabbitmqctl -q await_startup
+# The management API lets tests create a vhost each in milliseconds.
+as_root rabbitmq-plugins -q list -e -m | grep -qx rabbitmq_management || as_root rabbitmq-plugins -q enable rabbitmq_management
 as_root rabbitmqctl -q list_users | grep -q "^$PJ_USER\b" ||
   { as_root rabbitmqctl -q add_user "$PJ_USER" "$PJ_PASSWORD" && as_root rabbitmqctl -q set_user_tags "$PJ_USER" administrator; }
 as_root rabbitmqctl -q list_vhosts | grep -qx "$PJ_VHOST" || as_root rabbitmqctl -q add_vhost "$PJ_VHOST"

@@ -1,0 +1,29 @@
+using PatientJourney.Dashboard.Patients;
+
+namespace PatientJourney.Dashboard;
+
+/// <summary>The surveillance dashboard: web pages read from the journey API.</summary>
+public sealed class DashboardService
+{
+    public const int DefaultPort = 5000;
+}
+
+public static class DashboardServiceExtensions
+{
+    public static WebApplicationBuilder AddDashboard(this WebApplicationBuilder builder)
+    {
+        var journey = builder.Configuration["Journey:BaseUrl"] ?? "http://localhost:5100";
+        builder.Services.AddHttpClient<JourneyClient>(c =>
+        {
+            c.BaseAddress = new Uri(journey);
+            c.Timeout = TimeSpan.FromSeconds(10);
+        });
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapDashboard(this IEndpointRouteBuilder app)
+    {
+        PatientListPage.Map(app);
+        return app;
+    }
+}

@@ -1,0 +1,96 @@
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using PatientJourney.Chemotherapy;
+using PatientJourney.Diagnosis;
+using PatientJourney.Imaging;
+using PatientJourney.Interventional;
+using PatientJourney.Journey;
+using PatientJourney.SeedLoader;
+
+namespace PatientJourney.IntegrationTests.Infrastructure;
+
+/// <summary>A real service host, configured for one test's database and vhost.</summary>
+public sealed class ServiceHost<TService>(Isolation isolation) : WebApplicationFactory<TService> where TService : class
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Development");
+        builder.UseSetting("ConnectionStrings:Postgres", isolation.ConnectionString);
+        builder.UseSetting("RabbitMq:Host", isolation.RabbitMq.Host);
+        builder.UseSetting("RabbitMq:VirtualHost", isolation.RabbitMq.VirtualHost);
+        builder.UseSetting("RabbitMq:Username", isolation.RabbitMq.Username);
+        builder.UseSetting("RabbitMq:Password", isolation.RabbitMq.Password);
+        builder.UseSetting("Logging:LogLevel:Default", "Warning");
+    }
+}
+
+/// <summary>
+/// The whole system, journey and four departments, on real PostgreSQL and RabbitMQ, isolated for one test class.
+/// </summary>
+public sealed class PatientJourneySystem : IAsyncLifetime
+{
+    private Isolation? _isolation;
+    private readonly List<IAsyncDisposable> _hosts = [];
+
+    public Isolation Isolation => _isolation ?? throw new InvalidOperationException("not started");
+    public ServiceHost<JourneyService> Journey { get; private set; } = null!;
+    public ServiceHost<DiagnosisService> Diagnosis { get; private set; } = null!;
+    public ServiceHost<ChemotherapyService> Chemotherapy { get; private set; } = null!;
+    public ServiceHost<InterventionalService> Interventional { get; private set; } = null!;
+    public ServiceHost<ImagingService> Imaging { get; private set; } = null!;
+
+    public HttpClient JourneyClient { get; private set; } = null!;
+    public IReadOnlyDictionary<string, HttpClient> Departments { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        _isolation = await Isolation.CreateAsync();
+        Journey = Track(new ServiceHost<JourneyService>(_isolation));
+        Diagnosis = Track(new ServiceHost<DiagnosisService>(_isolation));
+        Chemotherapy = Track(new ServiceHost<ChemotherapyService>(_isolation));
+        Interventional = Track(new ServiceHost<InterventionalService>(_isolation));
+        Imaging = Track(new ServiceHost<ImagingService>(_isolation));
+        // The journey first: its queue and bindings must exist before departments publish.
+        JourneyClient = Journey.CreateClient();
+        await Eventually.HoldsAsync(async () => (await JourneyClient.GetAsync("/health/ready")).IsSuccessStatusCode, "journey ready");
+        await Eventually.HoldsAsync(() => Task.FromResult(Journey.BusIsReady()), "journey bus ready");
+        Departments = new Dictionary<string, HttpClient>
+        {
+            ["diagnosis"] = Diagnosis.CreateClient(),
+            ["chemotherapy"] = Chemotherapy.CreateClient(),
+            ["interventional"] = Interventional.CreateClient(),
+            ["imaging"] = Imaging.CreateClient(),
+        };
+    }
+
+    private T Track<T>(T host) where T : IAsyncDisposable
+    {
+        _hosts.Add(host);
+        return host;
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var host in _hosts) await host.DisposeAsync();
+        if (_isolation is not null) await _isolation.DisposeAsync();
+    }
+
+    public async Task<int> JourneyEntryCountAsync(string patientId)
+    {
+        var response = await JourneyClient.GetAsync($"/patients/{patientId}/journey");
+        if (!response.IsSuccessStatusCode) return 0;
+        var journey = await response.Content.ReadFromJsonAsync<System.Text.Json.Nodes.JsonObject>();
+        return journey!["entries"]!.AsArray().Count;
+    }
+
+    public Task<HttpResponseMessage> PostAsync(string department, string path, object body, string? idempotencyKey = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
+        if (idempotencyKey is not null) request.Headers.Add("Idempotency-Key", idempotencyKey);
+        return Departments[department].SendAsync(request);
+    }
+
+    public Task<HttpResponseMessage> PostSeedAsync(SeedCase seed, SeedRequest request) =>
+        SeedCase.PostAsync(Departments[request.Department], request, seed.IdempotencyKey(request));
+}

@@ -1,0 +1,111 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using PatientJourney.IntegrationTests.Infrastructure;
+using PatientJourney.SeedLoader;
+
+namespace PatientJourney.IntegrationTests;
+
+public class SeedCaseTests(PatientJourneySystem system) : IClassFixture<PatientJourneySystem>
+{
+    private static readonly SeedCase Seed = SeedCase.Load();
+
+    // Every CT after the baseline also yields a ResponseAssessed (RECIST 1.1).
+    private static readonly int ExpectedEvents = Seed.Requests.Count + Seed.Requests.Count(r => r.Path.EndsWith("/ct", StringComparison.Ordinal)) - 1;
+
+    private static readonly SemaphoreSlim Loaded = new(1, 1);
+    private static bool _loaded;
+
+    private async Task LoadShuffledSeedCaseAsync()
+    {
+        await Loaded.WaitAsync();
+        try
+        {
+            if (_loaded) return;
+            var order = Seed.InterleavedAcrossDepartments(new Random(Environment.TickCount));
+            Assert.NotEqual(Seed.Requests.Select(r => r.Department), order.Select(r => r.Department));
+            foreach (var request in order)
+            {
+                using var response = await system.PostSeedAsync(Seed, request);
+                Assert.True(response.StatusCode == HttpStatusCode.Accepted, $"{request.Path}: {await response.Content.ReadAsStringAsync()}");
+            }
+            await Eventually.HoldsAsync(async () => await system.JourneyEntryCountAsync(Seed.PatientId) == ExpectedEvents, "every seed event in the journey");
+            _loaded = true;
+        }
+        finally
+        {
+            Loaded.Release();
+        }
+    }
+
+    private async Task<JsonObject> GetAsync(string path) => (await system.JourneyClient.GetFromJsonAsync<JsonObject>(path))!;
+
+    [Fact]
+    public async Task Seed_case_posted_in_shuffled_order_reads_back_in_clinical_order()
+    {
+        await LoadShuffledSeedCaseAsync();
+        var journey = await GetAsync($"/patients/{Seed.PatientId}/journey");
+
+        var entries = journey["entries"]!.AsArray().Select(e => e!.AsObject()).ToList();
+        Assert.Equal(ExpectedEvents, entries.Count);
+        var dates = entries.Select(e => DateOnly.Parse((string)e["occurredOn"]!)).ToList();
+        Assert.Equal(dates.Order(), dates);
+        Assert.Equal("PatientRegistered", (string)entries[0]["type"]!);
+        Assert.Equal(new DateOnly(2012, 7, 24), dates[^1]);
+        Assert.True((bool)journey["registered"]!);
+        Assert.Equal(["chemotherapy", "diagnosis", "imaging", "interventional"], entries.Select(e => (string)e["department"]!).Distinct().Order());
+    }
+
+    [Fact]
+    public async Task Seed_case_surveillance_as_of_2012_06_30_has_the_april_ct_done_and_the_next_due_2012_07_24()
+    {
+        await LoadShuffledSeedCaseAsync();
+        var schedule = await GetAsync($"/patients/{Seed.PatientId}/surveillance?asOf=2012-06-30");
+        var items = schedule["items"]!.AsArray().Select(i => i!.AsObject()).ToList();
+
+        Assert.Equal("ct-q3m-visits-q1m", (string)schedule["protocol"]!);
+        Assert.Contains(items, i => (string)i["kind"]! == "ct" && (string)i["status"]! == "done" && (string?)i["completedOn"] == "2012-04-24");
+        var nextCt = Assert.Single(items, i => (string)i["kind"]! == "ct" && (string)i["status"]! != "done");
+        Assert.Equal(("2012-07-24", "upcoming"), ((string)nextCt["dueOn"]!, (string)nextCt["status"]!));
+        Assert.Equal(["2012-02-14", "2012-05-15"], items.Where(i => (string)i["kind"]! == "tace").Select(i => (string)i["completedOn"]!));
+        var nextVisit = Assert.Single(items, i => (string)i["kind"]! == "clinic-visit" && (string)i["status"]! != "done");
+        Assert.Equal("2012-07-24", (string)nextVisit["dueOn"]!);
+    }
+
+    [Fact]
+    public async Task Seed_case_doxorubicin_is_shown_systemic_locoregional_and_total_with_the_ceiling_flag()
+    {
+        await LoadShuffledSeedCaseAsync();
+        var journey = await GetAsync($"/patients/{Seed.PatientId}/journey");
+        var dox = journey["cumulativeDoxorubicinMgPerM2"]!;
+        Assert.Equal((300m, 260.1m, 560.1m), ((decimal)dox["systemic"]!, (decimal)dox["locoregional"]!, (decimal)dox["total"]!));
+        var flags = journey["flags"]!.AsArray().Select(f => (string)f!["code"]!).ToList();
+        Assert.Contains("doxorubicin-above-ceiling", flags);
+        Assert.Equal("PR", (string)journey["latestResponse"]!["category"]!);
+    }
+
+    [Fact]
+    public async Task Patients_and_worklist_list_the_seed_patient_with_her_next_ct()
+    {
+        await LoadShuffledSeedCaseAsync();
+        var patients = (await system.JourneyClient.GetFromJsonAsync<JsonArray>("/patients"))!;
+        var patient = Assert.Single(patients)!;
+        Assert.Equal((Seed.PatientId, "Case 1"), ((string)patient["patientId"]!, (string)patient["displayName"]!));
+
+        var worklist = (await system.JourneyClient.GetFromJsonAsync<JsonArray>("/worklist?asOf=2012-07-20&status=due"))!;
+        Assert.Contains(worklist, w => (string)w!["kind"]! == "ct" && (string)w["dueOn"]! == "2012-07-24");
+    }
+
+    [Fact]
+    public async Task Loading_the_seed_case_twice_with_its_idempotency_keys_records_nothing_new()
+    {
+        await LoadShuffledSeedCaseAsync();
+        var first = Seed.Requests[0];
+        using var again = await system.PostSeedAsync(Seed, first);
+        Assert.Equal(HttpStatusCode.Accepted, again.StatusCode);
+        var eventId = (string)(await again.Content.ReadFromJsonAsync<JsonObject>())!["eventId"]!;
+        var events = (await system.JourneyClient.GetFromJsonAsync<JsonArray>($"/patients/{Seed.PatientId}/events"))!;
+        Assert.Contains(events, e => (string)e!["eventId"]! == eventId);
+        Assert.Equal(ExpectedEvents, events.Count);
+    }
+}
