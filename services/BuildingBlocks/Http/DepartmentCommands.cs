@@ -53,8 +53,8 @@ public static class DepartmentCommands
         this IEndpointRouteBuilder app, string pattern, Func<TRequest, CommandContext, Decision> decide)
         where TRequest : class, IValidatedRequest
     {
-        return app.MapPost(pattern, (HttpContext http, IDocumentStore store, TimeProvider clock, CancellationToken ct) =>
-                HandleAsync(http, store, clock, decide, ct))
+        return app.MapPost(pattern, (HttpContext http, IDocumentStore store, DepartmentName department, TimeProvider clock, CancellationToken ct) =>
+                HandleAsync(http, store, department, clock, decide, ct))
             .Produces<AcceptedEvent>(StatusCodes.Status202Accepted)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
@@ -62,7 +62,7 @@ public static class DepartmentCommands
     }
 
     private static async Task<IResult> HandleAsync<TRequest>(
-        HttpContext http, IDocumentStore store, TimeProvider clock, Func<TRequest, CommandContext, Decision> decide, CancellationToken ct)
+        HttpContext http, IDocumentStore store, DepartmentName department, TimeProvider clock, Func<TRequest, CommandContext, Decision> decide, CancellationToken ct)
         where TRequest : class, IValidatedRequest
     {
         var validation = new RequestValidation();
@@ -87,6 +87,7 @@ public static class DepartmentCommands
         for (var attempt = 1; ; attempt++)
         {
             await using var session = store.LightweightSession();
+            await session.LockStreamAsync(department.Value, patientId!, ct);
             if (idempotencyKey.Length > 0 && await session.LoadAsync<IdempotentRequest>(idempotencyKey, ct) is { } earlier)
                 return TypedResults.Accepted((string?)null, new AcceptedEvent(earlier.EventId, earlier.PatientId, earlier.Type));
 
@@ -118,7 +119,7 @@ public static class DepartmentCommands
             }
             catch (Exception ex) when (attempt < ConcurrencyAttempts && IsConcurrentWrite(ex))
             {
-                // Another request for the same patient (or the same Idempotency-Key) won the race: decide again on fresh state.
+                // Another writer of the same stream or Idempotency-Key (another instance, say) won: decide again on fresh state.
             }
         }
     }

@@ -3,6 +3,7 @@ using JasperFx.Events;
 using Marten;
 using MassTransit;
 using Microsoft.Extensions.Logging;
+using PatientJourney.BuildingBlocks.EventStore;
 using PatientJourney.Contracts;
 using PatientJourney.Journey.Projections;
 
@@ -13,8 +14,8 @@ public sealed class InvalidClinicalEventException(string reason) : Exception(rea
 
 /// <summary>
 /// Appends a department's event to the patient's journey stream, once: a redelivered eventId changes nothing.
-/// The stream append and the patient's read model commit in one transaction, with optimistic concurrency on
-/// the stream version; a concurrent writer for the same patient makes this attempt fail and be retried.
+/// The stream append and the patient's read model commit in one transaction; writers of one patient take turns
+/// (a per-patient transaction lock), and the stream version still guards against anything that slips past it.
 /// </summary>
 public sealed partial class JourneyRecorder(IDocumentStore store, ILogger<JourneyRecorder> logger)
 {
@@ -22,6 +23,7 @@ public sealed partial class JourneyRecorder(IDocumentStore store, ILogger<Journe
     {
         Check(message);
         await using var session = store.LightweightSession();
+        await session.LockStreamAsync(JourneyService.Schema, message.PatientId, ct);
         var stream = await session.Events.FetchStreamAsync(message.PatientId, token: ct);
         if (stream.Any(e => e.Id == message.EventId))
         {
