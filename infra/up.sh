@@ -49,5 +49,9 @@ as_root rabbitmqctl -q list_users | grep -q "^$PJ_USER\b" ||
   { as_root rabbitmqctl -q add_user "$PJ_USER" "$PJ_PASSWORD" && as_root rabbitmqctl -q set_user_tags "$PJ_USER" administrator; }
 as_root rabbitmqctl -q list_vhosts | grep -qx "$PJ_VHOST" || as_root rabbitmqctl -q add_vhost "$PJ_VHOST"
 as_root rabbitmqctl -q set_permissions -p "$PJ_VHOST" "$PJ_USER" ".*" ".*" ".*"
+for _ in $(seq 1 120); do
+  curl -fsS -u "$PJ_USER:$PJ_PASSWORD" http://localhost:15672/api/overview >/dev/null 2>&1 && break
+  sleep 0.5
+done
 
 echo "infra: PostgreSQL $pg_version on localhost:5432 (database $PJ_DB), RabbitMQ on localhost:5672 (vhost $PJ_VHOST)"

@@ -21,6 +21,12 @@ public static class Bus
         });
         services.AddMassTransit(x =>
         {
+            // The broker is not part of readiness: a department accepts facts while it is away (outbox).
+            x.ConfigureHealthCheckOptions(o =>
+            {
+                o.Tags.Clear();
+                o.Tags.Add(ServiceDefaults.BusTag);
+            });
             registerConsumers?.Invoke(x);
             x.UsingRabbitMq((context, cfg) =>
             {

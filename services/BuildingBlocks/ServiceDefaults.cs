@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
@@ -14,11 +15,24 @@ namespace PatientJourney.BuildingBlocks;
 public static class ServiceDefaults
 {
     public const string ReadyTag = "ready";
+    public const string BusTag = "bus";
 
     public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder, int defaultPort)
     {
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
             builder.WebHost.UseUrls($"http://localhost:{defaultPort}");
+
+        // Quiet defaults that appsettings or environment variables can still override: Marten's schema DDL and a
+        // line per request are noise in a clinical service's log.
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource
+        {
+            InitialData = new Dictionary<string, string?>
+            {
+                ["Logging:LogLevel:Default"] = "Information",
+                ["Logging:LogLevel:Marten"] = "Warning",
+                ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+            },
+        });
 
         var settings = InfrastructureSettings.From(builder.Configuration);
         builder.Services.AddSingleton(settings);
@@ -26,8 +40,7 @@ public static class ServiceDefaults
         builder.Services.Configure<JsonOptions>(o => JsonDefaults.Configure(o.SerializerOptions));
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
-        builder.Services.AddHealthChecks()
-            .AddCheck("postgres", new PostgresHealthCheck(settings.PostgresConnectionString), tags: [ReadyTag]);
+        builder.Services.AddHealthChecks();
         return builder;
     }
 
@@ -38,6 +51,7 @@ public static class ServiceDefaults
         app.UseStatusCodePages();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag) });
+        app.MapHealthChecks("/health/bus", new HealthCheckOptions { Predicate = c => c.Tags.Contains(BusTag) });
         app.MapOpenApi();
         return app;
     }
@@ -48,6 +62,13 @@ public static class ServiceDefaults
         BadHttpRequestException bad => bad.StatusCode,
         _ => StatusCodes.Status500InternalServerError,
     };
+
+    /// <summary>Readiness of a service that keeps its state in PostgreSQL.</summary>
+    public static IServiceCollection AddPostgresReadiness(this IServiceCollection services, string connectionString)
+    {
+        services.AddHealthChecks().AddCheck("postgres", new PostgresHealthCheck(connectionString), tags: [ReadyTag]);
+        return services;
+    }
 
     private sealed class PostgresHealthCheck(string connectionString) : IHealthCheck
     {

@@ -1,3 +1,4 @@
+using PatientJourney.BuildingBlocks;
 using PatientJourney.Dashboard.Patients;
 
 namespace PatientJourney.Dashboard;
@@ -18,6 +19,7 @@ public static class DashboardServiceExtensions
             c.BaseAddress = new Uri(journey);
             c.Timeout = TimeSpan.FromSeconds(10);
         });
+        builder.Services.AddHealthChecks().AddCheck<JourneyHealthCheck>("journey", tags: [ServiceDefaults.ReadyTag]);
         return builder;
     }
 

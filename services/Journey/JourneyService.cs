@@ -29,6 +29,7 @@ public static class JourneyServiceExtensions
             opts.Schema.For<PatientJourneyView>();
         }).UseLightweightSessions();
         builder.Services.AddSingleton<JourneyRecorder>();
+        builder.Services.AddPostgresReadiness(settings.PostgresConnectionString);
 
         var consumers = ContractEvents.All.Select(t => typeof(ClinicalEventConsumer<>).MakeGenericType(t)).ToArray();
         builder.Services.AddPatientJourneyBus(settings.RabbitMq,

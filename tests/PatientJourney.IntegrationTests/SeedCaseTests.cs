@@ -109,3 +109,22 @@ public class SeedCaseTests(PatientJourneySystem system) : IClassFixture<PatientJ
         Assert.Equal(ExpectedEvents, events.Count);
     }
 }
+
+public class DashboardTests(PatientJourneySystem system) : IClassFixture<PatientJourneySystem>
+{
+    [Fact]
+    public async Task Dashboard_lists_each_patient_with_the_next_due_item_and_overdue_count_from_the_journey()
+    {
+        var seed = SeedCase.Load();
+        foreach (var request in seed.Requests) Assert.Equal(HttpStatusCode.Accepted, (await system.PostSeedAsync(seed, request)).StatusCode);
+        await Eventually.HoldsAsync(async () => await system.JourneyEntryCountAsync(seed.PatientId) >= seed.Requests.Count, "seed case in the journey");
+
+        await using var dashboard = new DashboardHost(system);
+        var html = await dashboard.CreateClient().GetStringAsync("/");
+        Assert.Contains("<td>LMS-0001</td>", html);
+        Assert.Contains("Case 1", html);
+        // Years after the seed case, her next visit and CT are both long overdue.
+        Assert.Contains("clinic-visit on <time datetime=\"2012-08-24\">", html);
+        Assert.Contains("<td class=\"overdue\">2</td>", html);
+    }
+}

@@ -29,6 +29,7 @@ public static class DepartmentEventStore
             .AddAsyncDaemon(DaemonMode.Solo)
             .UseLightweightSessions();
         builder.Services.AddPatientJourneyBus(settings.RabbitMq);
+        builder.Services.AddPostgresReadiness(settings.PostgresConnectionString);
         builder.Services.AddSingleton(new DepartmentName(department));
         return builder;
     }

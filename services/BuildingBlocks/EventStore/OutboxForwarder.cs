@@ -35,7 +35,13 @@ public sealed partial class OutboxForwarder : SubscriptionBase
         foreach (var e in page.Events)
         {
             if (e.Data is not ClinicalEvent clinical) continue;
-            publishes.Add(_bus.Publish(clinical, e.EventType, Pipe.Execute<PublishContext>(ctx => ctx.MessageId = e.Id), cancellationToken));
+            publishes.Add(_bus.Publish(clinical, e.EventType, Pipe.Execute<PublishContext>(ctx =>
+            {
+                ctx.MessageId = e.Id;
+                // Unroutable (no queue bound yet, e.g. the journey has never run) fails the publish instead of
+                // dropping the event; the page is then retried until a consumer's queue exists.
+                ctx.Mandatory = true;
+            }), cancellationToken));
         }
 
         try

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Starts the whole system: PostgreSQL and RabbitMQ (infra/up.sh), the journey, the four departments and the
+# dashboard, then loads the seed case as demo data (skip it with --no-seed; --reset empties the demo data first).
+# ./stop.sh stops the services.
+set -euo pipefail
+cd "$(dirname "$0")"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+seed=1; reset=0
+for arg in "$@"; do
+  case "$arg" in
+    --no-seed) seed=0 ;;
+    --reset) reset=1 ;;
+    *) echo "usage: ./run.sh [--no-seed] [--reset]" >&2; exit 2 ;;
+  esac
+done
+
+./stop.sh --quiet
+./infra/up.sh
+[ "$reset" = 1 ] && ./infra/reset.sh
+dotnet build PatientJourney.sln -c Release -v quiet -nologo
+
+mkdir -p .run/logs
+declare -A ports=([Journey]=5100 [Diagnosis]=5101 [Chemotherapy]=5102 [Interventional]=5103 [Imaging]=5104 [Dashboard]=5000)
+# The journey first, so its queue is bound before the departments forward anything (nothing is lost either way:
+# departments keep their events until the broker has them).
+for service in Journey Diagnosis Chemotherapy Interventional Imaging Dashboard; do
+  dir="services/$service"
+  ASPNETCORE_URLS="http://localhost:${ports[$service]}" \
+    nohup dotnet "$dir/bin/Release/net10.0/PatientJourney.$service.dll" >".run/logs/$service.log" 2>&1 &
+  echo $! >".run/$service.pid"
+done
+
+for service in "${!ports[@]}"; do
+  port=${ports[$service]}
+  for _ in $(seq 1 120); do
+    curl -fsS "http://localhost:$port/health/ready" >/dev/null 2>&1 && break
+    if ! kill -0 "$(cat ".run/$service.pid")" 2>/dev/null; then echo "$service did not start; see .run/logs/$service.log" >&2; exit 1; fi
+    sleep 0.5
+  done
+  curl -fsS "http://localhost:$port/health/ready" >/dev/null || { echo "$service is not ready; see .run/logs/$service.log" >&2; exit 1; }
+done
+
+if [ "$seed" = 1 ]; then
+  dotnet tools/SeedLoader/bin/Release/net10.0/seed-loader.dll
+fi
+
+cat <<MSG
+PatientJourney is up.
+  Dashboard:  http://localhost:5000
+  Journey:    http://localhost:5100/patients   (OpenAPI: /openapi/v1.json on every service)
+  Logs:       .run/logs/
+Stop with ./stop.sh
+MSG

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Runs every test: brings up PostgreSQL and RabbitMQ (infra/up.sh), then the whole suite. Tests make their
+# own database and vhost each, so this also runs while the demo system from ./run.sh is up.
+set -euo pipefail
+cd "$(dirname "$0")"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+# docker-compose (Debian's, offline) validates docker-compose.yml in a test; no engine is needed.
+command -v docker-compose >/dev/null 2>&1 || { as_root apt-get update -q && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q docker-compose; }
+
+./infra/up.sh
+
+dotnet build PatientJourney.sln -v quiet -nologo
+set +e
+dotnet test PatientJourney.sln --no-build -v quiet -nologo "$@" 2>&1 | tee .test-output.log
+status=${PIPESTATUS[0]}
+set -e
+# One closing line over all test assemblies.
+awk '/(Passed|Failed)!/ { for (i = 1; i <= NF; i++) { if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1) } }
+     END { printf "total: %d passed, %d failed, %d skipped\n", p, f, s }' <(tr -d ',' < .test-output.log)
+rm -f .test-output.log
+exit "$status"
