@@ -4,6 +4,6 @@ set -euo pipefail
 PJ_DB=${PJ_DB:-patientjourney}
 PJ_VHOST=${PJ_VHOST:-patientjourney}
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
-as_root su postgres -c "psql -q -d $PJ_DB -c 'drop schema if exists journey, diagnosis, chemotherapy, interventional, imaging cascade'"
+cd / && as_root su postgres -c "psql -q -d $PJ_DB -c 'drop schema if exists journey, diagnosis, chemotherapy, interventional, imaging cascade'"
 as_root rabbitmqctl -q delete_vhost "$PJ_VHOST" 2>/dev/null || true
 "$(dirname "$0")/up.sh"

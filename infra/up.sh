@@ -25,8 +25,8 @@ read -r pg_version pg_cluster _ < <(pg_lsclusters -h | head -n 1)
 if ! pg_lsclusters -h | head -n 1 | grep -q online; then
   as_root pg_ctlcluster "$pg_version" "$pg_cluster" start
 fi
-for _ in $(seq 1 60); do as_root su postgres -c "pg_isready -q" && break; sleep 0.5; done
-psql_admin() { as_root su postgres -c "psql -v ON_ERROR_STOP=1 -qtAc \"$1\""; }
+for _ in $(seq 1 60); do (cd / && as_root su postgres -c "pg_isready -q") && break; sleep 0.5; done
+psql_admin() { (cd / && as_root su postgres -c "psql -v ON_ERROR_STOP=1 -qtAc \"$1\""); }
 [ "$(psql_admin "select 1 from pg_roles where rolname='$PJ_USER'")" = 1 ] ||
   psql_admin "create role $PJ_USER login createdb password '$PJ_PASSWORD'"
 [ "$(psql_admin "select 1 from pg_database where datname='$PJ_DB'")" = 1 ] ||
@@ -35,7 +35,7 @@ psql_admin() { as_root su postgres -c "psql -v ON_ERROR_STOP=1 -qtAc \"$1\""; }
 if [ "$(psql_admin "show max_connections")" -lt 500 ]; then
   psql_admin "alter system set max_connections = 500"
   as_root pg_ctlcluster "$pg_version" "$pg_cluster" restart
-  for _ in $(seq 1 60); do as_root su postgres -c "pg_isready -q" && break; sleep 0.5; done
+  for _ in $(seq 1 60); do (cd / && as_root su postgres -c "pg_isready -q") && break; sleep 0.5; done
 fi
 
 # RabbitMQ
