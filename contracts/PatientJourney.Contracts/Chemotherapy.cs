@@ -44,8 +44,8 @@ public sealed record ChemoRegimenStarted : ChemotherapyEvent
     public required IReadOnlyList<RegimenDrug> Drugs { get; init; }
 }
 
-/// <summary>What was given of one drug over the whole cycle.</summary>
-public sealed record AdministeredDrug(string Drug, decimal DoseMg, DrugRoute Route, DrugPurpose Purpose);
+/// <summary>What was given of one drug: on each of its days, and over the whole cycle.</summary>
+public sealed record AdministeredDrug(string Drug, decimal DosePerDayMg, int Days, decimal DoseMg, DrugRoute Route, DrugPurpose Purpose);
 
 public sealed record ChemoCycleCompleted : ChemotherapyEvent
 {

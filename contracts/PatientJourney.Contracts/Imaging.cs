@@ -22,7 +22,30 @@ public sealed record PetCtResulted : ImagingEvent
     public required PetCtIndication Indication { get; init; }
     public required IReadOnlyList<PetLesion> Lesions { get; init; }
     public string? Impression { get; init; }
+    /// <summary>EORTC metabolic response against the patient's staging PET/CT; null for the staging scan itself.</summary>
+    public MetabolicResponse? MetabolicResponse { get; init; }
 }
+
+[JsonConverter(typeof(JsonStringEnumConverter<MetabolicCategory>))]
+public enum MetabolicCategory
+{
+    [JsonStringEnumMemberName("CMR")] CompleteMetabolicResponse,
+    [JsonStringEnumMemberName("PMR")] PartialMetabolicResponse,
+    [JsonStringEnumMemberName("SMD")] StableMetabolicDisease,
+    [JsonStringEnumMemberName("PMD")] ProgressiveMetabolicDisease,
+}
+
+/// <summary>One lesion's SUVmax against the same lesion (by lesionId) on the staging scan; a new lesion has no baseline.</summary>
+public sealed record LesionMetabolicChange(string LesionId, decimal SuvMax, decimal? BaselineSuvMax, decimal? ChangePercent);
+
+public sealed record MetabolicResponse(
+    DateOnly BaselineOn,
+    decimal BaselinePeakSuvMax,
+    decimal PeakSuvMax,
+    decimal PeakChangePercent,
+    IReadOnlyList<LesionMetabolicChange> Lesions,
+    bool NewLesions,
+    MetabolicCategory Category);
 
 /// <summary>A RECIST 1.1 target lesion: longest diameter, or short axis for a lymph node.</summary>
 public sealed record TargetLesion(string LesionId, string Site, decimal LongestDiameterMm, bool LymphNode = false);

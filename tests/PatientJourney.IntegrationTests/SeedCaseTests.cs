@@ -79,9 +79,32 @@ public class SeedCaseTests(PatientJourneySystem system) : IClassFixture<PatientJ
         var journey = await GetAsync($"/patients/{Seed.PatientId}/journey");
         var dox = journey["cumulativeDoxorubicinMgPerM2"]!;
         Assert.Equal((300m, 260.1m, 560.1m), ((decimal)dox["systemic"]!, (decimal)dox["locoregional"]!, (decimal)dox["total"]!));
-        var flags = journey["flags"]!.AsArray().Select(f => (string)f!["code"]!).ToList();
-        Assert.Contains("doxorubicin-above-ceiling", flags);
+        var flags = journey["flags"]!.AsArray().Select(f => f!.AsObject()).ToList();
+        Assert.Contains(flags, f => (string)f["code"]! == "doxorubicin-550");
+        var severe = Assert.Single(flags, f => (string)f["code"]! == "ctcae-grade-3-or-higher");
+        Assert.Contains("urinary tract infection, CTCAE grade 3 (RfaPerformed", (string)severe["message"]!);
         Assert.Equal("PR", (string)journey["latestResponse"]!["category"]!);
+    }
+
+    [Fact]
+    public async Task Seed_case_departments_compute_bsa_doses_recist_and_eortc_as_clinicians_do()
+    {
+        await LoadShuffledSeedCaseAsync();
+        var events = (await system.JourneyClient.GetFromJsonAsync<JsonArray>($"/patients/{Seed.PatientId}/events"))!.Select(e => e!.AsObject()).ToList();
+        JsonObject Of(string type, string on) => events.Single(e => (string)e["type"]! == type && (string)e["occurredOn"]! == on);
+
+        Assert.Equal(1.73m, (decimal)Of("ChemoRegimenStarted", "2011-01-10")["bsaM2"]!);
+        var cycle5 = Of("ChemoCycleCompleted", "2011-04-07");
+        var drugs = cycle5["drugs"]!.AsArray().ToDictionary(d => (string)d!["drug"]!, d => d!.AsObject());
+        Assert.Equal((34.6m, 103.8m), ((decimal)drugs["doxorubicin"]["dosePerDayMg"]!, (decimal)drugs["doxorubicin"]["doseMg"]!));
+        Assert.Equal((2595m, 10380m), ((decimal)drugs["ifosfamide"]["dosePerDayMg"]!, (decimal)drugs["ifosfamide"]["doseMg"]!));
+        Assert.Equal(300m, (decimal)cycle5["cumulativeDoxorubicinMgPerM2"]!);
+
+        var response = Of("ResponseAssessed", "2011-04-26");
+        Assert.Equal(("PR", -33.9m), ((string)response["category"]!, (decimal)response["changeFromBaselinePercent"]!));
+
+        var pet = Of("PetCtResulted", "2012-01-17")["metabolicResponse"]!;
+        Assert.Equal(("PMR", 9.3m, 2.1m), ((string)pet["category"]!, (decimal)pet["baselinePeakSuvMax"]!, (decimal)pet["peakSuvMax"]!));
     }
 
     [Fact]

@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Routing;
 using Npgsql;
 using PatientJourney.BuildingBlocks.EventStore;
 using PatientJourney.Contracts;
+using PatientJourney.Contracts.Diagnosis;
 
 namespace PatientJourney.BuildingBlocks.Http;
 
@@ -16,6 +17,9 @@ public sealed record CommandContext(string PatientId, IReadOnlyList<ClinicalEven
 {
     /// <summary>A route value other than the patient (e.g. regimenId), already checked as an identifier.</summary>
     public string RouteValue(string name) => Route[name];
+
+    /// <summary>The birth date, where this department has the registration (the diagnosis department).</summary>
+    public DateOnly? BirthDate => History.OfType<PatientRegistered>().FirstOrDefault()?.BirthDate;
 }
 
 /// <summary>A decision: the events to record, or why the department's state refuses the command (409 or 404).</summary>
@@ -28,6 +32,8 @@ public sealed record Decision
     public static Decision Record(params ClinicalEvent[] events) => new() { Events = events };
     public static Decision Conflict(string field, string detail) => new() { Refused = new Refusal(StatusCodes.Status409Conflict, field, detail) };
     public static Decision NotFound(string field, string detail) => new() { Refused = new Refusal(StatusCodes.Status404NotFound, field, detail) };
+    /// <summary>Bad input that only the department's state reveals (a date before the patient's birth): 400.</summary>
+    public static Decision Invalid(string field, string detail) => new() { Refused = new Refusal(StatusCodes.Status400BadRequest, field, detail) };
 
     public static implicit operator Decision(ClinicalEvent e) => Record(e);
 }
@@ -49,12 +55,21 @@ public static class DepartmentCommands
 
     // The body is read by hand, not bound, so that a wrong content type or malformed JSON is a 400 naming
     // the field like every other bad input (framework binding answers 415 or an empty 400).
+    /// <param name="clinicalDateField">The request field that becomes the event's occurredOn, named when it precedes the birth date.</param>
     public static RouteHandlerBuilder MapCommand<TRequest>(
-        this IEndpointRouteBuilder app, string pattern, Func<TRequest, CommandContext, Decision> decide)
+        this IEndpointRouteBuilder app, string pattern, Func<TRequest, CommandContext, Decision> decide, string clinicalDateField = "occurredOn")
         where TRequest : class, IValidatedRequest
     {
+        Decision DecideWithinLife(TRequest request, CommandContext context)
+        {
+            var decision = decide(request, context);
+            return context.BirthDate is { } born && decision.Events.Any(e => e.OccurredOn < born)
+                ? Decision.Invalid(clinicalDateField, $"must not be before the patient's birth date ({born:yyyy-MM-dd})")
+                : decision;
+        }
+
         return app.MapPost(pattern, (HttpContext http, IDocumentStore store, DepartmentName department, TimeProvider clock, CancellationToken ct) =>
-                HandleAsync(http, store, department, clock, decide, ct))
+                HandleAsync<TRequest>(http, store, department, clock, DecideWithinLife, ct))
             .Produces<AcceptedEvent>(StatusCodes.Status202Accepted)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
@@ -131,7 +146,9 @@ public static class DepartmentCommands
         or ExistingStreamIdCollisionException
         or MartenCommandException { InnerException: PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } };
 
-    private static ProblemHttpResult Refuse(Refusal refusal) => TypedResults.Problem(
+    private static IResult Refuse(Refusal refusal) => refusal.Status == StatusCodes.Status400BadRequest
+        ? TypedResults.ValidationProblem(new RequestValidation().Add(refusal.Field, refusal.Detail).Errors)
+        : TypedResults.Problem(
         statusCode: refusal.Status,
         title: refusal.Status == StatusCodes.Status404NotFound ? "Not found" : "Conflicts with what the department has recorded",
         detail: refusal.Detail,

@@ -14,7 +14,7 @@ public sealed record CompleteCycle(int? CycleNumber, DateOnly? StartedOn, DateOn
         v.ClinicalDate(StartedOn, "startedOn", today);
         v.ClinicalDate(CompletedOn, "completedOn", today);
         if (StartedOn is { } s && CompletedOn is { } c && c < s) v.Add("completedOn", "must not be before startedOn");
-        v.Range(WeightKg, "weightKg", 1m, 650m);
+        v.Range(WeightKg, "weightKg", 1m, 400m);
         v.Range(DoseReductionPercent, "doseReductionPercent", 0m, 99m);
     }
 }
@@ -22,7 +22,7 @@ public sealed record CompleteCycle(int? CycleNumber, DateOnly? StartedOn, DateOn
 public static class CompletingCycle
 {
     public static void Map(IEndpointRouteBuilder patient) =>
-        patient.MapCommand<CompleteCycle>("/regimens/{regimenId}/cycles", (r, c) => Decide(r, c, c.RouteValue("regimenId")))
+        patient.MapCommand<CompleteCycle>("/regimens/{regimenId}/cycles", (r, c) => Decide(r, c, c.RouteValue("regimenId")), clinicalDateField: "completedOn")
             .WithName("CompleteCycle");
 
     public static Decision Decide(CompleteCycle r, CommandContext c, string regimenId)

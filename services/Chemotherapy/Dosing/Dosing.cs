@@ -19,8 +19,14 @@ public static class CycleDoses
 
     /// <summary>What a cycle gives of each drug: per-m2 doses x BSA x days, flat doses x days, less any reduction.</summary>
     public static IReadOnlyList<AdministeredDrug> Administered(IEnumerable<RegimenDrug> drugs, decimal bsaM2, decimal doseReductionPercent) =>
-        drugs.Select(d => new AdministeredDrug(d.Drug, Math.Round(DoseMgPerDay(d, bsaM2) * d.Days.Count * Factor(doseReductionPercent), 1, MidpointRounding.AwayFromZero), d.Route, d.Purpose))
-            .ToList();
+        drugs.Select(d =>
+        {
+            var perDay = DoseMgPerDay(d, bsaM2) * Factor(doseReductionPercent);
+            return new AdministeredDrug(d.Drug, Round(perDay), d.Days.Count, Round(perDay * d.Days.Count), d.Route, d.Purpose);
+        }).ToList();
+
+    // Pharmacies round a prepared dose to 0.1 mg, halves up.
+    private static decimal Round(decimal mg) => Math.Round(mg, 1, MidpointRounding.AwayFromZero);
 
     /// <summary>Doxorubicin given in one cycle per m2 of body surface (the unit of its lifetime ceiling).</summary>
     public static decimal DoxorubicinMgPerM2(IEnumerable<RegimenDrug> drugs, decimal bsaM2, decimal doseReductionPercent) =>

@@ -17,17 +17,18 @@ public sealed record StartRegimen(
         v.Required(Name, "name", 200);
         v.ClinicalDate(StartedOn, "startedOn", today);
         if (v.Required(CycleLengthDays, "cycleLengthDays")) v.Range(CycleLengthDays, "cycleLengthDays", 1, 365);
-        if (v.Required(HeightCm, "heightCm")) v.Range(HeightCm, "heightCm", 30m, 272m);
-        if (v.Required(WeightKg, "weightKg")) v.Range(WeightKg, "weightKg", 1m, 650m);
+        if (v.Required(HeightCm, "heightCm")) v.Range(HeightCm, "heightCm", 30m, 250m);
+        if (v.Required(WeightKg, "weightKg")) v.Range(WeightKg, "weightKg", 1m, 400m);
         if (!v.Required(Drugs, "drugs")) return;
         v.Each(Drugs, "drugs", (d, f) =>
         {
             v.Required(d.Drug, $"{f}.drug", 200);
             var doses = new[] { d.DosePerM2Mg, d.DoseMg, d.DoseMicrograms }.Count(x => x is not null);
             if (doses != 1) v.Add($"{f}.dosePerM2Mg", "exactly one of dosePerM2Mg, doseMg, doseMicrograms is required");
-            v.Positive(d.DosePerM2Mg, $"{f}.dosePerM2Mg");
-            v.Positive(d.DoseMg, $"{f}.doseMg");
-            v.Positive(d.DoseMicrograms, $"{f}.doseMicrograms");
+            // Upper bounds far above any real dose (high-dose methotrexate is 12 g/m2) but below arithmetic overflow.
+            v.Range(d.DosePerM2Mg, $"{f}.dosePerM2Mg", 0.001m, 50_000m);
+            v.Range(d.DoseMg, $"{f}.doseMg", 0.001m, 100_000m);
+            v.Range(d.DoseMicrograms, $"{f}.doseMicrograms", 0.001m, 10_000_000m);
             if (v.Required(d.Days, $"{f}.days"))
             {
                 if (d.Days!.Any(day => day < 1 || day > (CycleLengthDays ?? 365))) v.Add($"{f}.days", "cycle days run from 1 to cycleLengthDays");
@@ -41,7 +42,7 @@ public sealed record StartRegimen(
 public static class StartingRegimen
 {
     public static void Map(IEndpointRouteBuilder patient) =>
-        patient.MapCommand<StartRegimen>("/regimens", Decide).WithName("StartRegimen");
+        patient.MapCommand<StartRegimen>("/regimens", Decide, clinicalDateField: "startedOn").WithName("StartRegimen");
 
     public static Decision Decide(StartRegimen r, CommandContext c)
     {

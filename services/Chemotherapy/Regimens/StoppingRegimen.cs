@@ -15,7 +15,7 @@ public sealed record StopRegimen(DateOnly? StoppedOn, string? Reason) : IValidat
 public static class StoppingRegimen
 {
     public static void Map(IEndpointRouteBuilder patient) =>
-        patient.MapCommand<StopRegimen>("/regimens/{regimenId}/stop", (r, c) => Decide(r, c, c.RouteValue("regimenId")))
+        patient.MapCommand<StopRegimen>("/regimens/{regimenId}/stop", (r, c) => Decide(r, c, c.RouteValue("regimenId")), clinicalDateField: "stoppedOn")
             .WithName("StopRegimen");
 
     public static Decision Decide(StopRegimen r, CommandContext c, string regimenId)

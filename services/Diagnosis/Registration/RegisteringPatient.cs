@@ -22,9 +22,9 @@ public static class RegisteringPatient
         patients.MapCommand<RegisterPatient>("", Decide).WithName("RegisterPatient");
 
     public static Decision Decide(RegisterPatient r, CommandContext c) =>
-        c.History.OfType<PatientRegistered>().Any()
-            ? Decision.Conflict("patientId", $"patient {c.PatientId} is already registered")
-            : new PatientRegistered
+        c.History.OfType<PatientRegistered>().Any() ? Decision.Conflict("patientId", $"patient {c.PatientId} is already registered")
+        : c.History.Any(e => e.OccurredOn < r.BirthDate) ? Decision.Invalid("birthDate", "is after facts already recorded for this patient")
+        : new PatientRegistered
             {
                 PatientId = c.PatientId,
                 OccurredOn = r.OccurredOn ?? c.Today,

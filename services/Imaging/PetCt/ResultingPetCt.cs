@@ -1,5 +1,6 @@
 using PatientJourney.BuildingBlocks.Http;
 using PatientJourney.Contracts.Imaging;
+using PatientJourney.Imaging.Response;
 
 namespace PatientJourney.Imaging.PetCt;
 
@@ -32,14 +33,22 @@ public sealed record ResultPetCt(DateOnly? PerformedOn, PetCtIndication? Indicat
 public static class ResultingPetCt
 {
     public static void Map(IEndpointRouteBuilder patient) =>
-        patient.MapCommand<ResultPetCt>("/pet-ct", Decide).WithName("RecordPetCt");
+        patient.MapCommand<ResultPetCt>("/pet-ct", Decide, clinicalDateField: "performedOn").WithName("RecordPetCt");
 
-    public static Decision Decide(ResultPetCt r, CommandContext c) => new PetCtResulted
+    public static Decision Decide(ResultPetCt r, CommandContext c)
     {
-        PatientId = c.PatientId,
-        OccurredOn = r.PerformedOn!.Value,
-        Indication = r.Indication!.Value,
-        Lesions = r.Lesions!.Select(l => new PetLesion(l!.LesionId!, l.Site!, l.SuvMax!.Value, l.LongestDiameterMm)).ToList(),
-        Impression = r.Impression,
-    };
+        var lesions = r.Lesions!.Select(l => new PetLesion(l!.LesionId!, l.Site!, l.SuvMax!.Value, l.LongestDiameterMm)).ToList();
+        // The reference is the staging scan (the first one if none says staging), if it was done before this one.
+        var earlier = c.History.OfType<PetCtResulted>().Where(p => p.OccurredOn < r.PerformedOn).OrderBy(p => p.OccurredOn).ToList();
+        var baseline = earlier.FirstOrDefault(p => p.Indication == PetCtIndication.Staging) ?? earlier.FirstOrDefault();
+        return new PetCtResulted
+        {
+            PatientId = c.PatientId,
+            OccurredOn = r.PerformedOn!.Value,
+            Indication = r.Indication!.Value,
+            Lesions = lesions,
+            Impression = r.Impression,
+            MetabolicResponse = baseline is null ? null : EortcPet.Assess(baseline, lesions),
+        };
+    }
 }

@@ -27,7 +27,7 @@ public sealed record PerformRfa(
 public static class PerformingRfa
 {
     public static void Map(IEndpointRouteBuilder patient) =>
-        patient.MapCommand<PerformRfa>("/rfa", Decide).WithName("RecordRfa");
+        patient.MapCommand<PerformRfa>("/rfa", Decide, clinicalDateField: "performedOn").WithName("RecordRfa");
 
     public static Decision Decide(PerformRfa r, CommandContext c) => new RfaPerformed
     {

@@ -22,7 +22,7 @@ public sealed record PerformTace(
 public static class PerformingTace
 {
     public static void Map(IEndpointRouteBuilder patient) =>
-        patient.MapCommand<PerformTace>("/tace", Decide).WithName("RecordTace");
+        patient.MapCommand<PerformTace>("/tace", Decide, clinicalDateField: "performedOn").WithName("RecordTace");
 
     public static Decision Decide(PerformTace r, CommandContext c) => new TacePerformed
     {

@@ -10,9 +10,17 @@ namespace PatientJourney.Journey.Projections;
 
 public static class JourneyProjection
 {
-    // Lifetime cumulative doxorubicin ceiling usually quoted as 450-550 mg/m2 (cardiomyopathy risk; Swain et al., Cancer 2003).
-    public const decimal DoxorubicinWarningMgPerM2 = 450m;
-    public const decimal DoxorubicinCeilingMgPerM2 = 550m;
+    // Doxorubicin label (cumulative-dose cardiomyopathy table; Swain et al., Cancer 2003): cardiac monitoring and
+    // dexrazoxane considered from 300 mg/m2, risk rising steeply at 450, lifetime ceiling 550 mg/m2.
+    public static readonly IReadOnlyList<(decimal MgPerM2, string Severity, string Advice)> DoxorubicinThresholds =
+    [
+        (550m, "alert", "past the 550 mg/m2 lifetime ceiling"),
+        (450m, "alert", "at or past 450 mg/m2: high risk of cardiomyopathy"),
+        (300m, "warning", "at or past 300 mg/m2: cardiac monitoring, consider dexrazoxane"),
+    ];
+
+    /// <summary>CTCAE v5: grade 3 is severe or medically significant; a clinician must see every one.</summary>
+    public const int SevereCtcaeGrade = 3;
 
     /// <summary>Clinical order: occurredOn, then recordedAt, then eventId so that ties are stable.</summary>
     public static IReadOnlyList<ClinicalEvent> InClinicalOrder(IEnumerable<ClinicalEvent> events) =>
@@ -58,12 +66,14 @@ public static class JourneyProjection
 
     private static IEnumerable<JourneyFlag> Flags(IReadOnlyList<ClinicalEvent> events, PatientRegistered? registration, CumulativeDoxorubicin dox)
     {
-        if (dox.Total >= DoxorubicinCeilingMgPerM2)
-            yield return new JourneyFlag("doxorubicin-above-ceiling", "alert",
-                $"Cumulative doxorubicin {dox.Total} mg/m2 (systemic {dox.Systemic}, locoregional {dox.Locoregional}) is past the {DoxorubicinCeilingMgPerM2} mg/m2 lifetime ceiling");
-        else if (dox.Total >= DoxorubicinWarningMgPerM2)
-            yield return new JourneyFlag("doxorubicin-near-ceiling", "warning",
-                $"Cumulative doxorubicin {dox.Total} mg/m2 has reached the {DoxorubicinWarningMgPerM2} mg/m2 threshold");
+        // Total includes systemic, so its threshold is the higher one reached; the message shows both.
+        foreach (var (mgPerM2, severity, advice) in DoxorubicinThresholds)
+        {
+            if (dox.Total < mgPerM2) continue;
+            yield return new JourneyFlag($"doxorubicin-{mgPerM2:0}", severity,
+                $"Cumulative doxorubicin {Num(dox.Total)} mg/m2 (systemic {Num(dox.Systemic)}, locoregional {Num(dox.Locoregional ?? 0m)}) {advice}");
+            break;
+        }
         if (dox.Locoregional is null)
             yield return new JourneyFlag("bsa-unknown", "warning", "TACE doxorubicin cannot be expressed per m2: no body surface area is known");
 
@@ -74,10 +84,23 @@ public static class JourneyProjection
                     $"Diagnosis dated {diagnosis.OccurredOn:yyyy-MM-dd} is after the treatment it led to ({firstTreatment.Type} on {firstTreatment.OccurredOn:yyyy-MM-dd})",
                     diagnosis.EventId);
 
+        foreach (var (e, term, grade) in SevereToxicities(events))
+            yield return new JourneyFlag("ctcae-grade-3-or-higher", grade >= 4 ? "alert" : "warning",
+                $"{term}, CTCAE grade {grade} ({e.Type} on {e.OccurredOn:yyyy-MM-dd})", e.EventId);
+
         if (registration is not null)
             foreach (var e in events.Where(e => e.OccurredOn < registration.BirthDate))
                 yield return new JourneyFlag("before-birth", "alert", $"{e.Type} is dated before the patient's birth date", e.EventId);
     }
+
+    private static IEnumerable<(ClinicalEvent Event, string Term, int Grade)> SevereToxicities(IEnumerable<ClinicalEvent> events) =>
+        events.SelectMany(e => (e switch
+        {
+            AdverseEventRecorded a => [new GradedTerm(a.Term, a.Grade)],
+            TacePerformed t => t.Toxicities,
+            RfaPerformed r => r.Complications,
+            _ => [],
+        }).Where(t => t.Grade >= SevereCtcaeGrade).Select(t => (e, t.Term, t.Grade)));
 
     public static string RecistCode(RecistCategory category) => category switch
     {
@@ -108,11 +131,20 @@ public static class JourneyProjection
         RfaPerformed r => $"RFA of {r.Target}: technical success {(r.TechnicalSuccess ? "yes" : "no")}"
                           + (r.Complications.Count > 0 ? $"; complication up to grade {r.Complications.Max(x => x.Grade)}" : ""),
         PetCtResulted p => $"PET/CT ({p.Indication.ToString().ToLowerInvariant()}): "
-                           + (p.Lesions.Count == 0 ? "no avid lesion" : $"{p.Lesions.Count} lesion(s), peak SUVmax {Num(p.Lesions.Max(l => l.SuvMax))}"),
+                           + (p.Lesions.Count == 0 ? "no avid lesion" : $"{p.Lesions.Count} lesion(s), peak SUVmax {Num(p.Lesions.Max(l => l.SuvMax))}")
+                           + (p.MetabolicResponse is { } m ? $"; EORTC {MetabolicCode(m.Category)} ({Num(m.PeakChangePercent)}% peak SUVmax from staging)" : ""),
         CtResulted c => $"CT {c.Region}: " + (c.TargetLesions.Count == 0 ? "no target lesion" : $"sum of target diameters {Num(c.TargetLesions.Sum(l => l.LongestDiameterMm))} mm")
                         + (c.NewLesions ? "; new lesions" : ""),
         ResponseAssessed r => $"RECIST 1.1 {RecistCode(r.Category)}: {Num(r.ChangeFromBaselinePercent)}% from baseline, {Num(r.ChangeFromNadirPercent)}% from nadir",
         _ => e.Type,
+    };
+
+    public static string MetabolicCode(MetabolicCategory category) => category switch
+    {
+        MetabolicCategory.CompleteMetabolicResponse => "CMR",
+        MetabolicCategory.PartialMetabolicResponse => "PMR",
+        MetabolicCategory.StableMetabolicDisease => "SMD",
+        _ => "PMD",
     };
 
     private static string ProcedureName(ProcedureKind p) => p switch

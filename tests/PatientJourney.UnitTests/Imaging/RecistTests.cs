@@ -38,3 +38,57 @@ public class RecistTests
         Assert.NotEqual(RecistCategory.CompleteResponse, Recist.Assess([L(0), L(10, node: true)], false, 100m, []).Category);
     }
 }
+
+public class RecistBoundaryTests
+{
+    private static TargetLesion L(decimal mm) => new("x", "site", mm);
+
+    [Theory]
+    [InlineData(100, 119.9, RecistCategory.StableDisease)]       // +19.9% over the nadir
+    [InlineData(100, 120, RecistCategory.ProgressiveDisease)]    // +20% and +20 mm
+    [InlineData(20, 24, RecistCategory.StableDisease)]           // +20% but only +4 mm
+    [InlineData(25, 30, RecistCategory.ProgressiveDisease)]      // +20% and +5 mm
+    public void Progression_boundaries_over_the_nadir(decimal nadirMm, decimal sumMm, RecistCategory expected) =>
+        // Baseline equal to the nadir keeps the baseline rule (PR at -30%) out of the way.
+        Assert.Equal(expected, Recist.Assess([L(sumMm)], false, nadirMm, [nadirMm]).Category);
+
+    [Theory]
+    [InlineData(70.1, RecistCategory.StableDisease)]   // -29.9%
+    [InlineData(70, RecistCategory.PartialResponse)]   // -30%
+    public void Partial_response_boundary_from_baseline(decimal sumMm, RecistCategory expected) =>
+        Assert.Equal(expected, Recist.Assess([L(sumMm)], false, 100m, []).Category);
+}
+
+public class EortcPetTests
+{
+    private static readonly PetCtResulted Staging = new()
+    {
+        PatientId = "P", OccurredOn = new DateOnly(2010, 12, 20), Indication = PetCtIndication.Staging,
+        Lesions = [new PetLesion("a", "liver", 10m, null), new PetLesion("b", "node", 4m, null)],
+    };
+
+    [Theory]
+    [InlineData(7.5, MetabolicCategory.StableMetabolicDisease)]        // -25%
+    [InlineData(7.49, MetabolicCategory.PartialMetabolicResponse)]     // -25.1%
+    [InlineData(12.5, MetabolicCategory.StableMetabolicDisease)]       // +25%
+    [InlineData(12.51, MetabolicCategory.ProgressiveMetabolicDisease)] // +25.1%
+    public void Peak_suvmax_change_boundaries(decimal peak, MetabolicCategory expected) =>
+        Assert.Equal(expected, EortcPet.Assess(Staging, [new PetLesion("a", "liver", peak, null)]).Category);
+
+    [Fact]
+    public void A_new_lesion_is_progressive_whatever_the_peak() =>
+        Assert.Equal(MetabolicCategory.ProgressiveMetabolicDisease, EortcPet.Assess(Staging, [new PetLesion("a", "liver", 2m, null), new PetLesion("c", "bone", 3m, null)]).Category);
+
+    [Fact]
+    public void Uptake_gone_is_complete_metabolic_response() =>
+        Assert.Equal(MetabolicCategory.CompleteMetabolicResponse, EortcPet.Assess(Staging, []).Category);
+
+    [Fact]
+    public void Seed_case_surveillance_pet_is_a_partial_metabolic_response_per_lesion_and_at_the_peak()
+    {
+        var seedStaging = Staging with { Lesions = [new("liver-viii", "liver", 9.3m, null), new("rp-node", "node", 8.6m, null)] };
+        var response = EortcPet.Assess(seedStaging, [new PetLesion("rp-node", "node", 2.1m, null)]);
+        Assert.Equal((MetabolicCategory.PartialMetabolicResponse, -77.4m), (response.Category, response.PeakChangePercent));
+        Assert.Equal(-75.6m, response.Lesions.Single().ChangePercent);
+    }
+}

@@ -1,0 +1,34 @@
+using PatientJourney.BuildingBlocks.Http;
+using PatientJourney.Chemotherapy.AdverseEvents;
+using PatientJourney.Chemotherapy.Regimens;
+
+namespace PatientJourney.UnitTests.Chemotherapy;
+
+public class AdverseEventTests
+{
+    private static readonly DateOnly Today = new(2026, 11, 28);
+
+    [Theory]
+    [InlineData(0, false)]
+    [InlineData(1, true)]
+    [InlineData(5, true)]
+    [InlineData(6, false)]
+    public void Ctcae_grade_runs_from_1_to_5(int grade, bool valid)
+    {
+        var v = new RequestValidation();
+        new RecordAdverseEvent(new DateOnly(2011, 2, 1), "neutropenia", grade, null, null).Validate(v, Today);
+        Assert.Equal(valid, !v.Errors.ContainsKey("grade"));
+    }
+
+    [Theory]
+    [InlineData(29.9, 65, "heightCm")]
+    [InlineData(250.1, 65, "heightCm")]
+    [InlineData(165, 0.9, "weightKg")]
+    [InlineData(165, 400.1, "weightKg")]
+    public void Absurd_body_measures_are_refused(decimal heightCm, decimal weightKg, string field)
+    {
+        var v = new RequestValidation();
+        new StartRegimen("R-1", "x", new DateOnly(2011, 1, 10), 21, heightCm, weightKg, []).Validate(v, Today);
+        Assert.Contains(field, v.Errors.Keys);
+    }
+}

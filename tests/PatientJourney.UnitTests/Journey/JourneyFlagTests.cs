@@ -1,0 +1,47 @@
+using PatientJourney.Contracts;
+using PatientJourney.Contracts.Chemotherapy;
+using PatientJourney.Contracts.Interventional;
+using PatientJourney.Journey.Projections;
+
+namespace PatientJourney.UnitTests.Journey;
+
+public class JourneyFlagTests
+{
+    private static ChemoCycleCompleted Cycle(decimal cumulative) => new()
+    {
+        EventId = Guid.NewGuid(), PatientId = "P", OccurredOn = new DateOnly(2011, 1, 13), RegimenId = "R", CycleNumber = 1,
+        StartedOn = new DateOnly(2011, 1, 10), BsaM2 = 1.73m, Drugs = [], CumulativeDoxorubicinMgPerM2 = cumulative,
+    };
+
+    private static IEnumerable<string> Codes(params ClinicalEvent[] events) => JourneyProjection.Project("P", events, events.Length).Flags.Select(f => f.Code);
+
+    [Theory]
+    [InlineData(299.9, null)]
+    [InlineData(300, "doxorubicin-300")]
+    [InlineData(449.9, "doxorubicin-300")]
+    [InlineData(450, "doxorubicin-450")]
+    [InlineData(550, "doxorubicin-550")]
+    public void Doxorubicin_flag_names_the_highest_label_threshold_reached(decimal cumulative, string? expected) =>
+        Assert.Equal(expected, Codes(Cycle(cumulative)).SingleOrDefault(c => c.StartsWith("doxorubicin", StringComparison.Ordinal)));
+
+    [Fact]
+    public void Tace_doxorubicin_counts_towards_the_total_over_the_latest_bsa()
+    {
+        var tace = new TacePerformed { EventId = Guid.NewGuid(), PatientId = "P", OccurredOn = new DateOnly(2011, 7, 12), Target = "liver", Drug = "doxorubicin", DoseMg = 150 };
+        var dox = JourneyProjection.Project("P", [Cycle(300), tace], 2).CumulativeDoxorubicinMgPerM2;
+        Assert.Equal((300m, 86.7m, 386.7m), (dox.Systemic, dox.Locoregional, dox.Total));
+    }
+
+    [Theory]
+    [InlineData(2, false)]
+    [InlineData(3, true)]
+    public void Every_ctcae_grade_3_or_higher_toxicity_is_flagged(int grade, bool flagged)
+    {
+        var tace = new TacePerformed
+        {
+            EventId = Guid.NewGuid(), PatientId = "P", OccurredOn = new DateOnly(2011, 7, 12), Target = "liver", Drug = "doxorubicin", DoseMg = 150,
+            Toxicities = [new GradedTerm("nausea", grade)],
+        };
+        Assert.Equal(flagged, Codes(Cycle(0), tace).Contains("ctcae-grade-3-or-higher"));
+    }
+}
