@@ -7,7 +7,7 @@ public abstract record ChemotherapyEvent : ClinicalEvent
     public override string Department => Departments.Chemotherapy;
 }
 
-[JsonConverter(typeof(JsonStringEnumConverter<DrugRoute>))]
+[JsonConverter(typeof(ContractEnumConverter<DrugRoute>))]
 public enum DrugRoute
 {
     [JsonStringEnumMemberName("iv")] Iv,
@@ -15,7 +15,7 @@ public enum DrugRoute
     [JsonStringEnumMemberName("oral")] Oral,
 }
 
-[JsonConverter(typeof(JsonStringEnumConverter<DrugPurpose>))]
+[JsonConverter(typeof(ContractEnumConverter<DrugPurpose>))]
 public enum DrugPurpose
 {
     [JsonStringEnumMemberName("antineoplastic")] Antineoplastic,

@@ -56,7 +56,7 @@ public static class ContractEvents
 }
 
 /// <summary>Codes are written as the contract spells them, whatever serializer options the reader uses.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<ProcedureKind>))]
+[JsonConverter(typeof(ContractEnumConverter<ProcedureKind>))]
 public enum ProcedureKind
 {
     [JsonStringEnumMemberName("tace")] Tace,
@@ -67,3 +67,10 @@ public enum ProcedureKind
 
 /// <summary>A CTCAE v5 graded term (grade 1-5).</summary>
 public sealed record GradedTerm(string Term, int Grade, string? Treatment = null);
+
+/// <summary>
+/// Enum codes as the contract spells them (JsonStringEnumMemberName), and only those: an integer such as
+/// <c>"sex": 0</c> is refused rather than read as the first member.
+/// </summary>
+public sealed class ContractEnumConverter<TEnum>() : JsonStringEnumConverter<TEnum>(namingPolicy: null, allowIntegerValues: false)
+    where TEnum : struct, Enum;

@@ -7,7 +7,7 @@ public abstract record DiagnosisEvent : ClinicalEvent
     public override string Department => Departments.Diagnosis;
 }
 
-[JsonConverter(typeof(JsonStringEnumConverter<Sex>))]
+[JsonConverter(typeof(ContractEnumConverter<Sex>))]
 public enum Sex
 {
     [JsonStringEnumMemberName("female")] Female,

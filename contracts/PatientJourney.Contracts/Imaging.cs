@@ -7,7 +7,7 @@ public abstract record ImagingEvent : ClinicalEvent
     public override string Department => Departments.Imaging;
 }
 
-[JsonConverter(typeof(JsonStringEnumConverter<PetCtIndication>))]
+[JsonConverter(typeof(ContractEnumConverter<PetCtIndication>))]
 public enum PetCtIndication
 {
     [JsonStringEnumMemberName("staging")] Staging,
@@ -26,7 +26,7 @@ public sealed record PetCtResulted : ImagingEvent
     public MetabolicResponse? MetabolicResponse { get; init; }
 }
 
-[JsonConverter(typeof(JsonStringEnumConverter<MetabolicCategory>))]
+[JsonConverter(typeof(ContractEnumConverter<MetabolicCategory>))]
 public enum MetabolicCategory
 {
     [JsonStringEnumMemberName("CMR")] CompleteMetabolicResponse,
@@ -59,7 +59,7 @@ public sealed record CtResulted : ImagingEvent
     public string? Impression { get; init; }
 }
 
-[JsonConverter(typeof(JsonStringEnumConverter<RecistCategory>))]
+[JsonConverter(typeof(ContractEnumConverter<RecistCategory>))]
 public enum RecistCategory
 {
     [JsonStringEnumMemberName("CR")] CompleteResponse,

@@ -1,0 +1,242 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+using Marten;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using PatientJourney.IntegrationTests.Infrastructure;
+
+namespace PatientJourney.IntegrationTests;
+
+/// <summary>
+/// Generated bad requests on every POST route: each mutation makes a valid body invalid (a required field
+/// removed, a wrong JSON type, a huge or negative number, a huge string, broken unicode, broken JSON).
+/// </summary>
+public class FuzzTests(PatientJourneySystem system) : IClassFixture<PatientJourneySystem>
+{
+    private const string P = "FUZZ-1";
+    private const int Requests = 2000;
+
+    private sealed record Route(string Department, string Path, string Body, string[] Required);
+
+    private static readonly Route[] Routes =
+    [
+        new("diagnosis", "/patients", """{"patientId":"FUZZ-2","sex":"female","birthDate":"1963-05-20","displayName":"X","occurredOn":"2010-12-06"}""", ["patientId", "sex", "birthDate"]),
+        new("diagnosis", $"/patients/{P}/diagnoses", """{"occurredOn":"2010-12-14","histology":"leiomyosarcoma","differentiation":"well","primarySite":"uterus","metastaticSites":["liver"],"immunohistochemistry":{"positive":["desmin"],"negative":["S100"]}}""", ["occurredOn", "histology"]),
+        new("diagnosis", $"/patients/{P}/performance-status", """{"occurredOn":"2010-12-06","ecog":1}""", ["occurredOn", "ecog"]),
+        new("diagnosis", $"/patients/{P}/mdt-decisions", """{"occurredOn":"2012-01-24","decision":"TACE","plannedProcedures":[{"procedure":"tace","sessions":2,"intervalMonths":3,"firstOn":"2012-02-14"}]}""", ["occurredOn", "decision", "plannedProcedures[0].procedure", "plannedProcedures[0].sessions", "plannedProcedures[0].intervalMonths"]),
+        new("diagnosis", $"/patients/{P}/surveillance-plans", """{"startsOn":"2012-01-24","protocol":"ct-q3m-visits-q1m"}""", ["startsOn", "protocol"]),
+        new("diagnosis", $"/patients/{P}/visits", """{"occurredOn":"2012-02-24","ecog":0}""", ["occurredOn"]),
+        new("chemotherapy", $"/patients/{P}/regimens", """{"regimenId":"AI-2","name":"AI","startedOn":"2011-01-10","cycleLengthDays":21,"heightCm":165,"weightKg":65,"drugs":[{"drug":"doxorubicin","dosePerM2Mg":20,"days":[1,2,3],"route":"iv","purpose":"antineoplastic"}]}""", ["regimenId", "name", "startedOn", "cycleLengthDays", "heightCm", "weightKg", "drugs", "drugs[0].drug", "drugs[0].dosePerM2Mg", "drugs[0].days", "drugs[0].route"]),
+        new("chemotherapy", $"/patients/{P}/regimens/AI-1/cycles", """{"cycleNumber":1,"startedOn":"2011-01-10","completedOn":"2011-01-13","weightKg":65,"doseReductionPercent":0}""", ["cycleNumber", "startedOn", "completedOn"]),
+        new("chemotherapy", $"/patients/{P}/regimens/AI-1/stop", """{"stoppedOn":"2011-05-10","reason":"switch"}""", ["stoppedOn", "reason"]),
+        new("chemotherapy", $"/patients/{P}/adverse-events", """{"occurredOn":"2011-02-01","term":"neutropenia","grade":3,"attribution":"doxorubicin","treatment":"G-CSF"}""", ["occurredOn", "term", "grade"]),
+        new("interventional", $"/patients/{P}/tace", """{"performedOn":"2011-07-12","target":"liver","drug":"doxorubicin","doseMg":150,"carrier":"beads","approach":"superselective","toxicities":[{"term":"nausea","grade":2}]}""", ["performedOn", "target", "drug", "doseMg", "toxicities[0].term", "toxicities[0].grade"]),
+        new("interventional", $"/patients/{P}/rfa", """{"performedOn":"2011-10-18","target":"node","lesionSizeMm":[30,23],"ablationCycles":2,"targetTemperatureC":70,"cycleMinutes":10,"electrode":"Cool-Tip","protectiveMeasures":["stent"],"technicalSuccess":true,"complications":[{"term":"UTI","grade":3,"treatment":"ciprofloxacin"}]}""", ["performedOn", "target", "technicalSuccess", "complications[0].term", "complications[0].grade"]),
+        new("imaging", $"/patients/{P}/pet-ct", """{"performedOn":"2010-12-20","indication":"staging","lesions":[{"lesionId":"a","site":"liver","suvMax":9.3,"longestDiameterMm":40}],"impression":"avid"}""", ["performedOn", "indication", "lesions", "lesions[0].lesionId", "lesions[0].site", "lesions[0].suvMax"]),
+        new("imaging", $"/patients/{P}/ct", """{"performedOn":"2010-12-22","region":"abdomen","contrast":true,"targetLesions":[{"lesionId":"a","site":"liver","longestDiameterMm":42,"lymphNode":false}],"newLesions":false,"impression":"baseline"}""", ["performedOn", "region", "targetLesions", "targetLesions[0].lesionId", "targetLesions[0].site", "targetLesions[0].longestDiameterMm"]),
+    ];
+
+    [Fact]
+    public async Task Two_thousand_generated_bad_requests_answer_400_409_or_404_with_a_problem_document_and_record_nothing()
+    {
+        // Some state for the stateful routes to decide against: a registered patient with a started regimen.
+        Assert.Equal(HttpStatusCode.Accepted, (await system.PostAsync("diagnosis", "/patients", new { patientId = P, sex = "female", birthDate = "1960-01-01" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await system.PostAsync("chemotherapy", $"/patients/{P}/regimens", JsonNode.Parse(
+            """{"regimenId":"AI-1","name":"AI","startedOn":"2011-01-10","cycleLengthDays":21,"heightCm":165,"weightKg":65,"drugs":[{"drug":"doxorubicin","dosePerM2Mg":20,"days":[1,2,3],"route":"iv"}]}""")!)).StatusCode);
+        await Eventually.HoldsAsync(async () => await system.JourneyEntryCountAsync(P) == 2, "fuzz patient's state in the journey");
+        var before = await DepartmentEventCountsAsync();
+
+        // Every route answers 202 to its unmutated body, so each refusal below is the mutation's doing.
+        var random = new Random(20261128);
+        var failures = new List<string>();
+        for (var i = 0; i < Requests; i++)
+        {
+            var route = Routes[i % Routes.Length];
+            var (description, content) = Mutate(route, random);
+            using var response = await system.Departments[route.Department].PostAsync(route.Path, content);
+            var status = (int)response.StatusCode;
+            var mediaType = response.Content.Headers.ContentType?.MediaType;
+            if (status is not (400 or 404 or 409) || mediaType != "application/problem+json")
+                failures.Add($"{route.Path} [{description}] -> {status} {mediaType}: {Truncate(await response.Content.ReadAsStringAsync())}");
+        }
+
+        Assert.True(failures.Count == 0, $"{failures.Count} of {Requests} bad requests were not refused properly:\n" + string.Join("\n", failures.Take(20)));
+        Assert.Equal(before, await DepartmentEventCountsAsync());
+        Assert.Equal(2, await system.JourneyEntryCountAsync(P));
+        Assert.Equal(HttpStatusCode.NotFound, (await system.JourneyClient.GetAsync("/patients/FUZZ-2/journey")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Every_template_body_is_itself_valid()
+    {
+        // Guards the fuzz test: were a template invalid, its mutations would prove nothing.
+        foreach (var route in Routes.Where(r => !r.Path.Contains("AI-1", StringComparison.Ordinal)))
+        {
+            var path = route.Path.Replace(P, "TEMPLATE-1", StringComparison.Ordinal);
+            var body = route.Body.Replace("FUZZ-2", "TEMPLATE-2", StringComparison.Ordinal);
+            using var response = await system.Departments[route.Department].PostAsync(path, new StringContent(body, Encoding.UTF8, "application/json"));
+            Assert.True(response.StatusCode == HttpStatusCode.Accepted, $"{route.Path}: {await response.Content.ReadAsStringAsync()}");
+        }
+    }
+
+    private async Task<Dictionary<string, int>> DepartmentEventCountsAsync()
+    {
+        var counts = new Dictionary<string, int>();
+        foreach (var (name, services) in new (string, IServiceProvider)[]
+                 {
+                     ("diagnosis", system.Diagnosis.Services), ("chemotherapy", system.Chemotherapy.Services),
+                     ("interventional", system.Interventional.Services), ("imaging", system.Imaging.Services),
+                 })
+        {
+            await using var session = services.GetRequiredService<IDocumentStore>().QuerySession();
+            counts[name] = await session.Events.QueryAllRawEvents().CountAsync();
+        }
+        return counts;
+    }
+
+    private static (string, HttpContent) Mutate(Route route, Random random)
+    {
+        var body = JsonNode.Parse(route.Body)!.AsObject();
+        var fields = Fields(body, "").ToList();
+        switch (random.Next(9))
+        {
+            case 0:
+            {
+                var field = route.Required[random.Next(route.Required.Length)];
+                Remove(body, field);
+                return ($"without {field}", Json(body.ToJsonString()));
+            }
+            case 1:
+            {
+                var (path, node) = fields[random.Next(fields.Count)];
+                var wrong = WrongTypeFor(node, random);
+                Replace(body, path, wrong);
+                return ($"{path} = {wrong?.ToJsonString()}", Json(body.ToJsonString()));
+            }
+            case 2:
+            {
+                var numbers = fields.Where(f => f.Node is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.Number).ToList();
+                if (numbers.Count == 0) goto case 1;
+                var (path, _) = numbers[random.Next(numbers.Count)];
+                var huge = random.Next(3) switch { 0 => "1e400", 1 => "-79228162514264337593543950336", _ => "99999999999999999999999999" };
+                return ($"{path} = {huge}", Json(Replace(body, path, JsonValue.Create(0)).ToJsonString().Replace($"\"{Leaf(path)}\":0", $"\"{Leaf(path)}\":{huge}", StringComparison.Ordinal)));
+            }
+            case 3:
+            {
+                var numbers = fields.Where(f => f.Node is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.Number).ToList();
+                if (numbers.Count == 0) goto case 1;
+                var (path, _) = numbers[random.Next(numbers.Count)];
+                Replace(body, path, JsonValue.Create(-random.Next(1, 1000)));
+                return ($"{path} negative", Json(body.ToJsonString()));
+            }
+            case 4:
+            {
+                var strings = fields.Where(f => f.Node is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.String).ToList();
+                var (path, _) = strings[random.Next(strings.Count)];
+                Replace(body, path, JsonValue.Create(new string('x', 200_000)));
+                return ($"{path} huge string", Json(body.ToJsonString()));
+            }
+            case 5:
+            {
+                // A lone surrogate escape, or raw bytes that are not UTF-8.
+                var strings = fields.Where(f => f.Node is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.String).ToList();
+                var (path, node) = strings[random.Next(strings.Count)];
+                var original = $"\"{Leaf(path)}\":{node!.ToJsonString()}";
+                var text = body.ToJsonString();
+                if (random.Next(2) == 0)
+                    return ($"{path} lone surrogate", Json(text.Replace(original, $"\"{Leaf(path)}\":\"\\ud800x\"", StringComparison.Ordinal)));
+                var bytes = Encoding.UTF8.GetBytes(text.Replace(original, $"\"{Leaf(path)}\":\"@@\"", StringComparison.Ordinal)).ToList();
+                var at = bytes.IndexOf((byte)'@');
+                bytes[at] = 0xC3; bytes[at + 1] = 0x28; // an invalid two-byte sequence
+                var content = new ByteArrayContent(bytes.ToArray());
+                content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+                return ($"{path} invalid UTF-8", content);
+            }
+            case 6:
+            {
+                var text = body.ToJsonString();
+                return ("truncated JSON", Json(text[..random.Next(0, text.Length - 1)]));
+            }
+            case 7:
+                return ("deeply nested", Json(new string('[', 5000) + new string(']', 5000)));
+            default:
+            {
+                var top = random.Next(4) switch { 0 => "null", 1 => "[]", 2 => "\"text\"", _ => "42" };
+                return ($"body {top}", Json(top));
+            }
+        }
+    }
+
+    private static HttpContent Json(string text) => new StringContent(text, Encoding.UTF8, "application/json");
+
+    private static string Leaf(string path) => path.Split('.').Last().Split('[')[0];
+
+    private static string Truncate(string text) => text.Length <= 300 ? text : text[..300] + "...";
+
+    /// <summary>Every field of a body with its path ("drugs[0].route").</summary>
+    private static IEnumerable<(string Path, JsonNode? Node)> Fields(JsonNode node, string prefix)
+    {
+        switch (node)
+        {
+            case JsonObject o:
+                foreach (var (key, child) in o)
+                {
+                    var path = prefix.Length == 0 ? key : $"{prefix}.{key}";
+                    yield return (path, child);
+                    if (child is JsonObject or JsonArray)
+                        foreach (var inner in Fields(child, path)) yield return inner;
+                }
+                break;
+            case JsonArray a:
+                for (var i = 0; i < a.Count; i++)
+                    if (a[i] is JsonObject)
+                        foreach (var inner in Fields(a[i]!, $"{prefix}[{i}]")) yield return inner;
+                break;
+        }
+    }
+
+    private static (JsonNode Parent, string Key) Locate(JsonObject body, string path)
+    {
+        JsonNode current = body;
+        var segments = path.Split('.');
+        for (var i = 0; i < segments.Length - 1; i++) current = Step(current, segments[i]);
+        return (current, segments[^1]);
+    }
+
+    private static JsonNode Step(JsonNode node, string segment)
+    {
+        var bracket = segment.IndexOf('[');
+        if (bracket < 0) return node[segment]!;
+        var child = node[segment[..bracket]]!;
+        return child[int.Parse(segment[(bracket + 1)..^1], System.Globalization.CultureInfo.InvariantCulture)]!;
+    }
+
+    private static void Remove(JsonObject body, string path)
+    {
+        var (parent, key) = Locate(body, path);
+        parent.AsObject().Remove(key);
+    }
+
+    private static JsonObject Replace(JsonObject body, string path, JsonNode? value)
+    {
+        var (parent, key) = Locate(body, path);
+        parent[key] = value;
+        return body;
+    }
+
+    private static JsonNode? WrongTypeFor(JsonNode? node, Random random)
+    {
+        JsonNode?[] candidates = node switch
+        {
+            JsonObject => [new JsonArray(), JsonValue.Create("x"), JsonValue.Create(3)],
+            JsonArray => [new JsonObject(), JsonValue.Create("x"), JsonValue.Create(3)],
+            JsonValue v when v.GetValueKind() == System.Text.Json.JsonValueKind.String => [JsonValue.Create(42), JsonValue.Create(true), new JsonArray(), new JsonObject()],
+            JsonValue v when v.GetValueKind() == System.Text.Json.JsonValueKind.Number => [JsonValue.Create("abc"), JsonValue.Create(true), new JsonArray(), new JsonObject()],
+            _ => [JsonValue.Create("yes"), JsonValue.Create(1), new JsonArray()],
+        };
+        return candidates[random.Next(candidates.Length)];
+    }
+}
