@@ -8,6 +8,7 @@ using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
+using Scalar.AspNetCore;
 
 namespace PatientJourney.BuildingBlocks;
 
@@ -53,6 +54,7 @@ public static class ServiceDefaults
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag) });
         app.MapHealthChecks("/health/bus", new HealthCheckOptions { Predicate = c => c.Tags.Contains(BusTag) });
         app.MapOpenApi();
+        app.MapScalarApiReference(); // browsable API reference at /scalar, served locally
         return app;
     }
 

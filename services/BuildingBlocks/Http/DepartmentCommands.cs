@@ -4,6 +4,8 @@ using Marten.Exceptions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
 using Microsoft.AspNetCore.Routing;
 using Npgsql;
 using PatientJourney.BuildingBlocks.EventStore;
@@ -70,6 +72,16 @@ public static class DepartmentCommands
 
         return app.MapPost(pattern, (HttpContext http, IDocumentStore store, DepartmentName department, TimeProvider clock, CancellationToken ct) =>
                 HandleAsync<TRequest>(http, store, department, clock, DecideWithinLife, ct))
+            // The body is not bound by the framework, so the OpenAPI document is told its schema here.
+            .AddOpenApiOperationTransformer(async (operation, context, ct) =>
+                operation.RequestBody = new OpenApiRequestBody
+                {
+                    Required = true,
+                    Content = new Dictionary<string, OpenApiMediaType>
+                    {
+                        ["application/json"] = new() { Schema = await context.GetOrCreateSchemaAsync(typeof(TRequest), null, ct) },
+                    },
+                })
             .Produces<AcceptedEvent>(StatusCodes.Status202Accepted)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
