@@ -1,12 +1,21 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace PatientJourney.BuildingBlocks;
 
 /// <summary>One JSON dialect for HTTP, the event store and the bus (contract: camelCase, ISO dates).</summary>
 public static class JsonDefaults
 {
-    public static JsonSerializerOptions Options { get; } = Configure(new JsonSerializerOptions(JsonSerializerDefaults.Web));
+    public static JsonSerializerOptions Options { get; } = CreateOptions();
+
+    private static JsonSerializerOptions CreateOptions()
+    {
+        var options = Configure(new JsonSerializerOptions(JsonSerializerDefaults.Web));
+        options.TypeInfoResolver = new DefaultJsonTypeInfoResolver(); // so GetTypeInfo works before first use
+        options.MakeReadOnly();
+        return options;
+    }
 
     public static JsonSerializerOptions Configure(JsonSerializerOptions options)
     {

@@ -59,6 +59,15 @@ public class BadInputTests(PatientJourneySystem system) : IClassFixture<PatientJ
     }
 
     [Fact]
+    public async Task Every_field_of_the_wrong_type_is_named_not_only_the_first()
+    {
+        var problem = await AssertProblem(await PostRaw("chemotherapy", "/patients/BAD-5/regimens",
+            "{\"regimenId\":7,\"name\":\"AI\",\"startedOn\":\"yesterday\",\"cycleLengthDays\":21,\"heightCm\":165,\"weightKg\":65,"
+            + "\"drugs\":[{\"drug\":\"doxorubicin\",\"dosePerM2Mg\":20,\"days\":[1],\"route\":\"intravenous\"}]}"), HttpStatusCode.BadRequest, "regimenId");
+        Assert.Equal(["drugs[0].route", "regimenId", "startedOn"], problem["errors"]!.AsObject().Select(kv => kv.Key).Order());
+    }
+
+    [Fact]
     public async Task Registering_a_patient_twice_is_409_and_records_nothing_more()
     {
         var body = "{\"patientId\":\"BAD-4\",\"sex\":\"female\",\"birthDate\":\"1960-01-01\"}";

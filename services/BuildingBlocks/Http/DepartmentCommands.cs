@@ -166,19 +166,62 @@ public static class DepartmentCommands
         detail: refusal.Detail,
         extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { [refusal.Field] = [refusal.Detail] } });
 
+    /// <summary>
+    /// Reads the body in two steps so that a 400 names every field of the wrong type, not only the first one the
+    /// serializer trips on: parse the JSON, then read each property on its own, then the whole request.
+    /// </summary>
     private static async Task<TRequest?> ReadBodyAsync<TRequest>(HttpRequest request, RequestValidation validation, CancellationToken ct)
         where TRequest : class
     {
+        // JsonElement, not JsonNode: deserializing from an element re-reads the raw UTF-8, so invalid UTF-8 and
+        // lone surrogate escapes are JsonExceptions (400) instead of silently replaced characters or a 500.
+        JsonDocument document;
         try
         {
-            var body = await JsonSerializer.DeserializeAsync<TRequest>(request.Body, JsonDefaults.Options, ct);
-            if (body is null) validation.Add("body", "a JSON object is required");
-            return body;
+            document = await JsonDocument.ParseAsync(request.Body, new JsonDocumentOptions { MaxDepth = JsonDefaults.Options.MaxDepth }, ct);
         }
-        catch (JsonException ex)
+        catch (JsonException)
         {
-            validation.Add(FieldOf(ex.Path), ex.Path is null or "$" ? "is not valid JSON" : "has the wrong type or format");
+            validation.Add("body", "is not valid JSON");
             return null;
+        }
+        using (document)
+        {
+            var body = document.RootElement;
+            if (body.ValueKind != JsonValueKind.Object)
+            {
+                validation.Add("body", "must be a JSON object");
+                return null;
+            }
+
+            foreach (var property in JsonDefaults.Options.GetTypeInfo(typeof(TRequest)).Properties)
+            {
+                if (!body.TryGetProperty(property.Name, out var value) || value.ValueKind == JsonValueKind.Null) continue;
+                try
+                {
+                    value.Deserialize(property.PropertyType, JsonDefaults.Options);
+                }
+                catch (JsonException ex)
+                {
+                    validation.Add(property.Name + FieldOf(ex.Path).Replace("body", "", StringComparison.Ordinal) switch
+                    {
+                        "" => "",
+                        var inner when inner.StartsWith('[') => inner,
+                        var inner => "." + inner,
+                    }, "has the wrong type or format");
+                }
+            }
+            if (!validation.IsValid) return null;
+
+            try
+            {
+                return body.Deserialize<TRequest>(JsonDefaults.Options);
+            }
+            catch (JsonException ex)
+            {
+                validation.Add(FieldOf(ex.Path), "has the wrong type or format");
+                return null;
+            }
         }
     }
 
