@@ -32,6 +32,13 @@ public sealed record RegimenDrug(
     DrugRoute Route,
     DrugPurpose Purpose = DrugPurpose.Antineoplastic);
 
+[JsonConverter(typeof(ContractEnumConverter<BsaFormula>))]
+public enum BsaFormula
+{
+    [JsonStringEnumMemberName("mosteller")] Mosteller,
+    [JsonStringEnumMemberName("dubois")] DuBois,
+}
+
 public sealed record ChemoRegimenStarted : ChemotherapyEvent
 {
     public required string RegimenId { get; init; }
@@ -39,8 +46,9 @@ public sealed record ChemoRegimenStarted : ChemotherapyEvent
     public required int CycleLengthDays { get; init; }
     public required decimal HeightCm { get; init; }
     public required decimal WeightKg { get; init; }
-    /// <summary>Body surface area by Mosteller, rounded to 2 decimals.</summary>
+    /// <summary>Body surface area by <see cref="BsaFormula"/> (Mosteller unless asked), rounded to 2 decimals.</summary>
     public required decimal BsaM2 { get; init; }
+    public BsaFormula BsaFormula { get; init; } = BsaFormula.Mosteller;
     public required IReadOnlyList<RegimenDrug> Drugs { get; init; }
 }
 

@@ -39,7 +39,7 @@ public static class CompletingCycle
         if (regimen.LastCycle is { } last && r.StartedOn < last.CompletedOn)
             return Decision.Conflict("startedOn", $"cycle {expected} cannot start before cycle {last.CycleNumber} was completed");
 
-        var bsa = r.WeightKg is { } weight ? BodySurfaceArea.MostellerM2(regimen.Started.HeightCm, weight) : regimen.Started.BsaM2;
+        var bsa = r.WeightKg is { } weight ? BodySurfaceArea.M2(regimen.Started.BsaFormula, regimen.Started.HeightCm, weight) : regimen.Started.BsaM2;
         var reduction = r.DoseReductionPercent ?? 0m;
         var previous = regimen.LastCycle?.CumulativeDoxorubicinMgPerM2 ?? 0m;
         return new ChemoCycleCompleted

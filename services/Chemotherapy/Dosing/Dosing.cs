@@ -4,6 +4,9 @@ namespace PatientJourney.Chemotherapy.Dosing;
 
 public static class BodySurfaceArea
 {
+    public static decimal M2(BsaFormula formula, decimal heightCm, decimal weightKg) =>
+        formula == BsaFormula.DuBois ? DuBoisM2(heightCm, weightKg) : MostellerM2(heightCm, weightKg);
+
     // Mosteller RD. Simplified calculation of body-surface area. N Engl J Med 1987;317:1098.
     public static decimal MostellerM2(decimal heightCm, decimal weightKg) =>
         Math.Round((decimal)Math.Sqrt((double)(heightCm * weightKg) / 3600.0), 2, MidpointRounding.AwayFromZero);

@@ -9,7 +9,7 @@ public sealed record RegimenDrugRequest(
 
 public sealed record StartRegimen(
     string? RegimenId, string? Name, DateOnly? StartedOn, int? CycleLengthDays, decimal? HeightCm, decimal? WeightKg,
-    IReadOnlyList<RegimenDrugRequest?>? Drugs) : IValidatedRequest
+    IReadOnlyList<RegimenDrugRequest?>? Drugs, BsaFormula? BsaFormula = null) : IValidatedRequest
 {
     public void Validate(RequestValidation v, DateOnly today)
     {
@@ -57,7 +57,8 @@ public static class StartingRegimen
             CycleLengthDays = r.CycleLengthDays!.Value,
             HeightCm = r.HeightCm!.Value,
             WeightKg = r.WeightKg!.Value,
-            BsaM2 = BodySurfaceArea.MostellerM2(r.HeightCm.Value, r.WeightKg.Value),
+            BsaM2 = BodySurfaceArea.M2(r.BsaFormula ?? BsaFormula.Mosteller, r.HeightCm.Value, r.WeightKg.Value),
+            BsaFormula = r.BsaFormula ?? BsaFormula.Mosteller,
             Drugs = r.Drugs!.Select(d => new RegimenDrug(
                 d!.Drug!.Trim(), d.DosePerM2Mg, d.DoseMg, d.DoseMicrograms, d.Days!.Order().ToList(), d.Route!.Value,
                 d.Purpose ?? DrugPurpose.Antineoplastic)).ToList(),

@@ -21,6 +21,17 @@ public class DosingTests
     [Fact]
     public void DuBois_bsa_for_the_seed_case() => Assert.Equal(1.72m, BodySurfaceArea.DuBoisM2(165, 65));
 
+    [Fact]
+    public void A_regimen_may_ask_for_DuBois_and_its_cycles_keep_it()
+    {
+        var started = (ChemoRegimenStarted)StartingRegimen.Decide(new StartRegimen("AI-1", "x", new DateOnly(2011, 1, 10), 21, 165, 65,
+            [new RegimenDrugRequest("doxorubicin", 20, null, null, [1], DrugRoute.Iv, null)], BsaFormula.DuBois), Context([])).Events.Single();
+        Assert.Equal((1.72m, BsaFormula.DuBois), (started.BsaM2, started.BsaFormula));
+        var cycle = (ChemoCycleCompleted)CompletingCycle.Decide(new CompleteCycle(1, new DateOnly(2011, 1, 10), new DateOnly(2011, 1, 10), 60, null),
+            Context([started]), "AI-1").Events.Single();
+        Assert.Equal(BodySurfaceArea.DuBoisM2(165, 60), cycle.BsaM2);
+    }
+
     private static ClinicalEvent[] SeedRegimen() =>
     [
         StartingRegimen.Decide(new StartRegimen("AI-1", "doxorubicin + ifosfamide", new DateOnly(2011, 1, 10), 21, 165, 65,
