@@ -84,6 +84,7 @@ public class SeedCaseTests(PatientJourneySystem system) : IClassFixture<PatientJ
         var severe = Assert.Single(flags, f => (string)f["code"]! == "ctcae-grade-3-or-higher");
         Assert.Contains("urinary tract infection, CTCAE grade 3 (RfaPerformed", (string)severe["message"]!);
         Assert.Equal("PR", (string)journey["latestResponse"]!["category"]!);
+        Assert.DoesNotContain(flags, f => (string)f["code"]! == "surveillance-before-last-treatment"); // the TACEs after it were planned
     }
 
     [Fact]

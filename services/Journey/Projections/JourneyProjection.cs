@@ -32,6 +32,7 @@ public static class JourneyProjection
         var registration = events.OfType<PatientRegistered>().FirstOrDefault();
         var dox = Doxorubicin(events);
         var latestResponse = events.OfType<ResponseAssessed>().LastOrDefault();
+        var schedule = SurveillanceEngine.Compute(events, DateOnly.MaxValue);
         return new PatientJourneyView
         {
             Id = patientId,
@@ -41,8 +42,8 @@ public static class JourneyProjection
             CumulativeDoxorubicinMgPerM2 = dox,
             LatestResponse = latestResponse is null ? null
                 : new LatestResponse(RecistCode(latestResponse.Category), latestResponse.OccurredOn, latestResponse.ChangeFromBaselinePercent, latestResponse.EventId),
-            Flags = Flags(events, registration, dox).ToList(),
-            Schedule = SurveillanceEngine.Compute(events, DateOnly.MaxValue),
+            Flags = Flags(events, registration, dox, schedule).ToList(),
+            Schedule = schedule,
             LatestOccurredOn = events.Count == 0 ? DateOnly.MinValue : events[^1].OccurredOn,
             Version = version,
         };
@@ -64,7 +65,7 @@ public static class JourneyProjection
         return new CumulativeDoxorubicin(Math.Round(systemic, 1), locoregional, Math.Round(systemic + (locoregional ?? 0m), 1));
     }
 
-    private static IEnumerable<JourneyFlag> Flags(IReadOnlyList<ClinicalEvent> events, PatientRegistered? registration, CumulativeDoxorubicin dox)
+    private static IEnumerable<JourneyFlag> Flags(IReadOnlyList<ClinicalEvent> events, PatientRegistered? registration, CumulativeDoxorubicin dox, Schedule schedule)
     {
         // Total includes systemic, so its threshold is the higher one reached; the message shows both.
         foreach (var (mgPerM2, severity, advice) in DoxorubicinThresholds)
@@ -87,6 +88,15 @@ public static class JourneyProjection
         foreach (var (e, term, grade) in SevereToxicities(events))
             yield return new JourneyFlag("ctcae-grade-3-or-higher", grade >= 4 ? "alert" : "warning",
                 $"{term}, CTCAE grade {grade} ({e.Type} on {e.OccurredOn:yyyy-MM-dd})", e.EventId);
+
+        // Treatment after surveillance began, other than the sessions an MDT planned, means the plan started too early.
+        var plannedSessions = schedule.Items.Where(i => i.CompletedByEventId is not null).Select(i => i.CompletedByEventId!.Value).ToHashSet();
+        var lastTreatment = events.LastOrDefault(e => e is ChemoRegimenStarted or ChemoCycleCompleted or TacePerformed or RfaPerformed && !plannedSessions.Contains(e.EventId));
+        var plan = events.OfType<SurveillancePlanStarted>().LastOrDefault();
+        if (plan is not null && lastTreatment is not null && plan.StartsOn < lastTreatment.OccurredOn)
+            yield return new JourneyFlag("surveillance-before-last-treatment", "warning",
+                $"Surveillance plan started {plan.StartsOn:yyyy-MM-dd}, before the last treatment ({lastTreatment.Type} on {lastTreatment.OccurredOn:yyyy-MM-dd})",
+                plan.EventId);
 
         if (registration is not null)
             foreach (var e in events.Where(e => e.OccurredOn < registration.BirthDate))

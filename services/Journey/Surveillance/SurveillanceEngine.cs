@@ -48,18 +48,26 @@ public static class SurveillanceEngine
     public static Schedule Compute(IEnumerable<ClinicalEvent> events, DateOnly asOf)
     {
         var known = events.Where(e => e.OccurredOn <= asOf).OrderBy(e => e.OccurredOn).ThenBy(e => e.RecordedAt).ThenBy(e => e.EventId).ToList();
-        var plan = known.OfType<SurveillancePlanStarted>().LastOrDefault();
+        var plans = known.OfType<SurveillancePlanStarted>().ToList();
+        var plan = plans.LastOrDefault();
         var items = new List<ScheduledItem>();
 
         var suspendImaging = plan is not null && known.OfType<ResponseAssessed>()
             .Any(r => r.Category == RecistCategory.ProgressiveDisease && r.OccurredOn >= plan.StartsOn);
 
-        if (plan is not null && SurveillanceProtocols.ById.TryGetValue(plan.Protocol, out var protocol))
+        // Each plan runs from its start to the next plan's start: a replaced plan keeps what was done under it
+        // and loses its open items; the current plan's items start again from its own start date.
+        for (var i = 0; i < plans.Count; i++)
         {
+            var current = plans[i];
+            var replacedOn = i + 1 < plans.Count ? plans[i + 1].StartsOn : (DateOnly?)null;
+            if (!SurveillanceProtocols.ById.TryGetValue(current.Protocol, out var protocol)) continue;
             foreach (var kind in protocol.Kinds)
             {
-                var performed = PerformedOfKind(known, kind).Where(e => e.OccurredOn >= plan.StartsOn).ToList();
-                items.AddRange(Repeat(kind, plan.StartsOn, performed, anchor => protocol.IntervalMonthsAt(kind, plan.StartsOn, anchor), sessions: null, firstDueOn: null, suspendImaging));
+                var performed = PerformedOfKind(known, kind).Where(e => e.OccurredOn >= current.StartsOn && (replacedOn is null || e.OccurredOn < replacedOn)).ToList();
+                var kindItems = Repeat(kind, current.StartsOn, performed, anchor => protocol.IntervalMonthsAt(kind, current.StartsOn, anchor),
+                    sessions: null, firstDueOn: null, suspendImaging && replacedOn is null);
+                items.AddRange(replacedOn is null ? kindItems : kindItems.Where(item => item.CompletedOn is not null));
             }
         }
 
@@ -77,20 +85,31 @@ public static class SurveillanceEngine
             }
         }
 
-        return new Schedule(plan?.Protocol, plan?.StartsOn, items.OrderBy(i => i.DueOn).ThenBy(i => i.Kind, StringComparer.Ordinal).ToList());
+        return new Schedule(plan?.Protocol, plan?.StartsOn, items.OrderBy(i => i.DueOn).ThenBy(i => i.Kind, StringComparer.Ordinal).ThenBy(i => i.CompletedOn).ToList());
     }
 
-    /// <summary>Items of one kind: each performed event completes the open item, and the next falls due one interval after it.</summary>
+    /// <summary>
+    /// Items of one kind: each performed event completes the open item, and the next falls due one interval after
+    /// it. A second event within the window of the item just completed (a repeat scan, say) completes nothing new:
+    /// it only moves the next due date to one interval after itself.
+    /// </summary>
     private static IEnumerable<ScheduledItem> Repeat(
         string kind, DateOnly startsOn, IReadOnlyList<ClinicalEvent> performed, Func<DateOnly, int> intervalMonthsAt,
         int? sessions, DateOnly? firstDueOn, bool suspendImaging)
     {
         var dueOn = firstDueOn ?? startsOn.AddMonths(intervalMonthsAt(startsOn));
         var produced = 0;
+        ScheduledItem? last = null;
         foreach (var done in performed)
         {
+            if (last is not null && sessions is null && done.OccurredOn <= last.DueOn.AddDays(ItemKinds.GraceDays(kind)))
+            {
+                dueOn = done.OccurredOn.AddMonths(intervalMonthsAt(done.OccurredOn));
+                continue;
+            }
             if (produced == sessions) yield break;
-            yield return new ScheduledItem(kind, dueOn, done.OccurredOn, done.EventId, false);
+            last = new ScheduledItem(kind, dueOn, done.OccurredOn, done.EventId, false);
+            yield return last;
             produced++;
             dueOn = done.OccurredOn.AddMonths(intervalMonthsAt(done.OccurredOn));
         }

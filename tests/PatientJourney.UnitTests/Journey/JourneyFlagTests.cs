@@ -44,4 +44,19 @@ public class JourneyFlagTests
         };
         Assert.Equal(flagged, Codes(Cycle(0), tace).Contains("ctcae-grade-3-or-higher"));
     }
+
+    [Fact]
+    public void A_surveillance_plan_before_a_later_chemotherapy_cycle_is_flagged_but_planned_tace_sessions_are_not()
+    {
+        var plan = new PatientJourney.Contracts.Diagnosis.SurveillancePlanStarted { EventId = Guid.NewGuid(), PatientId = "P", OccurredOn = new DateOnly(2011, 1, 1), Protocol = "ct-q3m-visits-q1m" };
+        Assert.Contains("surveillance-before-last-treatment", Codes(plan, Cycle(60)));
+
+        var decision = new PatientJourney.Contracts.Diagnosis.MultidisciplinaryDecisionRecorded
+        {
+            EventId = Guid.NewGuid(), PatientId = "P", OccurredOn = new DateOnly(2011, 1, 1), Decision = "TACE",
+            PlannedProcedures = [new PatientJourney.Contracts.Diagnosis.PlannedProcedure(ProcedureKind.Tace, 1, 0, new DateOnly(2011, 2, 1))],
+        };
+        var tace = new TacePerformed { EventId = Guid.NewGuid(), PatientId = "P", OccurredOn = new DateOnly(2011, 2, 1), Target = "liver", Drug = "doxorubicin", DoseMg = 150 };
+        Assert.DoesNotContain("surveillance-before-last-treatment", Codes(plan, decision, tace));
+    }
 }

@@ -55,6 +55,76 @@ public class SurveillanceEngineTests
     }
 
     [Fact]
+    public void Seed_case_as_of_2013_01_01_has_the_october_ct_and_the_august_visit_overdue()
+    {
+        // Nothing was recorded after 2012-07-24: both open items are past dueOn plus their grace.
+        var expected = new List<(string, DateOnly, string, DateOnly?)>
+        {
+            ("tace", D("2012-02-14"), "done", D("2012-02-14")),
+            ("clinic-visit", D("2012-02-24"), "done", D("2012-02-24")),
+            ("clinic-visit", D("2012-03-24"), "done", D("2012-03-24")),
+            ("clinic-visit", D("2012-04-24"), "done", D("2012-04-24")),
+            ("ct", D("2012-04-24"), "done", D("2012-04-24")),
+            ("tace", D("2012-05-14"), "done", D("2012-05-15")),
+            ("clinic-visit", D("2012-05-24"), "done", D("2012-05-24")),
+            ("clinic-visit", D("2012-06-24"), "done", D("2012-06-24")),
+            ("clinic-visit", D("2012-07-24"), "done", D("2012-07-24")),
+            ("ct", D("2012-07-24"), "done", D("2012-07-24")),
+            ("clinic-visit", D("2012-08-24"), "overdue", null),
+            ("ct", D("2012-10-24"), "overdue", null),
+        };
+        Assert.Equal(expected, Table(SeedCase(), "2013-01-01"));
+    }
+
+    private static List<(DateOnly DueOn, string Status, DateOnly? CompletedOn)> Cts(IEnumerable<ClinicalEvent> events, string asOf) =>
+        Table(events, asOf).Where(i => i.Kind == "ct").Select(i => (i.DueOn, i.Status, i.CompletedOn)).ToList();
+
+    [Fact]
+    public void A_ct_done_early_completes_the_open_item_and_the_next_is_due_an_interval_after_it() =>
+        Assert.Equal(
+            [(D("2012-04-24"), "done", D("2012-03-01")), (D("2012-06-01"), "upcoming", null)],
+            Cts([Plan("2012-01-24"), Ct("2012-03-01")], "2012-03-15"));
+
+    [Fact]
+    public void A_ct_done_late_completes_the_overdue_item_and_the_next_is_due_an_interval_after_it() =>
+        Assert.Equal(
+            [(D("2012-04-24"), "done", D("2012-06-10")), (D("2012-09-10"), "upcoming", null)],
+            Cts([Plan("2012-01-24"), Ct("2012-06-10")], "2012-06-30"));
+
+    [Fact]
+    public void Two_cts_in_one_window_complete_one_item_and_the_next_is_due_after_the_later_one() =>
+        Assert.Equal(
+            [(D("2012-04-24"), "done", D("2012-04-20")), (D("2012-07-30"), "upcoming", null)],
+            Cts([Plan("2012-01-24"), Ct("2012-04-20"), Ct("2012-04-30")], "2012-05-15"));
+
+    [Fact]
+    public void A_new_plan_mid_way_keeps_what_was_done_and_restarts_the_schedule_from_its_own_start()
+    {
+        var events = new List<ClinicalEvent> { Plan("2012-01-24"), Ct("2012-04-24"), Plan("2012-06-01", "esmo-sts-high-grade") };
+        var schedule = SurveillanceEngine.Compute(events, D("2012-06-30"));
+        Assert.Equal(("esmo-sts-high-grade", D("2012-06-01")), (schedule.Protocol, schedule.StartsOn));
+        Assert.Equal([(D("2012-04-24"), "done", D("2012-04-24")), (D("2012-09-01"), "upcoming", null)], Cts(events, "2012-06-30"));
+        // Visits of the old plan's monthly rule are gone; the new plan's are 3-monthly from its start.
+        Assert.Equal(D("2012-09-01"), Table(events, "2012-06-30").Single(i => i is { Kind: "clinic-visit", CompletedOn: null }).DueOn);
+    }
+
+    [Fact]
+    public void Progression_suspends_imaging_and_a_new_plan_after_it_schedules_again()
+    {
+        var pd = new ResponseAssessed
+        {
+            EventId = Guid.NewGuid(), PatientId = P, OccurredOn = D("2012-04-24"), CtEventId = Guid.NewGuid(), BaselineOn = D("2010-12-22"),
+            SumOfDiametersMm = 150, BaselineSumMm = 121, NadirSumMm = 80, ChangeFromBaselinePercent = 24, ChangeFromNadirPercent = 87.5m,
+            Category = RecistCategory.ProgressiveDisease,
+        };
+        var events = new List<ClinicalEvent> { Plan("2012-01-24"), Ct("2012-04-24"), pd };
+        Assert.Equal("suspended", Cts(events, "2012-08-01").Single(i => i.CompletedOn is null).Status);
+
+        events.Add(Plan("2012-09-01"));
+        Assert.Equal((D("2012-12-01"), "upcoming"), Cts(events, "2012-09-15").Where(i => i.CompletedOn is null).Select(i => (i.DueOn, i.Status)).Single());
+    }
+
+    [Fact]
     public void Seed_case_as_of_2012_08_15_has_the_next_ct_in_october_and_the_next_visit_upcoming()
     {
         var open = Table(SeedCase(), "2012-08-15").Where(i => i.CompletedOn is null).ToList();
