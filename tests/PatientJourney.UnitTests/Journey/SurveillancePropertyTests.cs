@@ -1,0 +1,114 @@
+using System.Text.Json;
+using CsCheck;
+using PatientJourney.BuildingBlocks;
+using PatientJourney.Contracts;
+using PatientJourney.Contracts.Diagnosis;
+using PatientJourney.Contracts.Imaging;
+using PatientJourney.Contracts.Interventional;
+using PatientJourney.Journey.Projections;
+using PatientJourney.Journey.Surveillance;
+
+namespace PatientJourney.UnitTests.Journey;
+
+/// <summary>Properties of the schedule over random valid journeys (CsCheck shrinks any counterexample).</summary>
+public class SurveillancePropertyTests
+{
+    private const string P = "PROP-1";
+    private static readonly DateOnly Epoch = new(2015, 1, 1);
+
+    private static ClinicalEvent Stamp(ClinicalEvent e, int recordedMinute) =>
+        e with { EventId = Guid.NewGuid(), RecordedAt = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero).AddMinutes(recordedMinute) };
+
+    private static readonly Gen<string> Protocol = Gen.Int[0, SurveillanceProtocolIds.All.Count - 1].Select(i => SurveillanceProtocolIds.All.Order().ElementAt(i));
+
+    /// <summary>One or two plans, CTs, PET/CTs, visits, TACEs, an MDT plan of TACE sessions, maybe progression.</summary>
+    private static readonly Gen<List<ClinicalEvent>> Journey =
+        from firstPlanDay in Gen.Int[0, 400]
+        from protocol in Protocol
+        from secondPlan in Gen.Bool
+        from secondPlanDay in Gen.Int[60, 900]
+        from secondProtocol in Protocol
+        from ctDays in Gen.Int[0, 2000].Array[0, 15]
+        from visitDays in Gen.Int[0, 2000].Array[0, 25]
+        from taceDays in Gen.Int[0, 1200].Array[0, 3]
+        from mdt in Gen.Bool
+        from mdtDay in Gen.Int[0, 600]
+        from sessions in Gen.Int[1, 3]
+        from interval in Gen.Int[1, 4]
+        from progression in Gen.Bool
+        from progressionDay in Gen.Int[0, 2000]
+        from recorded in Gen.Int[0, 100_000].Array[60]
+        select Build(firstPlanDay, protocol, secondPlan ? firstPlanDay + secondPlanDay : null, secondProtocol, ctDays, visitDays, taceDays,
+            mdt ? (mdtDay, sessions, interval) : null, progression ? progressionDay : null, recorded);
+
+    private static List<ClinicalEvent> Build(
+        int planDay, string protocol, int? secondPlanDay, string secondProtocol, int[] ctDays, int[] visitDays, int[] taceDays,
+        (int Day, int Sessions, int Interval)? mdt, int? progressionDay, int[] recorded)
+    {
+        var events = new List<ClinicalEvent> { new SurveillancePlanStarted { PatientId = P, OccurredOn = Epoch.AddDays(planDay), Protocol = protocol } };
+        if (secondPlanDay is { } second) events.Add(new SurveillancePlanStarted { PatientId = P, OccurredOn = Epoch.AddDays(second), Protocol = secondProtocol });
+        events.AddRange(ctDays.Select(d => new CtResulted { PatientId = P, OccurredOn = Epoch.AddDays(d), Region = "chest", TargetLesions = [] }));
+        events.AddRange(visitDays.Select(d => new ClinicVisitRecorded { PatientId = P, OccurredOn = Epoch.AddDays(d) }));
+        events.AddRange(taceDays.Select(d => new TacePerformed { PatientId = P, OccurredOn = Epoch.AddDays(d), Target = "liver", Drug = "doxorubicin", DoseMg = 100 }));
+        if (mdt is { } m)
+            events.Add(new MultidisciplinaryDecisionRecorded
+            {
+                PatientId = P, OccurredOn = Epoch.AddDays(m.Day), Decision = "TACE",
+                PlannedProcedures = [new PlannedProcedure(ProcedureKind.Tace, m.Sessions, m.Interval, null)],
+            });
+        if (progressionDay is { } pd)
+            events.Add(new ResponseAssessed
+            {
+                PatientId = P, OccurredOn = Epoch.AddDays(pd), CtEventId = Guid.NewGuid(), BaselineOn = Epoch, SumOfDiametersMm = 60, BaselineSumMm = 50,
+                NadirSumMm = 40, ChangeFromBaselinePercent = 20, ChangeFromNadirPercent = 50, Category = RecistCategory.ProgressiveDisease,
+            });
+        return events.Select((e, i) => Stamp(e, recorded[i % recorded.Length])).ToList();
+    }
+
+    private static readonly Gen<(List<ClinicalEvent> Events, int[] Order, int AsOfDay)> JourneyArrivalAndDay =
+        from events in Journey
+        from order in Gen.Int.Array[events.Count]
+        from asOfDay in Gen.Int[0, 3000]
+        select (events, order, asOfDay);
+
+    private static string Json(object value) => JsonSerializer.Serialize(value, JsonDefaults.Options);
+
+    [Fact]
+    public void Schedule_is_the_same_for_every_arrival_order() =>
+        JourneyArrivalAndDay.Sample(t =>
+        {
+            var asOf = Epoch.AddDays(t.AsOfDay);
+            var arrived = t.Events.Zip(t.Order).OrderBy(x => x.Second).Select(x => x.First).ToList();
+            return Json(SurveillanceEngine.Compute(t.Events, asOf)) == Json(SurveillanceEngine.Compute(arrived, asOf));
+        }, iter: 2000);
+
+    [Fact]
+    public void Read_model_rebuilt_from_any_arrival_order_is_identical_to_the_live_one() =>
+        JourneyArrivalAndDay.Sample(t =>
+        {
+            var arrived = t.Events.Zip(t.Order).OrderBy(x => x.Second).Select(x => x.First).ToList();
+            return Json(JourneyProjection.Project(P, t.Events, t.Events.Count)) == Json(JourneyProjection.Project(P, arrived, arrived.Count));
+        }, iter: 500);
+
+    [Fact]
+    public void Every_protocol_due_date_is_the_plan_start_or_a_performed_date_plus_the_interval_in_force() =>
+        JourneyArrivalAndDay.Sample(t =>
+        {
+            var asOf = Epoch.AddDays(t.AsOfDay);
+            var known = t.Events.Where(e => e.OccurredOn <= asOf).ToList();
+            var plans = known.OfType<SurveillancePlanStarted>().OrderBy(p => p.OccurredOn).ToList();
+            var schedule = SurveillanceEngine.Compute(t.Events, asOf);
+            foreach (var item in schedule.Items.Where(i => i.Kind is ItemKinds.Ct or ItemKinds.ClinicVisit))
+            {
+                var performed = known.Where(e => item.Kind == ItemKinds.Ct ? e is CtResulted : e is ClinicVisitRecorded).Select(e => e.OccurredOn);
+                var explained = plans.Any(plan =>
+                {
+                    var protocol = SurveillanceProtocols.ById[plan.Protocol];
+                    return performed.Append(plan.StartsOn).Where(a => a >= plan.StartsOn)
+                        .Any(anchor => anchor.AddMonths(protocol.IntervalMonthsAt(item.Kind, plan.StartsOn, anchor)) == item.DueOn);
+                });
+                if (!explained) return false;
+            }
+            return true;
+        }, iter: 2000);
+}
