@@ -26,7 +26,7 @@ public static class JourneyServiceExtensions
         builder.Services.AddMarten(opts =>
         {
             opts.ConfigureClinicalEventStore(settings.PostgresConnectionString, JourneyService.Schema);
-            opts.Schema.For<PatientJourneyView>();
+            PatientReadModels.Configure(opts);
         }).UseLightweightSessions();
         builder.Services.AddSingleton<JourneyRecorder>();
         builder.Services.AddPostgresReadiness(settings.PostgresConnectionString);

@@ -116,8 +116,15 @@ public class SeedCaseTests(PatientJourneySystem system) : IClassFixture<PatientJ
         var patient = Assert.Single(patients)!;
         Assert.Equal((Seed.PatientId, "Case 1"), ((string)patient["patientId"]!, (string)patient["displayName"]!));
 
+        // Before her latest event: recomputed from the stream.
         var worklist = (await system.JourneyClient.GetFromJsonAsync<JsonArray>("/worklist?asOf=2012-07-20&status=due"))!;
         Assert.Contains(worklist, w => (string)w!["kind"]! == "ct" && (string)w["dueOn"]! == "2012-07-24");
+
+        // After it: from the worklist index, overdue first.
+        var overdue = (await system.JourneyClient.GetFromJsonAsync<JsonArray>("/worklist?asOf=2013-01-01"))!;
+        Assert.Equal(
+            [("clinic-visit", "2012-08-24", "overdue"), ("ct", "2012-10-24", "overdue")],
+            overdue.Select(w => ((string)w!["kind"]!, (string)w["dueOn"]!, (string)w["status"]!)));
     }
 
     [Fact]

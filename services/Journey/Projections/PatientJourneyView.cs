@@ -19,6 +19,7 @@ public sealed record PatientJourneyView
     /// <summary>The schedule from every event, valid as of any day on or after <see cref="LatestOccurredOn"/>.</summary>
     public required Schedule Schedule { get; init; }
     public DateOnly LatestOccurredOn { get; init; }
+    public int LatestOccurredOnDay => LatestOccurredOn.DayNumber;
     public long Version { get; init; }
 }
 

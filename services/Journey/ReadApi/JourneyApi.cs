@@ -71,24 +71,52 @@ public static class JourneyApi
             schedule.Items.Select(i => new SurveillanceItemResponse(i.Kind, i.DueOn, i.StatusOn(day), i.CompletedOn, i.CompletedByEventId)).ToList()));
     }
 
+    public const int DefaultWorklistLimit = 500;
+    public const int MaxWorklistLimit = 5000;
+
+    /// <summary>
+    /// Open items across patients, most urgent first, from the worklist index. A patient whose latest event is
+    /// after asOf is not in the index for that day: the few such patients are recomputed from their streams.
+    /// </summary>
     private static async Task<Results<Ok<List<WorklistItem>>, ValidationProblem>> GetWorklist(
-        string? asOf, string? status, IQuerySession session, TimeProvider clock, CancellationToken ct)
+        string? asOf, string? status, int? limit, int? offset, IQuerySession session, TimeProvider clock, CancellationToken ct)
     {
         if (!TryParseDate(asOf, Today(clock), out var day)) return BadQuery("asOf", "must be a date (YYYY-MM-DD)");
         var statuses = string.IsNullOrWhiteSpace(status) ? DefaultWorklistStatuses
             : status.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        if (statuses.FirstOrDefault(s => !ItemStatus.All.Contains(s)) is { } unknown)
-            return BadQuery("status", $"'{unknown}' is not one of {string.Join(", ", ItemStatus.All)}");
+        if (statuses.FirstOrDefault(s => !DefaultWorklistStatuses.Contains(s)) is { } unknown)
+            return BadQuery("status", $"'{unknown}' is not one of {string.Join(", ", DefaultWorklistStatuses)} (the worklist lists open items)");
+        if (limit is < 1 or > MaxWorklistLimit) return BadQuery("limit", $"must be between 1 and {MaxWorklistLimit}");
+        if (offset is < 0) return BadQuery("offset", "must not be negative");
+        var take = (offset ?? 0) + (limit ?? DefaultWorklistLimit);
 
-        var views = await session.Query<PatientJourneyView>().ToListAsync(ct);
         var rows = new List<WorklistItem>();
-        foreach (var view in views)
-            foreach (var item in await ScheduleAsOf(session, view, day, ct))
+        var d = day.DayNumber;
+        foreach (var s in statuses.Distinct())
+        {
+            var valid = session.Query<WorklistEntry>().Where(e => e.ValidFromDay <= d);
+            var matching = s switch
+            {
+                ItemStatus.Overdue => valid.Where(e => !e.Suspended && e.DueUntilDay < d),
+                ItemStatus.Due => valid.Where(e => !e.Suspended && e.DueFromDay <= d && e.DueUntilDay >= d),
+                ItemStatus.Upcoming => valid.Where(e => !e.Suspended && e.DueFromDay > d),
+                _ => valid.Where(e => e.Suspended),
+            };
+            var entries = await matching.OrderBy(e => e.DueOnDay).ThenBy(e => e.PatientId).Take(take).ToListAsync(ct);
+            rows.AddRange(entries.Select(e => new WorklistItem(e.PatientId, e.DisplayName, e.Kind, e.DueOn, s)));
+        }
+
+        var later = await session.Query<PatientJourneyView>().Where(v => v.LatestOccurredOnDay > d).ToListAsync(ct);
+        foreach (var view in later)
+            foreach (var item in SurveillanceEngine.Compute(await ClinicalEventsAsync(session, view.Id, ct), day).Items)
             {
                 var s = item.StatusOn(day);
                 if (statuses.Contains(s)) rows.Add(new WorklistItem(view.Id, view.DisplayName, item.Kind, item.DueOn, s));
             }
-        return TypedResults.Ok(rows.OrderBy(r => ItemStatus.Urgency(r.Status)).ThenBy(r => r.DueOn).ThenBy(r => r.PatientId, StringComparer.Ordinal).ToList());
+
+        return TypedResults.Ok(rows
+            .OrderBy(r => ItemStatus.Urgency(r.Status)).ThenBy(r => r.DueOn).ThenBy(r => r.PatientId, StringComparer.Ordinal).ThenBy(r => r.Kind, StringComparer.Ordinal)
+            .Skip(offset ?? 0).Take(limit ?? DefaultWorklistLimit).ToList());
     }
 
     private static async Task<Results<Ok<List<JsonObject>>, ValidationProblem, ProblemHttpResult>> GetEvents(

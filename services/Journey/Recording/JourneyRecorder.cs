@@ -37,7 +37,7 @@ public sealed partial class JourneyRecorder(IDocumentStore store, ILogger<Journe
         session.Events.Append(message.PatientId, version, appended);
 
         var events = stream.Select(e => e.Data).OfType<ClinicalEvent>().Append(message);
-        session.Store(JourneyProjection.Project(message.PatientId, events, version));
+        PatientReadModels.Write(session, message.PatientId, events, version);
         await session.SaveChangesAsync(ct);
         LogRecorded(logger, message.EventId, message.Type, message.Department);
         return true;
