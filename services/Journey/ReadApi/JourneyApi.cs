@@ -72,6 +72,7 @@ public static class JourneyApi
     }
 
     public const int DefaultWorklistLimit = 500;
+    private const int MinGraceDays = 7, MaxGraceDays = 14;
     public const int MaxWorklistLimit = 5000;
 
     /// <summary>
@@ -91,15 +92,17 @@ public static class JourneyApi
         var take = (offset ?? 0) + (limit ?? DefaultWorklistLimit);
 
         var rows = new List<WorklistItem>();
-        var d = day.DayNumber;
+        int d = day.DayNumber, overdueBefore = d - MinGraceDays, dueFrom = d - MaxGraceDays, dueTo = d + MaxGraceDays, upcomingAfter = d + MinGraceDays;
         foreach (var s in statuses.Distinct())
         {
             var valid = session.Query<WorklistEntry>().Where(e => e.ValidFromDay <= d);
+            // Each status is also bounded on dueOn itself (grace is 7 to 14 days), so the query is a range scan of
+            // the dueOn index in the order it returns rows, not a walk past every overdue row to find the due ones.
             var matching = s switch
             {
-                ItemStatus.Overdue => valid.Where(e => !e.Suspended && e.DueUntilDay < d),
-                ItemStatus.Due => valid.Where(e => !e.Suspended && e.DueFromDay <= d && e.DueUntilDay >= d),
-                ItemStatus.Upcoming => valid.Where(e => !e.Suspended && e.DueFromDay > d),
+                ItemStatus.Overdue => valid.Where(e => !e.Suspended && e.DueOnDay < overdueBefore && e.DueUntilDay < d),
+                ItemStatus.Due => valid.Where(e => !e.Suspended && e.DueOnDay >= dueFrom && e.DueOnDay <= dueTo && e.DueFromDay <= d && e.DueUntilDay >= d),
+                ItemStatus.Upcoming => valid.Where(e => !e.Suspended && e.DueOnDay > upcomingAfter && e.DueFromDay > d),
                 _ => valid.Where(e => e.Suspended),
             };
             var entries = await matching.OrderBy(e => e.DueOnDay).ThenBy(e => e.PatientId).Take(take).ToListAsync(ct);

@@ -1,0 +1,138 @@
+using System.Diagnostics;
+using Marten;
+using Microsoft.Extensions.Configuration;
+using Npgsql;
+using PatientJourney.BuildingBlocks;
+using PatientJourney.BuildingBlocks.EventStore;
+using PatientJourney.Contracts;
+using PatientJourney.Contracts.Diagnosis;
+using PatientJourney.Contracts.Imaging;
+using PatientJourney.Journey;
+using PatientJourney.Journey.Projections;
+
+namespace PatientJourney.Benchmarks;
+
+/// <summary>
+/// /worklist latency with many patients: generates journeys, stores their read models (the journey's own
+/// projection code) straight into a database of its own, starts the real journey service on it and times requests.
+/// </summary>
+public static class WorklistBenchmark
+{
+    public static async Task<int> RunAsync(int patients, int requests, string journeyDll, TextWriter output)
+    {
+        var shared = InfrastructureSettings.From(new ConfigurationBuilder().AddEnvironmentVariables().Build());
+        var database = "pj_bench_worklist";
+        await RecreateDatabaseAsync(shared.PostgresConnectionString, database);
+        var connectionString = new NpgsqlConnectionStringBuilder(shared.PostgresConnectionString) { Database = database }.ConnectionString;
+
+        var stopwatch = Stopwatch.StartNew();
+        using (var store = DocumentStore.For(opts =>
+               {
+                   opts.ConfigureClinicalEventStore(connectionString, JourneyService.Schema);
+                   PatientReadModels.Configure(opts);
+               }))
+        {
+            var random = new Random(42);
+            foreach (var chunk in Enumerable.Range(0, patients).Chunk(10_000))
+            {
+                var views = chunk.Select(i => JourneyProjection.Project($"BENCH-{i:D6}", Journey(i, random), 0)).ToList();
+                await store.BulkInsertDocumentsAsync(views);
+                await store.BulkInsertDocumentsAsync(views.SelectMany(WorklistEntry.For).ToList());
+            }
+            await using var session = store.QuerySession();
+            var rows = await session.Query<WorklistEntry>().CountAsync();
+            output.WriteLine($"stored {patients:N0} patients, {rows:N0} worklist rows in {stopwatch.Elapsed.TotalSeconds:F1} s");
+        }
+        await AnalyzeAsync(connectionString);
+
+        const int port = 5190;
+        using var journey = Process.Start(new ProcessStartInfo("dotnet", [journeyDll])
+        {
+            Environment =
+            {
+                ["ConnectionStrings__Postgres"] = connectionString,
+                ["ASPNETCORE_URLS"] = $"http://localhost:{port}",
+                ["RabbitMq__VirtualHost"] = "pj-bench-none", // no broker traffic: this measures the read side
+                ["Logging__LogLevel__Default"] = "Warning",
+            },
+            RedirectStandardOutput = true, RedirectStandardError = true,
+        })!;
+        try
+        {
+            using var http = new HttpClient { BaseAddress = new Uri($"http://localhost:{port}") };
+            await WaitReadyAsync(http);
+            var asOf = DateOnly.FromDateTime(DateTime.UtcNow).ToString("yyyy-MM-dd");
+            // As of today every patient's read model is current, so the answer comes from the worklist index alone.
+            foreach (var query in new[] { $"/worklist?asOf={asOf}", $"/worklist?asOf={asOf}&status=due", $"/worklist?asOf={asOf}&status=upcoming&limit=50" })
+            {
+                for (var i = 0; i < 20; i++) await http.GetStringAsync(query); // warm-up
+                var timings = new List<double>(requests);
+                long bytes = 0;
+                for (var i = 0; i < requests; i++)
+                {
+                    var started = Stopwatch.GetTimestamp();
+                    bytes += (await http.GetByteArrayAsync(query)).Length;
+                    timings.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                }
+                timings.Sort();
+                output.WriteLine($"| `{query}` | {patients:N0} | {requests} | {P(timings, 0.50):F1} | {P(timings, 0.95):F1} | {P(timings, 0.99):F1} | {bytes / requests:N0} |");
+            }
+        }
+        finally
+        {
+            journey.Kill(entireProcessTree: true);
+        }
+        return 0;
+    }
+
+    private static double P(List<double> sorted, double q) => sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(q * sorted.Count) - 1)];
+
+    /// <summary>Shapes like the seed case's surveillance: a plan, CTs every ~3 months, visits, now and then progression.</summary>
+    private static IEnumerable<ClinicalEvent> Journey(int i, Random random)
+    {
+        var id = $"BENCH-{i:D6}";
+        var start = new DateOnly(2019, 1, 1).AddDays(random.Next(0, 6 * 365));
+        var recorded = DateTimeOffset.UtcNow;
+        var events = new List<ClinicalEvent>
+        {
+            new PatientRegistered { EventId = Guid.NewGuid(), PatientId = id, OccurredOn = start.AddMonths(-12), RecordedAt = recorded, Sex = Sex.Female, BirthDate = new DateOnly(1960, 1, 1), DisplayName = $"Patient {i}" },
+            new SurveillancePlanStarted { EventId = Guid.NewGuid(), PatientId = id, OccurredOn = start, RecordedAt = recorded, Protocol = random.Next(2) == 0 ? SurveillanceProtocolIds.CtEvery3MonthsVisitsMonthly : SurveillanceProtocolIds.EsmoSoftTissueSarcomaHighGrade },
+        };
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        for (var on = start.AddMonths(3).AddDays(random.Next(-10, 20)); on < today && random.Next(8) > 0; on = on.AddMonths(3).AddDays(random.Next(-10, 20)))
+            events.Add(new CtResulted { EventId = Guid.NewGuid(), PatientId = id, OccurredOn = on, RecordedAt = recorded, Region = "chest", TargetLesions = [] });
+        for (var on = start.AddMonths(1); on < today && random.Next(12) > 0; on = on.AddMonths(random.Next(1, 4)))
+            events.Add(new ClinicVisitRecorded { EventId = Guid.NewGuid(), PatientId = id, OccurredOn = on, RecordedAt = recorded, Ecog = random.Next(0, 3) });
+        return events;
+    }
+
+    private static async Task RecreateDatabaseAsync(string connectionString, string database)
+    {
+        await using var admin = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Database = "postgres", Pooling = false }.ConnectionString);
+        await admin.OpenAsync();
+        await using (var drop = new NpgsqlCommand($"drop database if exists {database} with (force)", admin)) await drop.ExecuteNonQueryAsync();
+        await using (var create = new NpgsqlCommand($"create database {database}", admin)) await create.ExecuteNonQueryAsync();
+    }
+
+    private static async Task AnalyzeAsync(string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var analyze = new NpgsqlCommand("analyze", connection);
+        await analyze.ExecuteNonQueryAsync();
+    }
+
+    private static async Task WaitReadyAsync(HttpClient http)
+    {
+        for (var i = 0; i < 240; i++)
+        {
+            try
+            {
+                if ((await http.GetAsync("/health/ready")).IsSuccessStatusCode) return;
+            }
+            catch (HttpRequestException) { }
+            await Task.Delay(250);
+        }
+        throw new TimeoutException("the journey service did not become ready");
+    }
+}
