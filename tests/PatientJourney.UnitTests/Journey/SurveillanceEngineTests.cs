@@ -127,10 +127,23 @@ public class SurveillanceEngineTests
     [Fact]
     public void Seed_case_as_of_2012_08_15_has_the_next_ct_in_october_and_the_next_visit_upcoming()
     {
-        var open = Table(SeedCase(), "2012-08-15").Where(i => i.CompletedOn is null).ToList();
-        Assert.Equal(
-            [("clinic-visit", D("2012-08-24"), "upcoming", null), ("ct", D("2012-10-24"), "upcoming", null)],
-            open);
+        // The July CT and visit are done; the next visit (08-24) is 9 days away, past the 7-day due window.
+        var expected = new List<(string, DateOnly, string, DateOnly?)>
+        {
+            ("tace", D("2012-02-14"), "done", D("2012-02-14")),
+            ("clinic-visit", D("2012-02-24"), "done", D("2012-02-24")),
+            ("clinic-visit", D("2012-03-24"), "done", D("2012-03-24")),
+            ("clinic-visit", D("2012-04-24"), "done", D("2012-04-24")),
+            ("ct", D("2012-04-24"), "done", D("2012-04-24")),
+            ("tace", D("2012-05-14"), "done", D("2012-05-15")),
+            ("clinic-visit", D("2012-05-24"), "done", D("2012-05-24")),
+            ("clinic-visit", D("2012-06-24"), "done", D("2012-06-24")),
+            ("clinic-visit", D("2012-07-24"), "done", D("2012-07-24")),
+            ("ct", D("2012-07-24"), "done", D("2012-07-24")),
+            ("clinic-visit", D("2012-08-24"), "upcoming", null),
+            ("ct", D("2012-10-24"), "upcoming", null),
+        };
+        Assert.Equal(expected, Table(SeedCase(), "2012-08-15"));
     }
 
     [Theory]
