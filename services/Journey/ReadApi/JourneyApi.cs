@@ -50,21 +50,32 @@ public static class JourneyApi
         return TypedResults.Ok(list);
     }
 
+    /// <summary>The journey; with asKnownAt, as it was from the events recorded by then (recomputed from the stream).</summary>
     private static async Task<Results<Ok<JourneyResponse>, ValidationProblem, ProblemHttpResult>> GetJourney(
-        string patientId, IQuerySession session, CancellationToken ct)
+        string patientId, string? asKnownAt, IQuerySession session, CancellationToken ct)
     {
         if (CheckPatientId(patientId) is { } invalid) return invalid;
-        var view = await session.LoadAsync<PatientJourneyView>(patientId, ct);
+        if (!TryParseKnownAt(asKnownAt, out var knownAt)) return BadQuery("asKnownAt", "must be a UTC date-time (ISO 8601)");
+        PatientJourneyView? view;
+        if (asKnownAt is null)
+            view = await session.LoadAsync<PatientJourneyView>(patientId, ct);
+        else
+        {
+            var known = (await ClinicalEventsAsync(session, patientId, ct)).Where(e => e.RecordedAt <= knownAt).ToList();
+            view = known.Count == 0 ? null : JourneyProjection.Project(patientId, known, known.Count);
+        }
         if (view is null) return UnknownPatient(patientId);
         return TypedResults.Ok(new JourneyResponse(view.Id, view.Registered, view.Entries, view.CumulativeDoxorubicinMgPerM2, view.LatestResponse, view.Flags));
     }
 
     private static async Task<Results<Ok<SurveillanceResponse>, ValidationProblem, ProblemHttpResult>> GetSurveillance(
-        string patientId, string? asOf, IQuerySession session, TimeProvider clock, CancellationToken ct)
+        string patientId, string? asOf, string? asKnownAt, IQuerySession session, TimeProvider clock, CancellationToken ct)
     {
         if (CheckPatientId(patientId) is { } invalid) return invalid;
         if (!TryParseDate(asOf, Today(clock), out var day)) return BadQuery("asOf", "must be a date (YYYY-MM-DD)");
-        var events = await ClinicalEventsAsync(session, patientId, ct);
+        if (!TryParseKnownAt(asKnownAt, out var knownAt)) return BadQuery("asKnownAt", "must be a UTC date-time (ISO 8601)");
+        // Clinical time (asOf) and recorded time (asKnownAt) combine: what was known then about what had happened by D.
+        var events = (await ClinicalEventsAsync(session, patientId, ct)).Where(e => e.RecordedAt <= knownAt).ToList();
         if (events.Count == 0) return UnknownPatient(patientId);
         var schedule = SurveillanceEngine.Compute(events, day);
         return TypedResults.Ok(new SurveillanceResponse(patientId, day, schedule.Protocol, schedule.StartsOn,
@@ -126,12 +137,10 @@ public static class JourneyApi
         string patientId, string? asKnownAt, IQuerySession session, CancellationToken ct)
     {
         if (CheckPatientId(patientId) is { } invalid) return invalid;
-        DateTimeOffset knownAt = DateTimeOffset.MaxValue;
-        if (!string.IsNullOrEmpty(asKnownAt) && !DateTimeOffset.TryParse(asKnownAt, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out knownAt))
-            return BadQuery("asKnownAt", "must be a UTC date-time (ISO 8601)");
+        if (!TryParseKnownAt(asKnownAt, out var knownAt)) return BadQuery("asKnownAt", "must be a UTC date-time (ISO 8601)");
         var stream = await session.Events.FetchStreamAsync(patientId, token: ct);
         if (stream.Count == 0) return UnknownPatient(patientId);
-        var known = stream.Where(e => e.Timestamp <= knownAt && e.Data is ClinicalEvent).Select(e =>
+        var known = stream.Where(e => e.Data is ClinicalEvent c && c.RecordedAt <= knownAt).Select(e =>
         {
             var json = JsonSerializer.SerializeToNode(e.Data, e.Data.GetType(), JsonDefaults.Options)!.AsObject();
             json["storedAt"] = e.Timestamp;
@@ -151,6 +160,14 @@ public static class JourneyApi
         (await session.Events.FetchStreamAsync(patientId, token: ct)).Select(e => e.Data).OfType<ClinicalEvent>().ToList();
 
     private static DateOnly Today(TimeProvider clock) => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+
+    /// <summary>"Known at" is the envelope's recordedAt: when the hospital recorded the fact.</summary>
+    private static bool TryParseKnownAt(string? value, out DateTimeOffset knownAt)
+    {
+        knownAt = DateTimeOffset.MaxValue;
+        return string.IsNullOrEmpty(value)
+            || DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out knownAt);
+    }
 
     private static bool TryParseDate(string? value, DateOnly fallback, out DateOnly day)
     {
