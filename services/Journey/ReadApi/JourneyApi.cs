@@ -7,6 +7,7 @@ using PatientJourney.BuildingBlocks;
 using PatientJourney.BuildingBlocks.Http;
 using PatientJourney.Contracts;
 using PatientJourney.Journey.Projections;
+using PatientJourney.Journey.Audit;
 using PatientJourney.Journey.Surveillance;
 
 namespace PatientJourney.Journey.ReadApi;
@@ -32,6 +33,7 @@ public static class JourneyApi
         group.MapGet("/patients/{patientId}/surveillance", GetSurveillance).WithName("GetSurveillance");
         group.MapGet("/patients/{patientId}/events", GetEvents).WithName("GetEvents");
         group.MapGet("/worklist", GetWorklist).WithName("GetWorklist");
+        group.MapGet("/patients/{patientId}/verify", VerifyChain).WithName("VerifyChain");
     }
 
     private static async Task<Ok<List<PatientListItem>>> ListPatients(IQuerySession session, TimeProvider clock, CancellationToken ct)
@@ -160,6 +162,15 @@ public static class JourneyApi
         (await session.Events.FetchStreamAsync(patientId, token: ct)).Select(e => e.Data).OfType<ClinicalEvent>().ToList();
 
     private static DateOnly Today(TimeProvider clock) => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+
+    /// <summary>Rechecks the patient's hash chain and names the first event whose content or position changed.</summary>
+    private static async Task<Results<Ok<ChainVerification>, ValidationProblem, ProblemHttpResult>> VerifyChain(
+        string patientId, IQuerySession session, CancellationToken ct)
+    {
+        if (CheckPatientId(patientId) is { } invalid) return invalid;
+        var verification = await EventChain.VerifyAsync(session, patientId, ct);
+        return verification.Events == 0 && verification.Intact ? UnknownPatient(patientId) : TypedResults.Ok(verification);
+    }
 
     /// <summary>"Known at" is the envelope's recordedAt: when the hospital recorded the fact.</summary>
     private static bool TryParseKnownAt(string? value, out DateTimeOffset knownAt)

@@ -5,6 +5,7 @@ using MassTransit;
 using Microsoft.Extensions.Logging;
 using PatientJourney.BuildingBlocks.EventStore;
 using PatientJourney.Contracts;
+using PatientJourney.Journey.Audit;
 using PatientJourney.Journey.Projections;
 
 namespace PatientJourney.Journey.Recording;
@@ -38,6 +39,7 @@ public sealed partial class JourneyRecorder(IDocumentStore store, ILogger<Journe
 
         var events = stream.Select(e => e.Data).OfType<ClinicalEvent>().Append(message);
         PatientReadModels.Write(session, message.PatientId, events, version);
+        await EventChain.LinkAsync(session, message, version, ct);
         await session.SaveChangesAsync(ct);
         LogRecorded(logger, message.EventId, message.Type, message.Department);
         return true;
