@@ -24,7 +24,7 @@ public class RebuildTests(PatientJourneySystem system) : IClassFixture<PatientJo
     }
 
     [Fact]
-    public async Task A_full_rebuild_from_the_journey_event_store_yields_byte_identical_read_models()
+    public async Task A_full_rebuild_from_the_journey_event_store_yields_byte_identical_read_models_and_resumes_after_a_kill()
     {
         // The seed case shuffled across departments, and patients whose facts arrive late and out of order.
         var seed = SeedCase.Load();
@@ -50,7 +50,23 @@ public class RebuildTests(PatientJourneySystem system) : IClassFixture<PatientJo
         await store.Advanced.Clean.DeleteDocumentsByTypeAsync(typeof(PatientJourneyView));
         await store.Advanced.Clean.DeleteDocumentsByTypeAsync(typeof(WorklistEntry));
         Assert.Equal(6, await JourneyRebuild.RebuildAllAsync(store));
-
         Assert.Equal(live, await SnapshotAsync());
+
+        // Killed after two patients, then run again: it resumes from its checkpoint and the result is the same.
+        await store.Advanced.Clean.DeleteDocumentsByTypeAsync(typeof(PatientJourneyView));
+        await store.Advanced.Clean.DeleteDocumentsByTypeAsync(typeof(WorklistEntry));
+        using var kill = new CancellationTokenSource();
+        var reports = new List<RebuildProgress>();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => JourneyRebuild.RebuildAllAsync(store, batchSize: 1,
+            new ImmediateProgress(p => { reports.Add(p); if (p.Done == 2) kill.Cancel(); }), kill.Token));
+        reports.Clear();
+        Assert.Equal(6, await JourneyRebuild.RebuildAllAsync(store, batchSize: 1, new ImmediateProgress(reports.Add)));
+        Assert.Equal(new RebuildProgress(2, 6), reports[0]);
+        Assert.Equal(live, await SnapshotAsync());
+    }
+
+    private sealed class ImmediateProgress(Action<RebuildProgress> report) : IProgress<RebuildProgress>
+    {
+        public void Report(RebuildProgress value) => report(value);
     }
 }
