@@ -93,8 +93,9 @@ public static class JourneyApi
     /// after asOf is not in the index for that day: the few such patients are recomputed from their streams.
     /// </summary>
     private static async Task<Results<Ok<List<WorklistItem>>, ValidationProblem>> GetWorklist(
-        string? asOf, string? status, int? limit, int? offset, IQuerySession session, TimeProvider clock, CancellationToken ct)
+        string? asOf, string? status, int? limit, int? offset, string? asKnownAt, IQuerySession session, TimeProvider clock, CancellationToken ct)
     {
+        if (!TryParseKnownAt(asKnownAt, out var knownAt)) return BadQuery("asKnownAt", "must be a UTC date-time (ISO 8601)");
         if (!TryParseDate(asOf, Today(clock), out var day)) return BadQuery("asOf", "must be a date (YYYY-MM-DD)");
         var statuses = string.IsNullOrWhiteSpace(status) ? DefaultWorklistStatuses
             : status.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
@@ -105,6 +106,21 @@ public static class JourneyApi
         var take = (offset ?? 0) + (limit ?? DefaultWorklistLimit);
 
         var rows = new List<WorklistItem>();
+        if (asKnownAt is not null)
+        {
+            // An audit question ("what did the worklist show then?"): every patient is recomputed from the events
+            // recorded by then; slower than the index, and exact.
+            foreach (var view in await session.Query<PatientJourneyView>().ToListAsync(ct))
+            {
+                var known = (await ClinicalEventsAsync(session, view.Id, ct)).Where(e => e.RecordedAt <= knownAt).ToList();
+                var name = known.OfType<PatientJourney.Contracts.Diagnosis.PatientRegistered>().FirstOrDefault()?.DisplayName;
+                foreach (var item in SurveillanceEngine.Compute(known, day).Items)
+                    if (item.CompletedOn is null && statuses.Contains(item.StatusOn(day)))
+                        rows.Add(new WorklistItem(view.Id, name, item.Kind, item.DueOn, item.StatusOn(day)));
+            }
+            return TypedResults.Ok(Page(rows, offset, limit));
+        }
+
         int d = day.DayNumber, overdueBefore = d - MinGraceDays, dueFrom = d - MaxGraceDays, dueTo = d + MaxGraceDays, upcomingAfter = d + MinGraceDays;
         foreach (var s in statuses.Distinct())
         {
@@ -130,10 +146,12 @@ public static class JourneyApi
                 if (statuses.Contains(s)) rows.Add(new WorklistItem(view.Id, view.DisplayName, item.Kind, item.DueOn, s));
             }
 
-        return TypedResults.Ok(rows
-            .OrderBy(r => ItemStatus.Urgency(r.Status)).ThenBy(r => r.DueOn).ThenBy(r => r.PatientId, StringComparer.Ordinal).ThenBy(r => r.Kind, StringComparer.Ordinal)
-            .Skip(offset ?? 0).Take(limit ?? DefaultWorklistLimit).ToList());
+        return TypedResults.Ok(Page(rows, offset, limit));
     }
+
+    private static List<WorklistItem> Page(IEnumerable<WorklistItem> rows, int? offset, int? limit) => rows
+        .OrderBy(r => ItemStatus.Urgency(r.Status)).ThenBy(r => r.DueOn).ThenBy(r => r.PatientId, StringComparer.Ordinal).ThenBy(r => r.Kind, StringComparer.Ordinal)
+        .Skip(offset ?? 0).Take(limit ?? DefaultWorklistLimit).ToList();
 
     private static async Task<Results<Ok<List<JsonObject>>, ValidationProblem, ProblemHttpResult>> GetEvents(
         string patientId, string? asKnownAt, IQuerySession session, CancellationToken ct)

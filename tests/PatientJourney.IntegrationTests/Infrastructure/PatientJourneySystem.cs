@@ -1,6 +1,8 @@
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 using PatientJourney.Chemotherapy;
 using PatientJourney.Diagnosis;
 using PatientJourney.Imaging;
@@ -11,10 +13,11 @@ using PatientJourney.SeedLoader;
 namespace PatientJourney.IntegrationTests.Infrastructure;
 
 /// <summary>A real service host, configured for one test's database and vhost.</summary>
-public sealed class ServiceHost<TService>(Isolation isolation) : WebApplicationFactory<TService> where TService : class
+public sealed class ServiceHost<TService>(Isolation isolation, TimeProvider? clock = null) : WebApplicationFactory<TService> where TService : class
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
+        if (clock is not null) builder.ConfigureTestServices(services => services.AddSingleton(clock));
         builder.UseEnvironment("Development");
         builder.UseSetting("ConnectionStrings:Postgres", isolation.ConnectionString);
         builder.UseSetting("RabbitMq:Host", isolation.RabbitMq.Host);
@@ -93,4 +96,11 @@ public sealed class PatientJourneySystem : IAsyncLifetime
 
     public Task<HttpResponseMessage> PostSeedAsync(SeedCase seed, SeedRequest request) =>
         SeedCase.PostAsync(Departments[request.Department], request, seed.IdempotencyKey(request));
+}
+
+/// <summary>A clock a test sets: the departments stamp recordedAt with it, so recording days can be simulated.</summary>
+public sealed class SimulatedClock : TimeProvider
+{
+    public DateTimeOffset Now { get; set; } = DateTimeOffset.UtcNow;
+    public override DateTimeOffset GetUtcNow() => Now;
 }
