@@ -13,7 +13,7 @@ command -v docker-compose >/dev/null 2>&1 || { as_root apt-get update -q && as_r
 
 dotnet build PatientJourney.sln -v quiet -nologo
 set +e
-dotnet test PatientJourney.sln --no-build -v quiet -nologo "$@" 2>&1 | tee .test-output.log
+dotnet test PatientJourney.sln --no-build -nologo "$@" 2>&1 | tee .test-output.log
 status=${PIPESTATUS[0]}
 set -e
 # One closing line over all test assemblies.
