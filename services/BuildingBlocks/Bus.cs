@@ -37,13 +37,18 @@ public static class Bus
                     h.PublisherConfirmation = true;
                 });
                 cfg.ConfigureJsonSerializerOptions(o => JsonDefaults.Configure(o));
-                // Exchanges are named by the contract's event names; the abstract envelopes get none.
-                cfg.Publish<ClinicalEvent>(p => p.Exclude = true);
-                foreach (var department in new[] { typeof(Contracts.Diagnosis.DiagnosisEvent), typeof(Contracts.Chemotherapy.ChemotherapyEvent), typeof(Contracts.Interventional.InterventionalEvent), typeof(Contracts.Imaging.ImagingEvent) })
-                    cfg.Publish(department, p => p.Exclude = true);
+                ExcludeEnvelopesFromTopology(cfg);
                 configureEndpoints?.Invoke(context, cfg);
             });
         });
         return services;
+    }
+
+    /// <summary>Exchanges are named by the contract's event names; the abstract envelopes get none.</summary>
+    public static void ExcludeEnvelopesFromTopology(IRabbitMqBusFactoryConfigurator cfg)
+    {
+        cfg.Publish<ClinicalEvent>(p => p.Exclude = true);
+        foreach (var envelope in new[] { typeof(Contracts.Diagnosis.DiagnosisEvent), typeof(Contracts.Chemotherapy.ChemotherapyEvent), typeof(Contracts.Interventional.InterventionalEvent), typeof(Contracts.Imaging.ImagingEvent) })
+            cfg.Publish(envelope, p => p.Exclude = true);
     }
 }

@@ -1,7 +1,6 @@
 using System.Net;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 using PatientJourney.IntegrationTests.Infrastructure;
 using PatientJourney.Journey.Projections;
 using PatientJourney.SeedLoader;
@@ -10,18 +9,7 @@ namespace PatientJourney.IntegrationTests;
 
 public class RebuildTests(PatientJourneySystem system) : IClassFixture<PatientJourneySystem>
 {
-    private async Task<string> SnapshotAsync()
-    {
-        await using var connection = new NpgsqlConnection(system.Isolation.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(
-            "select string_agg(id || ' ' || data::text, E'\\n' order by id) from journey.mt_doc_patientjourneyview"
-            + " union all select string_agg(id || ' ' || data::text, E'\\n' order by id) from journey.mt_doc_worklistentry", connection);
-        var parts = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync()) parts.Add(reader.IsDBNull(0) ? "" : reader.GetString(0));
-        return string.Join("\n--\n", parts);
-    }
+    private Task<string> SnapshotAsync() => ReadModelSnapshot.TakeAsync(system.Isolation.ConnectionString);
 
     [Fact]
     public async Task A_full_rebuild_from_the_journey_event_store_yields_byte_identical_read_models_and_resumes_after_a_kill()

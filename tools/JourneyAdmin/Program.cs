@@ -60,7 +60,20 @@ rebuild.SetAction(async (parse, ct) =>
     return 0;
 });
 
-return await new RootCommand("PatientJourney journey administration") { verify, rebuild }.Parse(args).InvokeAsync();
+var vhost = new Option<string>("--vhost") { Description = "RabbitMQ vhost of the journey to feed (an empty journey database consuming from it)", Required = true };
+var replay = new Command("replay", "Re-drive every department's own event store through the bus, e.g. into a new, empty journey") { connection, vhost };
+replay.SetAction(async (parse, ct) =>
+{
+    var settings = InfrastructureSettings.From(new ConfigurationBuilder().AddEnvironmentVariables().Build());
+    var published = 0;
+    await AnsiConsole.Status().StartAsync("replaying", async status =>
+        published = await SourceReplay.ReplayAsync(parse.GetValue(connection)!, settings.RabbitMq with { VirtualHost = parse.GetValue(vhost)! },
+            PatientJourney.Contracts.Departments.All, new ImmediateProgress<int>(n => status.Status($"replaying: {n:N0} events published")), ct));
+    AnsiConsole.MarkupLineInterpolated($"published {published:N0} events, each confirmed by the broker");
+    return 0;
+});
+
+return await new RootCommand("PatientJourney journey administration") { verify, rebuild, replay }.Parse(args).InvokeAsync();
 
 static DocumentStore Open(string connectionString) => DocumentStore.For(opts =>
 {

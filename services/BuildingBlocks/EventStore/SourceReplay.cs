@@ -1,0 +1,59 @@
+using JasperFx.Events;
+using Marten;
+using MassTransit;
+using PatientJourney.Contracts;
+
+namespace PatientJourney.BuildingBlocks.EventStore;
+
+/// <summary>
+/// Re-drives every department's own event store through the bus, in each store's sequence order, exactly as the
+/// outbox published it (same message ids, publisher confirms, mandatory): a new, empty journey fed this way
+/// rebuilds itself from the sources of truth.
+/// </summary>
+public static class SourceReplay
+{
+    public static async Task<int> ReplayAsync(
+        string connectionString, RabbitMqSettings target, IEnumerable<string> departments, IProgress<int>? progress = null, CancellationToken ct = default)
+    {
+        var bus = MassTransit.Bus.Factory.CreateUsingRabbitMq(cfg =>
+        {
+            cfg.Host(target.Host, target.Port, target.VirtualHost, h =>
+            {
+                h.Username(target.Username);
+                h.Password(target.Password);
+                h.PublisherConfirmation = true;
+            });
+            cfg.ConfigureJsonSerializerOptions(o => JsonDefaults.Configure(o));
+            PatientJourney.BuildingBlocks.Bus.ExcludeEnvelopesFromTopology(cfg);
+        });
+        await bus.StartAsync(ct);
+        var published = 0;
+        try
+        {
+            foreach (var department in departments)
+            {
+                using var store = DocumentStore.For(opts => opts.ConfigureClinicalEventStore(connectionString, department));
+                long after = 0;
+                while (true)
+                {
+                    await using var session = store.QuerySession();
+                    var page = await session.Events.QueryAllRawEvents().Where(e => e.Sequence > after).OrderBy(e => e.Sequence).Take(500).ToListAsync(ct);
+                    if (page.Count == 0) break;
+                    await Task.WhenAll(page.Where(e => e.Data is ClinicalEvent).Select(e => bus.Publish(e.Data, e.EventType, Pipe.Execute<PublishContext>(c =>
+                    {
+                        c.MessageId = e.Id;
+                        c.Mandatory = true;
+                    }), ct)));
+                    published += page.Count;
+                    after = page[^1].Sequence;
+                    progress?.Report(published);
+                }
+            }
+        }
+        finally
+        {
+            await bus.StopAsync(CancellationToken.None);
+        }
+        return published;
+    }
+}
