@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Hl7.Fhir.Serialization;
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 using PatientJourney.BuildingBlocks;
@@ -34,6 +35,7 @@ public static class JourneyApi
         group.MapGet("/patients/{patientId}/events", GetEvents).WithName("GetEvents");
         group.MapGet("/worklist", GetWorklist).WithName("GetWorklist");
         group.MapGet("/patients/{patientId}/verify", VerifyChain).WithName("VerifyChain");
+        group.MapGet("/patients/{patientId}/fhir", ExportFhir).WithName("ExportFhir").Produces(StatusCodes.Status200OK, contentType: "application/fhir+json");
     }
 
     private static async Task<Ok<List<PatientListItem>>> ListPatients(IQuerySession session, TimeProvider clock, CancellationToken ct)
@@ -180,6 +182,16 @@ public static class JourneyApi
         (await session.Events.FetchStreamAsync(patientId, token: ct)).Select(e => e.Data).OfType<ClinicalEvent>().ToList();
 
     private static DateOnly Today(TimeProvider clock) => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+
+    /// <summary>The patient's journey as a FHIR R4 Bundle (collection), as of a clinical date.</summary>
+    private static async Task<IResult> ExportFhir(string patientId, string? asOf, IQuerySession session, TimeProvider clock, CancellationToken ct)
+    {
+        if (CheckPatientId(patientId) is { } invalid) return invalid;
+        if (!TryParseDate(asOf, Today(clock), out var day)) return BadQuery("asOf", "must be a date (YYYY-MM-DD)");
+        var events = await ClinicalEventsAsync(session, patientId, ct);
+        if (events.Count == 0) return UnknownPatient(patientId);
+        return Results.Text(PatientJourney.Journey.Fhir.FhirExport.Export(patientId, events, day).ToJson(), "application/fhir+json", System.Text.Encoding.UTF8);
+    }
 
     /// <summary>Rechecks the patient's hash chain and names the first event whose content or position changed.</summary>
     private static async Task<Results<Ok<ChainVerification>, ValidationProblem, ProblemHttpResult>> VerifyChain(
