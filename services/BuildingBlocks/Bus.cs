@@ -30,23 +30,24 @@ public static class Bus
             registerConsumers?.Invoke(x);
             x.UsingRabbitMq((context, cfg) =>
             {
-                cfg.Host(rabbit.Host, rabbit.Port, rabbit.VirtualHost, h =>
-                {
-                    h.Username(rabbit.Username);
-                    h.Password(rabbit.Password);
-                    h.PublisherConfirmation = true;
-                });
-                cfg.ConfigureJsonSerializerOptions(o => JsonDefaults.Configure(o));
-                ExcludeEnvelopesFromTopology(cfg);
+                ConfigureBroker(cfg, rabbit);
                 configureEndpoints?.Invoke(context, cfg);
             });
         });
         return services;
     }
 
-    /// <summary>Exchanges are named by the contract's event names; the abstract envelopes get none.</summary>
-    public static void ExcludeEnvelopesFromTopology(IRabbitMqBusFactoryConfigurator cfg)
+    /// <summary>The broker, publisher confirms, the JSON dialect and the exchange topology every PatientJourney bus shares.</summary>
+    public static void ConfigureBroker(IRabbitMqBusFactoryConfigurator cfg, RabbitMqSettings rabbit)
     {
+        cfg.Host(rabbit.Host, rabbit.Port, rabbit.VirtualHost, h =>
+        {
+            h.Username(rabbit.Username);
+            h.Password(rabbit.Password);
+            h.PublisherConfirmation = true;
+        });
+        cfg.ConfigureJsonSerializerOptions(o => JsonDefaults.Configure(o));
+        // Exchanges are named by the contract's event names; the abstract envelopes get none.
         cfg.Publish<ClinicalEvent>(p => p.Exclude = true);
         foreach (var envelope in new[] { typeof(Contracts.Diagnosis.DiagnosisEvent), typeof(Contracts.Chemotherapy.ChemotherapyEvent), typeof(Contracts.Interventional.InterventionalEvent), typeof(Contracts.Imaging.ImagingEvent) })
             cfg.Publish(envelope, p => p.Exclude = true);

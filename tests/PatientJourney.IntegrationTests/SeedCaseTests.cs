@@ -11,7 +11,7 @@ public class SeedCaseTests(PatientJourneySystem system) : IClassFixture<PatientJ
     private static readonly SeedCase Seed = SeedCase.Load();
 
     // Every CT after the baseline also yields a ResponseAssessed (RECIST 1.1).
-    private static readonly int ExpectedEvents = Seed.Requests.Count + Seed.Requests.Count(r => r.Path.EndsWith("/ct", StringComparison.Ordinal)) - 1;
+    private static readonly int ExpectedEvents = Seed.JourneyEventCount;
 
     private static readonly SemaphoreSlim Loaded = new(1, 1);
     private static bool _loaded;
@@ -22,14 +22,12 @@ public class SeedCaseTests(PatientJourneySystem system) : IClassFixture<PatientJ
         try
         {
             if (_loaded) return;
-            var order = Seed.InterleavedAcrossDepartments(new Random(Environment.TickCount));
-            Assert.NotEqual(Seed.Requests.Select(r => r.Department), order.Select(r => r.Department));
-            foreach (var request in order)
+            await system.LoadSeedCaseAsync(seed =>
             {
-                using var response = await system.PostSeedAsync(Seed, request);
-                Assert.True(response.StatusCode == HttpStatusCode.Accepted, $"{request.Path}: {await response.Content.ReadAsStringAsync()}");
-            }
-            await Eventually.HoldsAsync(async () => await system.JourneyEntryCountAsync(Seed.PatientId) == ExpectedEvents, "every seed event in the journey");
+                var order = seed.InterleavedAcrossDepartments(new Random(Environment.TickCount));
+                Assert.NotEqual(seed.Requests.Select(r => r.Department), order.Select(r => r.Department));
+                return order;
+            });
             _loaded = true;
         }
         finally
@@ -146,11 +144,7 @@ public class DashboardTests(PatientJourneySystem system) : IClassFixture<Patient
     [Fact]
     public async Task Dashboard_lists_each_patient_with_the_next_due_item_and_overdue_count_from_the_journey()
     {
-        var seed = SeedCase.Load();
-        foreach (var request in seed.Requests) Assert.Equal(HttpStatusCode.Accepted, (await system.PostSeedAsync(seed, request)).StatusCode);
-        // Every request, and a ResponseAssessed for each CT after the baseline.
-        var expected = seed.Requests.Count + seed.Requests.Count(r => r.Path.EndsWith("/ct", StringComparison.Ordinal)) - 1;
-        await Eventually.HoldsAsync(async () => await system.JourneyEntryCountAsync(seed.PatientId) == expected, "the whole seed case in the journey");
+        await system.LoadSeedCaseAsync();
 
         await using var dashboard = new DashboardHost(system);
         var html = await dashboard.CreateClient().GetStringAsync("/");

@@ -55,5 +55,8 @@ public sealed record SeedCase(string PatientId, IReadOnlyList<SeedRequest> Reque
         return await client.SendAsync(message, ct);
     }
 
+    /// <summary>The events the journey holds once the seed is in: every request, and a ResponseAssessed for each CT after the baseline.</summary>
+    public int JourneyEventCount => Requests.Count + Requests.Count(r => r.Path.EndsWith("/ct", StringComparison.Ordinal)) - 1;
+
     public string IdempotencyKey(SeedRequest request) => $"seed-{PatientId}-{Requests.ToList().IndexOf(request)}";
 }

@@ -15,17 +15,7 @@ public static class SourceReplay
     public static async Task<int> ReplayAsync(
         string connectionString, RabbitMqSettings target, IEnumerable<string> departments, IProgress<int>? progress = null, CancellationToken ct = default)
     {
-        var bus = MassTransit.Bus.Factory.CreateUsingRabbitMq(cfg =>
-        {
-            cfg.Host(target.Host, target.Port, target.VirtualHost, h =>
-            {
-                h.Username(target.Username);
-                h.Password(target.Password);
-                h.PublisherConfirmation = true;
-            });
-            cfg.ConfigureJsonSerializerOptions(o => JsonDefaults.Configure(o));
-            PatientJourney.BuildingBlocks.Bus.ExcludeEnvelopesFromTopology(cfg);
-        });
+        var bus = MassTransit.Bus.Factory.CreateUsingRabbitMq(cfg => PatientJourney.BuildingBlocks.Bus.ConfigureBroker(cfg, target));
         await bus.StartAsync(ct);
         var published = 0;
         try

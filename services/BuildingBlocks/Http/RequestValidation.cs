@@ -89,13 +89,20 @@ public sealed partial class RequestValidation
     public bool PatientId(string? value, string field = "patientId")
     {
         if (string.IsNullOrEmpty(value)) { Add(field, "is required"); return false; }
-        if (PatientIdPattern().IsMatch(value)) return true;
+        if (PatientIds.IsValid(value)) return true;
         Add(field, "must be 1-64 characters of A-Z a-z 0-9 - _ .");
         return false;
     }
 
+}
+
+/// <summary>Contract: a patientId is the hospital's medical record number, 1-64 of A-Z a-z 0-9 - _ .</summary>
+public static partial class PatientIds
+{
+    public static bool IsValid(string? value) => value is not null && Pattern().IsMatch(value);
+
     [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
-    private static partial Regex PatientIdPattern();
+    private static partial Regex Pattern();
 }
 
 /// <summary>A request body that can say what is wrong with itself.</summary>

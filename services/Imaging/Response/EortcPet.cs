@@ -15,12 +15,12 @@ public static class EortcPet
     {
         var before = baseline.Lesions.ToDictionary(l => l.LesionId, l => l.SuvMax, StringComparer.Ordinal);
         var changes = lesions.Select(l => before.TryGetValue(l.LesionId, out var was)
-            ? new LesionMetabolicChange(l.LesionId, l.SuvMax, was, Percent(l.SuvMax, was))
+            ? new LesionMetabolicChange(l.LesionId, l.SuvMax, was, PercentChange.From(was, l.SuvMax))
             : new LesionMetabolicChange(l.LesionId, l.SuvMax, null, null)).ToList();
         var newLesions = changes.Any(c => c.BaselineSuvMax is null);
         var baselinePeak = baseline.Lesions.Count == 0 ? 0m : baseline.Lesions.Max(l => l.SuvMax);
         var peak = lesions.Count == 0 ? 0m : lesions.Max(l => l.SuvMax);
-        var peakChange = Percent(peak, baselinePeak);
+        var peakChange = PercentChange.From(baselinePeak, peak);
         var category =
             newLesions || peakChange > ThresholdPercent ? MetabolicCategory.ProgressiveMetabolicDisease
             : lesions.Count == 0 || peak == 0m ? MetabolicCategory.CompleteMetabolicResponse
@@ -28,7 +28,4 @@ public static class EortcPet
             : MetabolicCategory.StableMetabolicDisease;
         return new MetabolicResponse(baseline.OccurredOn, baselinePeak, peak, peakChange, changes, newLesions, category);
     }
-
-    private static decimal Percent(decimal value, decimal reference) =>
-        reference == 0m ? 0m : Math.Round((value - reference) / reference * 100m, 1, MidpointRounding.AwayFromZero);
 }

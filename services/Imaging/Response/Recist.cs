@@ -17,8 +17,8 @@ public static class Recist
     {
         var sum = SumOfDiametersMm(lesions);
         var nadir = earlierSumsMm.Append(baselineSumMm).Min();
-        var fromBaseline = Percent(sum, baselineSumMm);
-        var fromNadir = Percent(sum, nadir);
+        var fromBaseline = PercentChange.From(baselineSumMm, sum);
+        var fromNadir = PercentChange.From(nadir, sum);
         var category =
             newLesions || (sum - nadir >= 5m && fromNadir >= 20m) ? RecistCategory.ProgressiveDisease
             : lesions.All(l => l.LymphNode ? l.LongestDiameterMm < 10m : l.LongestDiameterMm == 0m) ? RecistCategory.CompleteResponse
@@ -26,7 +26,4 @@ public static class Recist
             : RecistCategory.StableDisease;
         return new Assessment(sum, baselineSumMm, nadir, fromBaseline, fromNadir, category);
     }
-
-    private static decimal Percent(decimal value, decimal reference) =>
-        reference == 0m ? 0m : Math.Round((value - reference) / reference * 100m, 1, MidpointRounding.AwayFromZero);
 }

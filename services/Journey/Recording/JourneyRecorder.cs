@@ -1,9 +1,9 @@
-using System.Text.RegularExpressions;
 using JasperFx.Events;
 using Marten;
 using MassTransit;
 using Microsoft.Extensions.Logging;
 using PatientJourney.BuildingBlocks.EventStore;
+using PatientJourney.BuildingBlocks.Http;
 using PatientJourney.Contracts;
 using PatientJourney.Journey.Audit;
 using PatientJourney.Journey.Projections;
@@ -48,12 +48,9 @@ public sealed partial class JourneyRecorder(IDocumentStore store, ILogger<Journe
     private static void Check(ClinicalEvent message)
     {
         if (message.EventId == Guid.Empty) throw new InvalidClinicalEventException("eventId is missing");
-        if (message.PatientId is null || !PatientIdPattern().IsMatch(message.PatientId)) throw new InvalidClinicalEventException("patientId is not a valid medical record number");
+        if (!PatientIds.IsValid(message.PatientId)) throw new InvalidClinicalEventException("patientId is not a valid medical record number");
         if (message.SchemaVersion != 1) throw new InvalidClinicalEventException($"schemaVersion {message.SchemaVersion} is not supported");
     }
-
-    [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
-    private static partial Regex PatientIdPattern();
 
     [LoggerMessage(LogLevel.Information, "Recorded {EventType} {EventId} from {Department}")]
     private static partial void LogRecorded(ILogger logger, Guid eventId, string eventType, string department);

@@ -94,6 +94,19 @@ public sealed class PatientJourneySystem : IAsyncLifetime
         return Departments[department].SendAsync(request);
     }
 
+    /// <summary>Posts the seed case (in the given order, else its own), each request accepted, and waits until the journey holds all of it.</summary>
+    public async Task<SeedCase> LoadSeedCaseAsync(Func<SeedCase, IReadOnlyList<SeedRequest>>? order = null)
+    {
+        var seed = SeedCase.Load();
+        foreach (var request in order?.Invoke(seed) ?? seed.Requests)
+        {
+            using var response = await PostSeedAsync(seed, request);
+            Xunit.Assert.True(response.StatusCode == System.Net.HttpStatusCode.Accepted, $"{request.Path}: {await response.Content.ReadAsStringAsync()}");
+        }
+        await Eventually.HoldsAsync(async () => await JourneyEntryCountAsync(seed.PatientId) == seed.JourneyEventCount, "the whole seed case in the journey");
+        return seed;
+    }
+
     public Task<HttpResponseMessage> PostSeedAsync(SeedCase seed, SeedRequest request) =>
         SeedCase.PostAsync(Departments[request.Department], request, seed.IdempotencyKey(request));
 }

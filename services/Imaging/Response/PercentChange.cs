@@ -1,0 +1,8 @@
+namespace PatientJourney.Imaging.Response;
+
+public static class PercentChange
+{
+    /// <summary>(value - reference) / reference in percent, to 0.1, halves away from zero; 0 when there is no reference.</summary>
+    public static decimal From(decimal reference, decimal value) =>
+        reference == 0m ? 0m : Math.Round((value - reference) / reference * 100m, 1, MidpointRounding.AwayFromZero);
+}
