@@ -42,7 +42,14 @@ fi
 if ! as_root rabbitmqctl -q status >/dev/null 2>&1; then
   as_root rabbitmq-server -detached
 fi
-as_root rabbitmqctl -q await_startup
+# A detached node takes a few seconds to register with epmd; until then await_startup fails at once
+# ("node not running at all") instead of waiting, so retry it.
+rabbit_up=0
+for _ in $(seq 1 90); do
+  if as_root rabbitmqctl -q await_startup --timeout 10 >/dev/null 2>&1; then rabbit_up=1; break; fi
+  sleep 1
+done
+[ "$rabbit_up" = 1 ] || { echo "infra: RabbitMQ did not start; see /var/log/rabbitmq/" >&2; as_root rabbitmqctl -q await_startup; }
 # The management API lets tests create a vhost each in milliseconds.
 as_root rabbitmq-plugins -q list -e -m | grep -qx rabbitmq_management || as_root rabbitmq-plugins -q enable rabbitmq_management
 as_root rabbitmqctl -q list_users | grep -q "^$PJ_USER\b" ||
