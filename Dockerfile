@@ -10,4 +10,5 @@ WORKDIR /app
 COPY --from=build /app .
 ARG ASSEMBLY
 ENV ASSEMBLY=${ASSEMBLY}
-ENTRYPOINT ["sh", "-c", "exec dotnet /app/$ASSEMBLY.dll"]
+# Arguments after the image (a tool's command line) pass through to the program.
+ENTRYPOINT ["sh", "-c", "exec dotnet /app/$ASSEMBLY.dll \"$@\"", "--"]

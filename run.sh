@@ -19,6 +19,10 @@ done
 ./infra/up.sh
 [ "$reset" = 1 ] && ./infra/reset.sh
 dotnet build PatientJourney.sln -c Release -v quiet -nologo
+# Each service talks to RabbitMQ as its own user with only its own permissions.
+dotnet tools/JourneyAdmin/bin/Release/net10.0/journey-admin.dll broker-setup >/dev/null
+# Development: the services trust tokens signed with the development key (journey-admin token --role ...).
+export ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Development}
 
 mkdir -p .run/logs
 declare -A ports=([Journey]=5100 [Diagnosis]=5101 [Chemotherapy]=5102 [Interventional]=5103 [Imaging]=5104 [Dashboard]=5000)
@@ -50,5 +54,6 @@ PatientJourney is up.
   Dashboard:  http://localhost:5000
   Journey:    http://localhost:5100/patients   (OpenAPI: /openapi/v1.json on every service)
   Logs:       .run/logs/
+  Sign in:    dotnet tools/JourneyAdmin/bin/Release/net10.0/journey-admin.dll token --role clinician --sub your.name
 Stop with ./stop.sh
 MSG

@@ -1,3 +1,4 @@
+using PatientJourney.BuildingBlocks.Security;
 using System.Diagnostics;
 using Marten;
 using Microsoft.Extensions.Configuration;
@@ -54,12 +55,19 @@ public static class WorklistBenchmark
                 ["ASPNETCORE_URLS"] = $"http://localhost:{port}",
                 ["RabbitMq__VirtualHost"] = "pj-bench-none", // no broker traffic: this measures the read side
                 ["Logging__LogLevel__Default"] = "Warning",
+                ["ASPNETCORE_ENVIRONMENT"] = "Development",
+                ["RateLimit__PermitsPerSecond"] = "1000000",
+                ["RateLimit__Burst"] = "1000000",
             },
             RedirectStandardOutput = true, RedirectStandardError = true,
         })!;
         try
         {
-            using var http = new HttpClient { BaseAddress = new Uri($"http://localhost:{port}") };
+            using var http = new HttpClient
+            {
+                BaseAddress = new Uri($"http://localhost:{port}"),
+                DefaultRequestHeaders = { Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", DevelopmentTokens.Issue("bench", [Roles.Clinician])) },
+            };
             await WaitReadyAsync(http);
             var asOf = DateOnly.FromDateTime(DateTime.UtcNow).ToString("yyyy-MM-dd");
             // As of today every patient's read model is current, so the answer comes from the worklist index alone.

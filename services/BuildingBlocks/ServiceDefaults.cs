@@ -8,6 +8,8 @@ using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
+using PatientJourney.BuildingBlocks.Http;
+using PatientJourney.BuildingBlocks.Security;
 using Scalar.AspNetCore;
 
 namespace PatientJourney.BuildingBlocks;
@@ -42,6 +44,8 @@ public static class ServiceDefaults
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
         builder.Services.AddHealthChecks();
+        builder.AddPatientJourneyAuthentication();
+        EdgeLimits.AddEdgeLimits(builder.Services, EdgeLimits.From(builder.Configuration));
         return builder;
     }
 
@@ -50,11 +54,16 @@ public static class ServiceDefaults
         // A failure that is not the caller's fault still answers with a problem document, never a stack trace.
         app.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = StatusFor });
         app.UseStatusCodePages();
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag) });
-        app.MapHealthChecks("/health/bus", new HealthCheckOptions { Predicate = c => c.Tags.Contains(BusTag) });
-        app.MapOpenApi();
-        app.MapScalarApiReference(); // browsable API reference at /scalar, served locally
+        EdgeLimits.UseRequestBodyLimit(app, app.Services.GetRequiredService<EdgeLimits>());
+        app.UseAuthentication();
+        app.UseRateLimiter(); // after authentication: the limit is per token subject
+        app.UseAuthorization();
+        // Open: probes carry no token, and the API description holds no patient data.
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag) }).AllowAnonymous();
+        app.MapHealthChecks("/health/bus", new HealthCheckOptions { Predicate = c => c.Tags.Contains(BusTag) }).AllowAnonymous();
+        app.MapOpenApi().AllowAnonymous();
+        app.MapScalarApiReference().AllowAnonymous(); // browsable API reference at /scalar, served locally
         return app;
     }
 

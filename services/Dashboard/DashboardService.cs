@@ -1,5 +1,6 @@
 using PatientJourney.BuildingBlocks;
 using PatientJourney.Dashboard.Patients;
+using PatientJourney.Dashboard.SigningIn;
 
 namespace PatientJourney.Dashboard;
 
@@ -14,17 +15,19 @@ public static class DashboardServiceExtensions
     public static WebApplicationBuilder AddDashboard(this WebApplicationBuilder builder)
     {
         var journey = builder.Configuration["Journey:BaseUrl"] ?? "http://localhost:5100";
+        builder.AddDashboardSignIn();
         builder.Services.AddHttpClient<JourneyClient>(c =>
         {
             c.BaseAddress = new Uri(journey);
             c.Timeout = TimeSpan.FromSeconds(10);
-        });
+        }).AddHttpMessageHandler<SignIn.ForwardUserToken>();
         builder.Services.AddHealthChecks().AddCheck<JourneyHealthCheck>("journey", tags: [ServiceDefaults.ReadyTag]);
         return builder;
     }
 
     public static IEndpointRouteBuilder MapDashboard(this IEndpointRouteBuilder app)
     {
+        SignIn.Map(app);
         PatientListPage.Map(app);
         return app;
     }

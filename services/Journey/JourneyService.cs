@@ -31,12 +31,16 @@ public static class JourneyServiceExtensions
         builder.Services.AddSingleton<JourneyRecorder>();
         builder.Services.AddPostgresReadiness(settings.PostgresConnectionString);
 
+        var retryLimit = builder.Configuration.GetValue<int?>("Journey:RetryLimit") ?? 10;
         var consumers = ContractEvents.All.Select(t => typeof(ClinicalEventConsumer<>).MakeGenericType(t)).ToArray();
-        builder.Services.AddPatientJourneyBus(settings.RabbitMq,
+        builder.Services.AddPatientJourneyBus(BrokerAccounts.Connection(settings.RabbitMq, builder.Configuration, BrokerAccounts.Journey),
             x => { foreach (var consumer in consumers) x.AddConsumer(consumer); },
             (context, cfg) => cfg.ReceiveEndpoint(JourneyService.QueueName, e =>
             {
                 e.SetQuorumQueue();
+                // The reason travels with the dead letter (MT-Fault-* headers); no Fault<T> events, so the journey's
+                // broker user needs no exchanges beyond its own.
+                e.PublishFaults = false;
                 e.PrefetchCount = 64;
                 e.ConcurrentMessageLimit = 16;
                 // Concurrent appends to one patient's stream fail on its version and are retried; a message
@@ -44,7 +48,7 @@ public static class JourneyServiceExtensions
                 e.UseMessageRetry(r =>
                 {
                     r.Ignore<InvalidClinicalEventException>();
-                    r.Exponential(10, TimeSpan.FromMilliseconds(20), TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(50));
+                    r.Exponential(retryLimit, TimeSpan.FromMilliseconds(20), TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(50));
                 });
                 foreach (var consumer in consumers) e.ConfigureConsumer(context, consumer);
             }));

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
+using PatientJourney.Contracts;
 using PatientJourney.Contracts.Diagnosis;
 using PatientJourney.IntegrationTests.Infrastructure;
 
@@ -25,15 +26,22 @@ public class JourneyDeduplicationTests(PatientJourneySystem system) : IClassFixt
     [Fact]
     public async Task The_same_event_delivered_three_times_is_held_once()
     {
-        var bus = system.Journey.Services.GetRequiredService<IBus>();
         var counter = new ConsumedCounter();
-        using var _ = bus.ConnectConsumeObserver(counter);
+        using var _ = system.Journey.Services.GetRequiredService<IBus>().ConnectConsumeObserver(counter);
+        var diagnosis = await DepartmentBus.StartAsync(system.Isolation, Departments.Diagnosis);
         var visit = new ClinicVisitRecorded
         {
             EventId = Guid.CreateVersion7(), PatientId = "DUP-1", OccurredOn = new DateOnly(2020, 5, 1), RecordedAt = DateTimeOffset.UtcNow, Ecog = 1,
         };
 
-        for (var i = 0; i < 3; i++) await bus.Publish(visit);
+        try
+        {
+            for (var i = 0; i < 3; i++) await diagnosis.Publish(visit);
+        }
+        finally
+        {
+            await diagnosis.StopAsync();
+        }
 
         await Eventually.HoldsAsync(() => Task.FromResult(counter.Consumed.GetValueOrDefault(visit.EventId) == 3), "three deliveries consumed");
         var events = (await system.JourneyClient.GetFromJsonAsync<JsonArray>("/patients/DUP-1/events"))!;

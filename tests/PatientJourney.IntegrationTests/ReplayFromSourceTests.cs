@@ -1,4 +1,6 @@
 using System.Net;
+using Microsoft.Extensions.Configuration;
+using PatientJourney.BuildingBlocks;
 using PatientJourney.BuildingBlocks.EventStore;
 using PatientJourney.Contracts;
 using PatientJourney.IntegrationTests.Infrastructure;
@@ -27,7 +29,8 @@ public class ReplayFromSourceTests(PatientJourneySystem system) : IClassFixture<
         using var client = replayed.CreateClient();
         await Eventually.HoldsAsync(() => Task.FromResult(replayed.BusIsReady()), "replay journey bus ready");
 
-        var published = await SourceReplay.ReplayAsync(system.Isolation.ConnectionString, target.RabbitMq, Departments.All);
+        var published = await SourceReplay.ReplayAsync(system.Isolation.ConnectionString, Departments.All,
+            d => BrokerAccounts.ActingAs(target.RabbitMq, new ConfigurationBuilder().Build(), d));
         Assert.Equal(seed.JourneyEventCount + 6, published);
 
         await Eventually.HoldsAsync(async () => await ReadModelSnapshot.TakeAsync(target.ConnectionString) == live, "the replayed journey equals the live one");

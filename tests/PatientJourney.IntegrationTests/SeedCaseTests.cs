@@ -147,7 +147,7 @@ public class DashboardTests(PatientJourneySystem system) : IClassFixture<Patient
         await system.LoadSeedCaseAsync();
 
         await using var dashboard = new DashboardHost(system);
-        var html = await dashboard.CreateClient().GetStringAsync("/");
+        var html = await (await dashboard.SignedInClientAsync()).GetStringAsync("/");
         Assert.Contains("<td>LMS-0001</td>", html);
         Assert.Contains("Case 1", html);
         // Years after the seed case, her next visit and CT are both long overdue.

@@ -6,9 +6,12 @@ using PatientJourney.BuildingBlocks.EventStore;
 using PatientJourney.Journey;
 using PatientJourney.Journey.Audit;
 using PatientJourney.Journey.Projections;
+using PatientJourney.Journey.Recording;
+using PatientJourney.BuildingBlocks.Security;
 using Spectre.Console;
 
-// Operator commands on the journey's own store: verify the hash chains, rebuild the read models.
+// Operator commands: verify the hash chains, rebuild the read models, replay the sources, mint development tokens,
+// set up the broker's users, and list or re-drive the journey's dead letters.
 var connection = new Option<string>("--connection")
 {
     Description = "PostgreSQL connection string of the journey (default: ConnectionStrings__Postgres, else the demo database)",
@@ -64,16 +67,72 @@ var vhost = new Option<string>("--vhost") { Description = "RabbitMQ vhost of the
 var replay = new Command("replay", "Re-drive every department's own event store through the bus, e.g. into a new, empty journey") { connection, vhost };
 replay.SetAction(async (parse, ct) =>
 {
-    var settings = InfrastructureSettings.From(new ConfigurationBuilder().AddEnvironmentVariables().Build());
+    var configuration = new ConfigurationBuilder().AddEnvironmentVariables().Build();
+    var target = InfrastructureSettings.From(configuration).RabbitMq with { VirtualHost = parse.GetValue(vhost)! };
     var published = 0;
     await AnsiConsole.Status().StartAsync("replaying", async status =>
-        published = await SourceReplay.ReplayAsync(parse.GetValue(connection)!, settings.RabbitMq with { VirtualHost = parse.GetValue(vhost)! },
-            PatientJourney.Contracts.Departments.All, new ImmediateProgress<int>(n => status.Status($"replaying: {n:N0} events published")), ct));
+        published = await SourceReplay.ReplayAsync(parse.GetValue(connection)!, PatientJourney.Contracts.Departments.All,
+            d => BrokerAccounts.ActingAs(target, configuration, d), new ImmediateProgress<int>(n => status.Status($"replaying: {n:N0} events published")), ct));
     AnsiConsole.MarkupLineInterpolated($"published {published:N0} events, each confirmed by the broker");
     return 0;
 });
 
-return await new RootCommand("PatientJourney journey administration") { verify, rebuild, replay }.Parse(args).InvokeAsync();
+var role = new Option<string[]>("--role") { Description = "clinician, auditor, admin or department:<name> (repeatable)", Required = true, AllowMultipleArgumentsPerToken = true };
+var subject = new Option<string>("--sub") { Description = "Who the token names: recordedBy of what it records", DefaultValueFactory = _ => Environment.UserName };
+var minutes = new Option<int>("--minutes") { Description = "Lifetime", DefaultValueFactory = _ => 480 };
+var token = new Command("token", "Print a development token (signed with Auth__SigningKey, else the development key) for a role") { role, subject, minutes };
+token.SetAction(parse =>
+{
+    var configured = Environment.GetEnvironmentVariable("Auth__SigningKey");
+    Console.WriteLine(DevelopmentTokens.Issue(parse.GetValue(subject)!, parse.GetValue(role)!, TimeSpan.FromMinutes(parse.GetValue(minutes)),
+        string.IsNullOrEmpty(configured) ? null : DevelopmentTokens.KeyFrom(configured)));
+    return 0;
+});
+
+var brokerVhost = new Option<string>("--vhost") { Description = "RabbitMQ vhost", DefaultValueFactory = _ => Broker().VirtualHost };
+var brokerSetup = new Command("broker-setup", "Create each service's RabbitMQ user with only the permissions it needs (management API, as the admin user)") { brokerVhost };
+brokerSetup.SetAction(async (parse, ct) =>
+{
+    var admin = Broker();
+    using var http = new HttpClient { BaseAddress = new Uri($"http://{admin.Host}:15672/api/") };
+    http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic",
+        Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{admin.Username}:{admin.Password}")));
+    var configuration = new ConfigurationBuilder().AddEnvironmentVariables().Build();
+    await BrokerAccounts.ApplyAsync(http, parse.GetValue(brokerVhost)!,
+        user => configuration[$"RabbitMq:Accounts:{user.Replace("pj-", "", StringComparison.Ordinal)}:Password"] ?? BrokerAccounts.DevelopmentPassword(user), ct);
+    foreach (var service in BrokerAccounts.Services)
+        AnsiConsole.MarkupLineInterpolated($"[green]{BrokerAccounts.UserOf(service)}[/] on vhost {parse.GetValue(brokerVhost)}");
+    return 0;
+});
+
+var messageIds = new Argument<string[]>("message-id") { Description = "Message ids to re-drive; none: every dead letter", Arity = ArgumentArity.ZeroOrMore };
+var deadLettersList = new Command("list", "List the messages the journey gave up on, with the reason") { brokerVhost };
+deadLettersList.SetAction(async (parse, ct) =>
+{
+    await using var letters = new DeadLetters(RedriveConnection(parse.GetValue(brokerVhost)!));
+    var list = await letters.ListAsync(ct);
+    var table = new Table().AddColumns("message id", "type", "sender", "failed at", "reason");
+    foreach (var l in list) table.AddRow(Markup.Escape(l.MessageId), Markup.Escape(l.MessageType ?? ""), Markup.Escape(l.Sender ?? ""), $"{l.FailedAt:u}", Markup.Escape(l.Reason ?? ""));
+    AnsiConsole.Write(table);
+    AnsiConsole.MarkupLineInterpolated($"{list.Count} dead letter(s) in {DeadLetters.ErrorQueue}");
+    return 0;
+});
+var deadLettersRedrive = new Command("redrive", "Send dead letters back to the journey's queue after a fix (one, several, or all)") { brokerVhost, messageIds };
+deadLettersRedrive.SetAction(async (parse, ct) =>
+{
+    await using var letters = new DeadLetters(RedriveConnection(parse.GetValue(brokerVhost)!));
+    var count = await letters.RedriveAsync(parse.GetValue(messageIds), ct);
+    AnsiConsole.MarkupLineInterpolated($"re-drove {count} message(s) to {JourneyService.QueueName}");
+    return 0;
+});
+var deadLetters = new Command("dead-letters", "The journey's error queue") { deadLettersList, deadLettersRedrive };
+
+return await new RootCommand("PatientJourney journey administration") { verify, rebuild, replay, token, brokerSetup, deadLetters }.Parse(args).InvokeAsync();
+
+static RabbitMqSettings Broker() => InfrastructureSettings.From(new ConfigurationBuilder().AddEnvironmentVariables().Build()).RabbitMq;
+
+static RabbitMqSettings RedriveConnection(string vhost) =>
+    BrokerAccounts.ActingAs(Broker() with { VirtualHost = vhost }, new ConfigurationBuilder().AddEnvironmentVariables().Build(), BrokerAccounts.Redrive);
 
 static DocumentStore Open(string connectionString) => DocumentStore.For(opts =>
 {

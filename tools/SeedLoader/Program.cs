@@ -1,3 +1,5 @@
+using System.Net.Http.Headers;
+using PatientJourney.BuildingBlocks.Security;
 using System.CommandLine;
 using PatientJourney.SeedLoader;
 
@@ -12,7 +14,13 @@ root.SetAction(async (parse, ct) =>
 {
     var seed = SeedCase.Load(parse.GetValue(file));
     var requests = parse.GetValue(shuffle) is { } s ? seed.InterleavedAcrossDepartments(new Random(s)) : seed.Requests;
-    var clients = SeedCase.DefaultPorts.ToDictionary(kv => kv.Key, kv => new HttpClient { BaseAddress = new Uri($"{parse.GetValue(host)}:{kv.Value}") });
+    // Each department's requests carry that department's development token (Auth__SigningKey, else the development key).
+    var signingKey = Environment.GetEnvironmentVariable("Auth__SigningKey") is { Length: > 0 } k ? DevelopmentTokens.KeyFrom(k) : null;
+    var clients = SeedCase.DefaultPorts.ToDictionary(kv => kv.Key, kv => new HttpClient
+    {
+        BaseAddress = new Uri($"{parse.GetValue(host)}:{kv.Value}"),
+        DefaultRequestHeaders = { Authorization = new AuthenticationHeaderValue("Bearer", DevelopmentTokens.Issue("seed-loader", [Roles.Department(kv.Key)], key: signingKey)) },
+    });
     var failed = 0;
     foreach (var request in requests)
     {

@@ -5,6 +5,7 @@ using Marten;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using PatientJourney.Contracts;
+using PatientJourney.BuildingBlocks.Security;
 
 namespace PatientJourney.BuildingBlocks.EventStore;
 
@@ -28,9 +29,10 @@ public static class DepartmentEventStore
             })
             .AddAsyncDaemon(DaemonMode.Solo)
             .UseLightweightSessions();
-        builder.Services.AddPatientJourneyBus(settings.RabbitMq);
+        builder.Services.AddPatientJourneyBus(BrokerAccounts.Connection(settings.RabbitMq, builder.Configuration, department));
         builder.Services.AddPostgresReadiness(settings.PostgresConnectionString);
         builder.Services.AddSingleton(new DepartmentName(department));
+        builder.Services.AddAuthorizationBuilder().AddPolicy(Policies.RecordDepartmentFacts, p => p.RequireRole(Roles.Department(department)));
         return builder;
     }
 

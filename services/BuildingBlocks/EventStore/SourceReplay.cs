@@ -13,14 +13,16 @@ namespace PatientJourney.BuildingBlocks.EventStore;
 public static class SourceReplay
 {
     public static async Task<int> ReplayAsync(
-        string connectionString, RabbitMqSettings target, IEnumerable<string> departments, IProgress<int>? progress = null, CancellationToken ct = default)
+        string connectionString, IEnumerable<string> departments, Func<string, RabbitMqSettings> departmentConnection,
+        IProgress<int>? progress = null, CancellationToken ct = default)
     {
-        var bus = MassTransit.Bus.Factory.CreateUsingRabbitMq(cfg => PatientJourney.BuildingBlocks.Bus.ConfigureBroker(cfg, target));
-        await bus.StartAsync(ct);
         var published = 0;
-        try
+        foreach (var department in departments)
         {
-            foreach (var department in departments)
+            // Each department's events go out as that department's broker user, as its outbox sends them.
+            var bus = MassTransit.Bus.Factory.CreateUsingRabbitMq(cfg => PatientJourney.BuildingBlocks.Bus.ConfigureBroker(cfg, departmentConnection(department)));
+            await bus.StartAsync(ct);
+            try
             {
                 using var store = DocumentStore.For(opts => opts.ConfigureClinicalEventStore(connectionString, department));
                 long after = 0;
@@ -39,10 +41,10 @@ public static class SourceReplay
                     progress?.Report(published);
                 }
             }
-        }
-        finally
-        {
-            await bus.StopAsync(CancellationToken.None);
+            finally
+            {
+                await bus.StopAsync(CancellationToken.None);
+            }
         }
         return published;
     }

@@ -11,6 +11,7 @@ using Npgsql;
 using PatientJourney.BuildingBlocks.EventStore;
 using PatientJourney.Contracts;
 using PatientJourney.Contracts.Diagnosis;
+using PatientJourney.BuildingBlocks.Security;
 
 namespace PatientJourney.BuildingBlocks.Http;
 
@@ -82,10 +83,13 @@ public static class DepartmentCommands
                         ["application/json"] = new() { Schema = await context.GetOrCreateSchemaAsync(typeof(TRequest), null, ct) },
                     },
                 })
+            .RequireAuthorization(Policies.RecordDepartmentFacts)
             .Produces<AcceptedEvent>(StatusCodes.Status202Accepted)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
     }
 
     private static async Task<IResult> HandleAsync<TRequest>(
@@ -125,7 +129,7 @@ public static class DepartmentCommands
 
             var now = clock.GetUtcNow();
             var events = decision.Events
-                .Select(e => e with { EventId = e.EventId == Guid.Empty ? Guid.CreateVersion7(now) : e.EventId, PatientId = patientId!, RecordedAt = now, RecordedBy = "anonymous" })
+                .Select(e => e with { EventId = e.EventId == Guid.Empty ? Guid.CreateVersion7(now) : e.EventId, PatientId = patientId!, RecordedAt = now, RecordedBy = http.User.Subject() })
                 .ToList();
             var first = events[0];
             if (idempotencyKey.Length > 0)

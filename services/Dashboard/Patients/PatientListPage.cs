@@ -1,12 +1,13 @@
 using System.Net;
 using System.Text;
+using PatientJourney.BuildingBlocks.Security;
 
 namespace PatientJourney.Dashboard.Patients;
 
 /// <summary>The first page: every patient with the next surveillance item due and how many are overdue.</summary>
 public static class PatientListPage
 {
-    public static void Map(IEndpointRouteBuilder app) => app.MapGet("/", RenderAsync).ExcludeFromDescription();
+    public static void Map(IEndpointRouteBuilder app) => app.MapGet("/", RenderAsync).RequireAuthorization(Policies.ReadJourney).ExcludeFromDescription();
 
     private static async Task<IResult> RenderAsync(JourneyClient journey, CancellationToken ct)
     {

@@ -6,6 +6,7 @@ using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 using PatientJourney.BuildingBlocks;
 using PatientJourney.BuildingBlocks.Http;
+using PatientJourney.BuildingBlocks.Security;
 using PatientJourney.Contracts;
 using PatientJourney.Journey.Projections;
 using PatientJourney.Journey.Audit;
@@ -28,14 +29,34 @@ public static class JourneyApi
 
     public static void Map(IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("").WithTags("Journey");
-        group.MapGet("/patients", ListPatients).WithName("ListPatients");
-        group.MapGet("/patients/{patientId}/journey", GetJourney).WithName("GetJourney");
-        group.MapGet("/patients/{patientId}/surveillance", GetSurveillance).WithName("GetSurveillance");
-        group.MapGet("/patients/{patientId}/events", GetEvents).WithName("GetEvents");
-        group.MapGet("/worklist", GetWorklist).WithName("GetWorklist");
-        group.MapGet("/patients/{patientId}/verify", VerifyChain).WithName("VerifyChain");
-        group.MapGet("/patients/{patientId}/fhir", ExportFhir).WithName("ExportFhir").Produces(StatusCodes.Status200OK, contentType: "application/fhir+json");
+        // Clinicians read the present; what was known at an earlier time is an audit question.
+        var read = app.MapGroup("").WithTags("Journey").RequireAuthorization(Policies.ReadJourney).AddEndpointFilter(AsKnownAtIsForAuditors)
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
+        read.MapGet("/patients", ListPatients).WithName("ListPatients");
+        read.MapGet("/patients/{patientId}/journey", GetJourney).WithName("GetJourney");
+        read.MapGet("/patients/{patientId}/surveillance", GetSurveillance).WithName("GetSurveillance");
+        read.MapGet("/worklist", GetWorklist).WithName("GetWorklist");
+
+        var audit = app.MapGroup("").WithTags("Audit").RequireAuthorization(Policies.Audit)
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
+        audit.MapGet("/patients/{patientId}/events", GetEvents).WithName("GetEvents");
+        audit.MapGet("/patients/{patientId}/verify", VerifyChain).WithName("VerifyChain");
+        audit.MapGet("/patients/{patientId}/fhir", ExportFhir).WithName("ExportFhir").Produces(StatusCodes.Status200OK, contentType: "application/fhir+json");
+
+        app.MapPost("/admin/rebuild", Rebuild).WithTags("Administration").WithName("RebuildReadModels").RequireAuthorization(Policies.Administer);
+    }
+
+    private static async ValueTask<object?> AsKnownAtIsForAuditors(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
+        context.HttpContext.Request.Query.ContainsKey("asKnownAt") && !context.HttpContext.User.IsInRole(Roles.Auditor)
+            ? TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: "asKnownAt is for auditors",
+                extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { ["asKnownAt"] = ["requires the auditor role"] } })
+            : await next(context);
+
+    /// <summary>Rewrites every patient's read models from the journey's events (resumable; the service keeps consuming).</summary>
+    private static async Task<Ok<RebuildProgress>> Rebuild(IDocumentStore store, CancellationToken ct)
+    {
+        var total = await JourneyRebuild.RebuildAllAsync(store, ct: ct);
+        return TypedResults.Ok(new RebuildProgress(total, total));
     }
 
     private static async Task<Ok<List<PatientListItem>>> ListPatients(IQuerySession session, TimeProvider clock, CancellationToken ct)

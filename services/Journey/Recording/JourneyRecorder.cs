@@ -2,6 +2,7 @@ using JasperFx.Events;
 using Marten;
 using MassTransit;
 using Microsoft.Extensions.Logging;
+using PatientJourney.BuildingBlocks;
 using PatientJourney.BuildingBlocks.EventStore;
 using PatientJourney.BuildingBlocks.Http;
 using PatientJourney.Contracts;
@@ -62,5 +63,22 @@ public sealed partial class JourneyRecorder(IDocumentStore store, ILogger<Journe
 /// <summary>One consumer per contract event type, all on the journey's queue.</summary>
 public sealed class ClinicalEventConsumer<TEvent>(JourneyRecorder recorder) : IConsumer<TEvent> where TEvent : ClinicalEvent
 {
-    public Task Consume(ConsumeContext<TEvent> context) => recorder.RecordAsync(context.Message, context.CancellationToken);
+    public Task Consume(ConsumeContext<TEvent> context)
+    {
+        CheckSender(context);
+        return recorder.RecordAsync(context.Message, context.CancellationToken);
+    }
+
+    /// <summary>
+    /// Only the department that owns an event type may send it: the broker-validated user_id must be that
+    /// department's user. Anything else (another department, no user_id) goes to the error queue unrecorded.
+    /// </summary>
+    private static void CheckSender(ConsumeContext<TEvent> context)
+    {
+        var sender = context.ReceiveContext.TryGetPayload<RabbitMqBasicConsumeContext>(out var rabbit) ? rabbit.Properties.UserId : null;
+        var owner = ContractEvents.DepartmentOf(typeof(TEvent));
+        if (BrokerAccounts.DepartmentOfUser(sender) != owner)
+            throw new InvalidClinicalEventException(
+                $"{typeof(TEvent).Name} is recorded only by the {owner} department; this one was sent by {(string.IsNullOrEmpty(sender) ? "an unidentified sender" : sender)}");
+    }
 }

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using PatientJourney.BuildingBlocks.Security;
 using PatientJourney.Dashboard;
 using PatientJourney.Dashboard.Patients;
 
@@ -16,5 +17,14 @@ public sealed class DashboardHost(PatientJourneySystem system) : WebApplicationF
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         builder.ConfigureTestServices(services =>
             services.AddHttpClient<JourneyClient>().ConfigurePrimaryHttpMessageHandler(() => system.Journey.Server.CreateHandler()));
+    }
+
+    /// <summary>A browser-like client (it keeps cookies) signed in with a token for the role.</summary>
+    public async Task<HttpClient> SignedInClientAsync(string role = Roles.Clinician)
+    {
+        var client = CreateClient();
+        using var signIn = await client.PostAsync("/signin", new FormUrlEncodedContent(new Dictionary<string, string> { ["token"] = TestTokens.For(role) }));
+        signIn.EnsureSuccessStatusCode();
+        return client;
     }
 }

@@ -1,4 +1,6 @@
 using MassTransit;
+using Microsoft.Extensions.Configuration;
+using PatientJourney.BuildingBlocks;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -21,4 +23,40 @@ public static class Repository
             if (File.Exists(Path.Combine(dir.FullName, "PatientJourney.sln"))) return dir.FullName;
         throw new DirectoryNotFoundException("PatientJourney.sln not found above " + AppContext.BaseDirectory);
     }
+}
+
+/// <summary>A bus connected as one department's broker user, as that department's outbox is (or as a forger with its credentials).</summary>
+public static class DepartmentBus
+{
+    public static async Task<IBusControl> StartAsync(Isolation isolation, string department)
+    {
+        var account = BrokerAccounts.ActingAs(isolation.RabbitMq, new ConfigurationBuilder().Build(), department);
+        var bus = MassTransit.Bus.Factory.CreateUsingRabbitMq(cfg => PatientJourney.BuildingBlocks.Bus.ConfigureBroker(cfg, account));
+        await bus.StartAsync();
+        return bus;
+    }
+}
+
+/// <summary>Bytes straight onto an exchange with RabbitMQ.Client, as any holder of a broker user's credentials could send them.</summary>
+public static class RawBroker
+{
+    public static async Task<RabbitMQ.Client.IConnection> ConnectAsync(RabbitMqSettings account) => await new RabbitMQ.Client.ConnectionFactory
+    {
+        HostName = account.Host, Port = account.Port, VirtualHost = account.VirtualHost, UserName = account.Username, Password = account.Password,
+    }.CreateConnectionAsync();
+
+    /// <summary>MassTransit's JSON envelope around a message, as the journey's endpoint reads it.</summary>
+    public static byte[] Envelope(Guid messageId, string messageType, object message) => System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new
+    {
+        messageId,
+        messageType = new[] { $"urn:message:{messageType}" },
+        message,
+    }, PatientJourney.BuildingBlocks.JsonDefaults.Options);
+
+    public static async Task PublishAsync(RabbitMQ.Client.IChannel channel, string exchange, ReadOnlyMemory<byte> body, string? userId, string? messageId = null,
+        string contentType = "application/vnd.masstransit+json") =>
+        await channel.BasicPublishAsync(exchange, "", mandatory: false, new RabbitMQ.Client.BasicProperties
+        {
+            UserId = userId, MessageId = messageId ?? Guid.NewGuid().ToString(), ContentType = contentType, Persistent = true,
+        }, body);
 }

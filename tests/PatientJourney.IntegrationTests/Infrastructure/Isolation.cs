@@ -37,6 +37,7 @@ public sealed class Isolation : IAsyncDisposable
         (await http.PutAsync($"vhosts/{isolation.Name}", null)).EnsureSuccessStatusCode();
         (await http.PutAsJsonAsync($"permissions/{isolation.Name}/{Shared.RabbitMq.Username}",
             new { configure = ".*", write = ".*", read = ".*" })).EnsureSuccessStatusCode();
+        await BrokerAccounts.ApplyAsync(http, isolation.Name);
         return isolation;
     }
 
@@ -74,7 +75,7 @@ public sealed class Isolation : IAsyncDisposable
         return connection;
     }
 
-    private static HttpClient ManagementApi()
+    public static HttpClient ManagementApi()
     {
         var http = new HttpClient { BaseAddress = new Uri($"http://{Shared.RabbitMq.Host}:15672/api/") };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",

@@ -1,8 +1,11 @@
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using PatientJourney.BuildingBlocks.Security;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using PatientJourney.Chemotherapy;
 using PatientJourney.Diagnosis;
 using PatientJourney.Imaging;
@@ -13,26 +16,70 @@ using PatientJourney.SeedLoader;
 namespace PatientJourney.IntegrationTests.Infrastructure;
 
 /// <summary>A real service host, configured for one test's database and vhost.</summary>
-public sealed class ServiceHost<TService>(Isolation isolation, TimeProvider? clock = null) : WebApplicationFactory<TService> where TService : class
+/// <remarks>
+/// The service connects to RabbitMQ as its own user (BrokerAccounts), and its clients carry a development token for
+/// the role that service expects: the department's own role, or auditor at the journey. Tests of who may do what
+/// make clients with other tokens (<see cref="TestTokens"/>).
+/// </remarks>
+public sealed class ServiceHost<TService>(
+    Isolation isolation, TimeProvider? clock = null, IReadOnlyDictionary<string, string?>? settings = null, ILoggerProvider? logSink = null)
+    : WebApplicationFactory<TService> where TService : class
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         if (clock is not null) builder.ConfigureTestServices(services => services.AddSingleton(clock));
+        if (logSink is not null) builder.ConfigureLogging(logging => logging.AddProvider(logSink));
         builder.UseEnvironment("Development");
         builder.UseSetting("ConnectionStrings:Postgres", isolation.ConnectionString);
         builder.UseSetting("RabbitMq:Host", isolation.RabbitMq.Host);
         builder.UseSetting("RabbitMq:VirtualHost", isolation.RabbitMq.VirtualHost);
-        builder.UseSetting("RabbitMq:Username", isolation.RabbitMq.Username);
-        builder.UseSetting("RabbitMq:Password", isolation.RabbitMq.Password);
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        // Tests post thousands of requests as one caller; the rate limit has a test of its own.
+        builder.UseSetting("RateLimit:PermitsPerSecond", "100000");
+        builder.UseSetting("RateLimit:Burst", "100000");
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) builder.UseSetting(key, value);
     }
+
+    protected override void ConfigureClient(HttpClient client)
+    {
+        base.ConfigureClient(client);
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", TestTokens.For(TestTokens.NaturalRoleOf(typeof(TService))));
+    }
+
+    /// <summary>A client with another token (or none).</summary>
+    public HttpClient CreateClient(string? token)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = token is null ? null : new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+}
+
+/// <summary>Development tokens for tests, signed with the key the hosts trust in Development.</summary>
+public static class TestTokens
+{
+    public static string For(string role, string? subject = null) => DevelopmentTokens.Issue(subject ?? $"test-{role.Replace(':', '-')}", [role]);
+
+    public static string NaturalRoleOf(Type service) => service.Name switch
+    {
+        nameof(JourneyService) => Roles.Auditor,
+        nameof(DiagnosisService) => Roles.Department(Contracts.Departments.Diagnosis),
+        nameof(ChemotherapyService) => Roles.Department(Contracts.Departments.Chemotherapy),
+        nameof(InterventionalService) => Roles.Department(Contracts.Departments.Interventional),
+        nameof(ImagingService) => Roles.Department(Contracts.Departments.Imaging),
+        _ => Roles.Clinician,
+    };
 }
 
 /// <summary>
 /// The whole system, journey and four departments, on real PostgreSQL and RabbitMQ, isolated for one test class.
 /// </summary>
-public sealed class PatientJourneySystem : IAsyncLifetime
+public class PatientJourneySystem : IAsyncLifetime
 {
+    /// <summary>Where a subclass collects every host's log lines, at the level it sets (else Warning, to the console).</summary>
+    protected virtual ILoggerProvider? LogSink => null;
+    protected virtual IReadOnlyDictionary<string, string?>? Settings => null;
+
     private Isolation? _isolation;
     private readonly List<IAsyncDisposable> _hosts = [];
 
@@ -49,11 +96,11 @@ public sealed class PatientJourneySystem : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _isolation = await Isolation.CreateAsync();
-        Journey = Track(new ServiceHost<JourneyService>(_isolation));
-        Diagnosis = Track(new ServiceHost<DiagnosisService>(_isolation));
-        Chemotherapy = Track(new ServiceHost<ChemotherapyService>(_isolation));
-        Interventional = Track(new ServiceHost<InterventionalService>(_isolation));
-        Imaging = Track(new ServiceHost<ImagingService>(_isolation));
+        Journey = Track(new ServiceHost<JourneyService>(_isolation, settings: Settings, logSink: LogSink));
+        Diagnosis = Track(new ServiceHost<DiagnosisService>(_isolation, settings: Settings, logSink: LogSink));
+        Chemotherapy = Track(new ServiceHost<ChemotherapyService>(_isolation, settings: Settings, logSink: LogSink));
+        Interventional = Track(new ServiceHost<InterventionalService>(_isolation, settings: Settings, logSink: LogSink));
+        Imaging = Track(new ServiceHost<ImagingService>(_isolation, settings: Settings, logSink: LogSink));
         // The journey first: its queue and bindings must exist before departments publish.
         JourneyClient = Journey.CreateClient();
         await Eventually.HoldsAsync(async () => (await JourneyClient.GetAsync("/health/ready")).IsSuccessStatusCode, "journey ready");

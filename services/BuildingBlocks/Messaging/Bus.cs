@@ -47,6 +47,11 @@ public static class Bus
             h.PublisherConfirmation = true;
         });
         cfg.ConfigureJsonSerializerOptions(o => JsonDefaults.Configure(o));
+        // user_id names the sender; RabbitMQ refuses it unless it is the connection's own user, so it cannot be forged.
+        cfg.ConfigurePublish(p => p.UseExecute(context =>
+        {
+            if (context.TryGetPayload<RabbitMqSendContext>(out var rabbitContext)) rabbitContext.BasicProperties.UserId = rabbit.Username;
+        }));
         // Exchanges are named by the contract's event names; the abstract envelopes get none.
         cfg.Publish<ClinicalEvent>(p => p.Exclude = true);
         foreach (var envelope in new[] { typeof(Contracts.Diagnosis.DiagnosisEvent), typeof(Contracts.Chemotherapy.ChemotherapyEvent), typeof(Contracts.Interventional.InterventionalEvent), typeof(Contracts.Imaging.ImagingEvent) })

@@ -1,0 +1,86 @@
+using System.Net.Http.Json;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Configuration;
+using PatientJourney.Contracts;
+
+namespace PatientJourney.BuildingBlocks;
+
+/// <summary>What one RabbitMQ user may configure, write and read: regular expressions over exchange and queue names.</summary>
+public sealed record BrokerAccount(string Username, string Configure, string Write, string Read, string Tags = "");
+
+/// <summary>
+/// Every service connects to RabbitMQ as its own user. A department may declare and write only its own event
+/// exchanges (named by the contract's namespace, e.g. PatientJourney.Contracts.Chemotherapy:ChemoCycleCompleted);
+/// the journey may read them and own its queue, and may write no department's exchange. The broker stamps nothing,
+/// but it refuses a publish whose user_id is not the connection's user, so the user_id the journey checks cannot
+/// be forged. One definition, applied by `journey-admin broker-setup` and by the tests to their own vhosts.
+/// </summary>
+public static class BrokerAccounts
+{
+    public const string Journey = "journey";
+
+    // MassTransit's per-process bus endpoint (host_process_bus_id): temporary, auto-delete, its own.
+    private const string BusEndpoint = ".+_bus_[a-z0-9]+";
+
+    public static string UserOf(string service) => $"pj-{service}";
+
+    /// <summary>The development password; production sets RabbitMq__Password for each service.</summary>
+    public static string DevelopmentPassword(string username) => $"{username}-dev";
+
+    /// <summary>The operator's re-drive of dead letters: it must send them on with their original user_id.</summary>
+    public const string Redrive = "redrive";
+
+    public static IReadOnlyList<string> Services { get; } = [.. Departments.All, Journey, Redrive];
+
+    public static BrokerAccount For(string service)
+    {
+        if (service == Redrive)
+            return new BrokerAccount(UserOf(Redrive), Configure: "^$", Write: "^journey-events$", Read: "^journey-events_error$", Tags: "impersonator");
+        if (service == Journey)
+        {
+            var events = Regex.Escape(typeof(ClinicalEvent).Namespace!) + @"\..+";
+            return new BrokerAccount(UserOf(Journey),
+                Configure: $"^(journey-events.*|{events}|{BusEndpoint})$",
+                Write: $"^(journey-events.*|{BusEndpoint})$",
+                Read: $"^(journey-events.*|{events}|{BusEndpoint})$",
+                // A dead letter keeps its sender's user_id on the way to journey-events_error; writing it needs this
+                // tag, and the journey can write nowhere but its own queues.
+                Tags: "impersonator");
+        }
+        var own = Regex.Escape(ExchangeNamespaceOf(service)) + ":.+";
+        return new BrokerAccount(UserOf(service), $"^({own}|{BusEndpoint})$", $"^({own}|{BusEndpoint})$", $"^({BusEndpoint})$");
+    }
+
+    /// <summary>The connection of one service: host and vhost from the shared settings, user and password its own.</summary>
+    public static RabbitMqSettings Connection(RabbitMqSettings shared, IConfiguration configuration, string service)
+    {
+        var username = configuration["RabbitMq:Username"] ?? UserOf(service);
+        return shared with { Username = username, Password = configuration["RabbitMq:Password"] ?? DevelopmentPassword(username) };
+    }
+
+    /// <summary>
+    /// A tool acting as a service (replay sends each department's events as that department): the service's user,
+    /// its password from RabbitMq:Accounts:&lt;service&gt;:Password, else the development one.
+    /// </summary>
+    public static RabbitMqSettings ActingAs(RabbitMqSettings shared, IConfiguration configuration, string service) =>
+        shared with { Username = UserOf(service), Password = configuration[$"RabbitMq:Accounts:{service}:Password"] ?? DevelopmentPassword(UserOf(service)) };
+
+    /// <summary>The department whose events a broker user may send, or null for any other user.</summary>
+    public static string? DepartmentOfUser(string? username) =>
+        Departments.All.FirstOrDefault(d => UserOf(d) == username);
+
+    /// <summary>Creates (or updates) every service's user and its permissions on a vhost, through the management API.</summary>
+    public static async Task ApplyAsync(HttpClient managementApi, string vhost, Func<string, string>? passwordOf = null, CancellationToken ct = default)
+    {
+        foreach (var account in Services.Select(For))
+        {
+            var password = passwordOf?.Invoke(account.Username) ?? DevelopmentPassword(account.Username);
+            (await managementApi.PutAsJsonAsync($"users/{Uri.EscapeDataString(account.Username)}", new { password, tags = account.Tags }, ct)).EnsureSuccessStatusCode();
+            (await managementApi.PutAsJsonAsync($"permissions/{Uri.EscapeDataString(vhost)}/{Uri.EscapeDataString(account.Username)}",
+                new { configure = account.Configure, write = account.Write, read = account.Read }, ct)).EnsureSuccessStatusCode();
+        }
+    }
+
+    private static string ExchangeNamespaceOf(string department) =>
+        ContractEvents.OwnedBy(department).Select(t => t.Namespace!).Distinct().Single();
+}
