@@ -65,6 +65,8 @@ public sealed class ClinicalEventConsumer<TEvent>(JourneyRecorder recorder) : IC
 {
     public Task Consume(ConsumeContext<TEvent> context)
     {
+        // An envelope without its message deserializes to null; retrying cannot fill it in.
+        if (context.Message is null) throw new InvalidClinicalEventException("the envelope holds no message");
         CheckSender(context);
         return recorder.RecordAsync(context.Message, context.CancellationToken);
     }

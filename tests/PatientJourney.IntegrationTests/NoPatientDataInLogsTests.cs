@@ -1,0 +1,71 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+using PatientJourney.IntegrationTests.Infrastructure;
+
+namespace PatientJourney.IntegrationTests;
+
+/// <summary>Every log line of every service, at the most verbose level, with the exception text and structured values.</summary>
+public sealed class LogCapture : ILoggerProvider
+{
+    public ConcurrentQueue<string> Lines { get; } = new();
+
+    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, Lines);
+    public void Dispose() { }
+
+    private sealed class Logger(string category, ConcurrentQueue<string> lines) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            var values = state is IEnumerable<KeyValuePair<string, object?>> pairs ? string.Join(" ", pairs.Select(p => $"{p.Key}={p.Value}")) : "";
+            lines.Enqueue($"{logLevel} {category}: {formatter(state, exception)} | {values} | {exception}");
+        }
+    }
+}
+
+public sealed class VerboseLoggingSystem : PatientJourneySystem
+{
+    public LogCapture Logs { get; } = new();
+    protected override ILoggerProvider LogSink => Logs;
+    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
+    {
+        ["Logging:LogLevel:Default"] = "Trace", ["Logging:LogLevel:Marten"] = "Trace", ["Logging:LogLevel:Microsoft.AspNetCore"] = "Trace",
+    };
+}
+
+public class NoPatientDataInLogsTests(VerboseLoggingSystem system) : IClassFixture<VerboseLoggingSystem>
+{
+    [Fact]
+    public async Task Recording_the_seed_case_logs_no_name_birth_date_or_clinical_free_text()
+    {
+        var seed = await system.LoadSeedCaseAsync();
+        // Refusals log too: a bad request that repeats the patient's name must not echo it.
+        await system.PostAsync("diagnosis", "/patients", new { patientId = "LMS-0001", displayName = "Case 1", birthDate = "1963-05-20", sex = "unknown-value" });
+
+        var registration = seed.Requests.First(r => r.Path == "/patients").Body;
+        var birthDate = DateOnly.Parse((string)registration["birthDate"]!);
+        var forbidden = new List<string>
+        {
+            (string)registration["displayName"]!,
+            birthDate.ToString("yyyy-MM-dd"), birthDate.ToString("dd/MM/yyyy"), birthDate.ToString("MM/dd/yyyy"), birthDate.ToString("dd.MM.yyyy"),
+        };
+        // Free text: every string value of the seed case that is prose (has a space), e.g. impressions and MDT decisions.
+        forbidden.AddRange(seed.Requests.SelectMany(r => Strings(r.Body)).Where(s => s.Contains(' ', StringComparison.Ordinal) && s.Length > 8).Distinct());
+
+        var lines = system.Logs.Lines.ToArray();
+        Assert.True(lines.Length > 100, $"only {lines.Length} log lines: the capture is not seeing the services");
+        var leaks = lines.SelectMany(line => forbidden.Where(f => line.Contains(f, StringComparison.OrdinalIgnoreCase)).Select(f => $"'{f}' in: {line}")).Take(10).ToList();
+        Assert.True(leaks.Count == 0, string.Join("\n", leaks));
+    }
+
+    private static IEnumerable<string> Strings(JsonNode? node) => node switch
+    {
+        JsonObject o => o.SelectMany(p => Strings(p.Value)),
+        JsonArray a => a.SelectMany(Strings),
+        JsonValue v when v.TryGetValue<string>(out var s) => [s],
+        _ => [],
+    };
+}
