@@ -5,6 +5,7 @@ using PatientJourney.BuildingBlocks.EventStore;
 using PatientJourney.Contracts;
 using PatientJourney.IntegrationTests.Infrastructure;
 using PatientJourney.Journey;
+using PatientJourney.Journey.Projections;
 using PatientJourney.SeedLoader;
 
 namespace PatientJourney.IntegrationTests;

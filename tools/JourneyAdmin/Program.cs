@@ -26,7 +26,7 @@ verify.SetAction(async (parse, ct) =>
     using var store = Open(parse.GetValue(connection)!);
     await using var session = store.QuerySession();
     var patients = parse.GetValue(patient) is { } one ? [one]
-        : await session.QueryAsync<string>($"select id from {JourneyService.Schema}.mt_streams order by id", ct);
+        : await session.QueryAsync<string>(Tombstones.PatientStreamsSql(JourneyService.Schema), ct);
     var altered = 0;
     foreach (var id in patients)
     {

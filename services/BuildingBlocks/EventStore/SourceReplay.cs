@@ -36,7 +36,7 @@ public static class SourceReplay
                         c.MessageId = e.Id;
                         c.Mandatory = true;
                     }), ct)));
-                    published += page.Count;
+                    published += page.Count(e => e.Data is ClinicalEvent);
                     after = page[^1].Sequence;
                     progress?.Report(published);
                 }

@@ -27,7 +27,7 @@ public static class JourneyRebuild
         RebuildCheckpoint? checkpoint;
         await using (var query = store.QuerySession())
         {
-            patients = await query.QueryAsync<string>($"select id from {JourneyService.Schema}.mt_streams order by id collate \"C\"", ct);
+            patients = await query.QueryAsync<string>(Tombstones.PatientStreamsSql(JourneyService.Schema), ct);
             checkpoint = await query.LoadAsync<RebuildCheckpoint>(RebuildCheckpoint.Key, ct);
         }
 

@@ -1,8 +1,8 @@
 using Npgsql;
 
-namespace PatientJourney.IntegrationTests.Infrastructure;
+namespace PatientJourney.Journey.Projections;
 
-/// <summary>The journey's read models as text (jsonb is canonical), to compare two journeys byte for byte.</summary>
+/// <summary>The journey's read models as text (jsonb is canonical), to compare two journeys (or live and rebuilt) byte for byte.</summary>
 public static class ReadModelSnapshot
 {
     public static async Task<string> TakeAsync(string connectionString)

@@ -1,0 +1,24 @@
+using System.CommandLine;
+using PatientJourney.Chaos;
+
+var events = new Option<int>("--events") { Description = "Events to drive through the department APIs", DefaultValueFactory = _ => 20_000 };
+var concurrency = new Option<int>("--concurrency") { Description = "Patients in flight at once", DefaultValueFactory = _ => 24 };
+var seed = new Option<int>("--seed") { Description = "Seed of the fault schedule", DefaultValueFactory = _ => 1 };
+var interval = new Option<double>("--fault-interval") { Description = "Seconds between faults (a random pause of 1-2x this)", DefaultValueFactory = _ => 3 };
+var keep = new Option<bool>("--keep") { Description = "Keep the run's database and vhost for inspection" };
+var root = new RootCommand("Chaos run: kill -9 and restart every service, restart RabbitMQ and PostgreSQL while patients are recorded; then count")
+{
+    events, concurrency, seed, interval, keep,
+};
+root.SetAction(async (parse, ct) =>
+{
+    var summary = await ChaosRun.RunAsync(new ChaosOptions
+    {
+        Events = parse.GetValue(events), Concurrency = parse.GetValue(concurrency), Seed = parse.GetValue(seed),
+        FaultIntervalSeconds = parse.GetValue(interval), Keep = parse.GetValue(keep),
+    }, ct);
+    Console.WriteLine(summary);
+    Console.WriteLine(summary.Passed ? "chaos: PASSED (lost 0, duplicates 0, projections equal a rebuild)" : "chaos: FAILED");
+    return summary.Passed ? 0 : 1;
+});
+return await root.Parse(args).InvokeAsync();
