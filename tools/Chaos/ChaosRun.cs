@@ -349,7 +349,7 @@ public sealed class ChaosEnvironment : IAsyncDisposable
         {
             await AdminAsync($"drop database if exists {Name} with (force)");
         }
-        catch (PostgresException) { /* left behind, named pj_chaos_*: infra/reset.sh removes it */ }
+        catch (PostgresException) { /* left behind, named pj_chaos_*, rather than fail a finished run */ }
     }
 }
 
