@@ -8,6 +8,8 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 # docker-compose (Debian's, offline) validates docker-compose.yml in a test; no engine is needed.
 command -v docker-compose >/dev/null 2>&1 || { as_root apt-get update -q && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q docker-compose; }
+# The dashboard's browser tests drive Debian's chromium through Playwright (never a downloaded browser).
+command -v chromium >/dev/null 2>&1 || { as_root apt-get update -q && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
 
 ./infra/up.sh
 

@@ -1,6 +1,7 @@
 using PatientJourney.BuildingBlocks;
 using PatientJourney.Dashboard.Patients;
 using PatientJourney.Dashboard.SigningIn;
+using PatientJourney.Dashboard.Worklist;
 
 namespace PatientJourney.Dashboard;
 
@@ -28,7 +29,9 @@ public static class DashboardServiceExtensions
     public static IEndpointRouteBuilder MapDashboard(this IEndpointRouteBuilder app)
     {
         SignIn.Map(app);
+        WorklistPage.Map(app);
         PatientListPage.Map(app);
+        PatientPage.Map(app);
         return app;
     }
 }

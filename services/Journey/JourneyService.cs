@@ -29,6 +29,7 @@ public static class JourneyServiceExtensions
             PatientReadModels.Configure(opts);
         }).UseLightweightSessions();
         builder.Services.AddSingleton<JourneyRecorder>();
+        builder.Services.AddSingleton<JourneyChanges>();
         builder.Services.AddPostgresReadiness(settings.PostgresConnectionString);
 
         var retryLimit = builder.Configuration.GetValue<int?>("Journey:RetryLimit") ?? 10;

@@ -147,8 +147,8 @@ public class DashboardTests(PatientJourneySystem system) : IClassFixture<Patient
         await system.LoadSeedCaseAsync();
 
         await using var dashboard = new DashboardHost(system);
-        var html = await (await dashboard.SignedInClientAsync()).GetStringAsync("/");
-        Assert.Contains("<td>LMS-0001</td>", html);
+        var html = await (await dashboard.SignedInClientAsync()).GetStringAsync("/patients");
+        Assert.Contains("<td><a href=\"/patients/LMS-0001\">LMS-0001</a></td>", html);
         Assert.Contains("Case 1", html);
         // Years after the seed case, her next visit and CT are both long overdue.
         Assert.Contains("clinic-visit on <time datetime=\"2012-08-24\">", html);

@@ -7,9 +7,43 @@ namespace PatientJourney.Dashboard.Patients;
 public sealed record NextDue(string Kind, DateOnly DueOn);
 public sealed record PatientRow(string PatientId, string? DisplayName, bool Registered, NextDue? NextDue, int OverdueCount);
 
-/// <summary>The dashboard reads only the journey's public API, like any other client.</summary>
+public sealed record WorklistRow(string PatientId, string? DisplayName, string Kind, DateOnly DueOn, string Status);
+public sealed record EntryRow(Guid EventId, string Type, string Department, DateOnly OccurredOn, DateTimeOffset RecordedAt, string Summary);
+public sealed record Doxorubicin(decimal Systemic, decimal? Locoregional, decimal Total);
+public sealed record Response(string Category, DateOnly AssessedOn, decimal ChangeFromBaselinePercent);
+public sealed record Flag(string Code, string Severity, string Message);
+public sealed record JourneyView(string PatientId, bool Registered, IReadOnlyList<EntryRow> Entries, Doxorubicin CumulativeDoxorubicinMgPerM2, Response? LatestResponse, IReadOnlyList<Flag> Flags);
+public sealed record ScheduleItem(string Kind, DateOnly DueOn, string Status, DateOnly? CompletedOn);
+public sealed record ScheduleView(string PatientId, DateOnly AsOf, string? Protocol, IReadOnlyList<ScheduleItem> Items);
+
+/// <summary>The dashboard reads only the journey's public API, like any other client, with the signed-in user's token.</summary>
 public sealed class JourneyClient(HttpClient http)
 {
+    public async Task<IReadOnlyList<WorklistRow>> WorklistAsync(DateOnly asOf, string? status, CancellationToken ct) =>
+        await http.GetFromJsonAsync<List<WorklistRow>>($"/worklist?asOf={asOf:yyyy-MM-dd}&limit=500{(status is null ? "" : "&status=" + Uri.EscapeDataString(status))}",
+            JsonDefaults.Options, ct) ?? [];
+
+    /// <summary>The journey, or null for a patient the journey does not know.</summary>
+    public async Task<JourneyView?> JourneyAsync(string patientId, CancellationToken ct)
+    {
+        using var response = await http.GetAsync($"/patients/{Uri.EscapeDataString(patientId)}/journey", ct);
+        if (response.StatusCode is System.Net.HttpStatusCode.NotFound or System.Net.HttpStatusCode.BadRequest) return null;
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadFromJsonAsync<JourneyView>(JsonDefaults.Options, ct);
+    }
+
+    public async Task<ScheduleView?> ScheduleAsync(string patientId, DateOnly asOf, CancellationToken ct) =>
+        await http.GetFromJsonAsync<ScheduleView>($"/patients/{Uri.EscapeDataString(patientId)}/surveillance?asOf={asOf:yyyy-MM-dd}", JsonDefaults.Options, ct);
+
+    /// <summary>The journey's server-sent events for one patient, as a stream to pass on to the browser.</summary>
+    public async Task<HttpResponseMessage> ChangesAsync(string patientId, CancellationToken ct)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, $"/patients/{Uri.EscapeDataString(patientId)}/changes");
+        var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+        response.EnsureSuccessStatusCode();
+        return response;
+    }
+
     public async Task<IReadOnlyList<PatientRow>> PatientsAsync(CancellationToken ct) =>
         await http.GetFromJsonAsync<List<PatientRow>>("/patients", JsonDefaults.Options, ct) ?? [];
 

@@ -7,7 +7,7 @@ namespace PatientJourney.Dashboard.Patients;
 /// <summary>The first page: every patient with the next surveillance item due and how many are overdue.</summary>
 public static class PatientListPage
 {
-    public static void Map(IEndpointRouteBuilder app) => app.MapGet("/", RenderAsync).RequireAuthorization(Policies.ReadJourney).ExcludeFromDescription();
+    public static void Map(IEndpointRouteBuilder app) => app.MapGet("/patients", RenderAsync).RequireAuthorization(Policies.ReadJourney).ExcludeFromDescription();
 
     private static async Task<IResult> RenderAsync(JourneyClient journey, CancellationToken ct)
     {
@@ -26,7 +26,7 @@ public static class PatientListPage
         foreach (var p in patients.OrderByDescending(p => p.OverdueCount).ThenBy(p => p.NextDue?.DueOn ?? DateOnly.MaxValue))
         {
             rows.Append("<tr>")
-                .Append("<td>").Append(Encode(p.PatientId)).Append("</td>")
+                .Append("<td>").Append(Html.PatientLink(p.PatientId)).Append("</td>")
                 .Append("<td>").Append(Encode(p.DisplayName ?? "")).Append(p.Registered ? "" : " <em>(not registered yet)</em>").Append("</td>")
                 .Append("<td>").Append(p.NextDue is { } next ? $"{Encode(next.Kind)} on <time datetime=\"{next.DueOn:yyyy-MM-dd}\">{next.DueOn:yyyy-MM-dd}</time>" : "none").Append("</td>")
                 .Append(p.OverdueCount > 0 ? "<td class=\"overdue\">" : "<td>").Append(p.OverdueCount).Append("</td>")
@@ -47,25 +47,5 @@ public static class PatientListPage
 
     private static string Encode(string text) => WebUtility.HtmlEncode(text);
 
-    private static string Page(string body) => $$"""
-        <!doctype html>
-        <html lang="en">
-        <head>
-          <meta charset="utf-8">
-          <meta name="viewport" content="width=device-width, initial-scale=1">
-          <title>PatientJourney - surveillance</title>
-          <style>
-            body { font-family: system-ui, sans-serif; margin: 2rem; color: #1b1b1b; }
-            table { border-collapse: collapse; min-width: 40rem; }
-            th, td { text-align: left; padding: .4rem .8rem; border-bottom: 1px solid #ddd; }
-            caption { text-align: left; font-weight: 600; padding-bottom: .5rem; }
-            .overdue { color: #a00; font-weight: 700; }
-          </style>
-        </head>
-        <body>
-          <header><h1>Surveillance</h1></header>
-          <main>{{body}}</main>
-        </body>
-        </html>
-        """;
+    private static string Page(string body) => Html.Page("Patients", body);
 }

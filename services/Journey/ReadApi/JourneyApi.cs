@@ -36,6 +36,10 @@ public static class JourneyApi
         read.MapGet("/patients/{patientId}/journey", GetJourney).WithName("GetJourney");
         read.MapGet("/patients/{patientId}/surveillance", GetSurveillance).WithName("GetSurveillance");
         read.MapGet("/worklist", GetWorklist).WithName("GetWorklist");
+        // Server-sent events: "recorded" each time the patient's journey stores an event (the dashboard's live pages).
+        read.MapGet("/patients/{patientId}/changes", (string patientId, JourneyChanges changes, CancellationToken ct) =>
+            CheckPatientId(patientId) is { } invalid ? (IResult)invalid : TypedResults.ServerSentEvents(changes.WatchAsync(patientId, ct)))
+            .WithName("WatchJourney");
 
         var audit = app.MapGroup("").WithTags("Audit").RequireAuthorization(Policies.Audit)
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);

@@ -8,6 +8,7 @@ using PatientJourney.BuildingBlocks.Http;
 using PatientJourney.Contracts;
 using PatientJourney.Journey.Audit;
 using PatientJourney.Journey.Projections;
+using PatientJourney.Journey.ReadApi;
 
 namespace PatientJourney.Journey.Recording;
 
@@ -19,7 +20,7 @@ public sealed class InvalidClinicalEventException(string reason) : Exception(rea
 /// The stream append and the patient's read model commit in one transaction; writers of one patient take turns
 /// (a per-patient transaction lock), and the stream version still guards against anything that slips past it.
 /// </summary>
-public sealed partial class JourneyRecorder(IDocumentStore store, ILogger<JourneyRecorder> logger)
+public sealed partial class JourneyRecorder(IDocumentStore store, JourneyChanges changes, ILogger<JourneyRecorder> logger)
 {
     public async Task<bool> RecordAsync(ClinicalEvent message, CancellationToken ct)
     {
@@ -42,6 +43,7 @@ public sealed partial class JourneyRecorder(IDocumentStore store, ILogger<Journe
         PatientReadModels.Write(session, message.PatientId, events, version);
         await EventChain.LinkAsync(session, message, version, ct);
         await session.SaveChangesAsync(ct);
+        changes.Publish(message.PatientId, version);
         LogRecorded(logger, message.EventId, message.Type, message.Department);
         return true;
     }

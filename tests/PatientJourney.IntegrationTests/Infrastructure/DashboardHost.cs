@@ -11,8 +11,12 @@ namespace PatientJourney.IntegrationTests.Infrastructure;
 /// <summary>The dashboard, reading the test system's journey host through the journey's in-memory server.</summary>
 public sealed class DashboardHost(PatientJourneySystem system) : WebApplicationFactory<DashboardService>
 {
+    /// <summary>Serve on this port with Kestrel (for a real browser) instead of in memory.</summary>
+    public int? Port { get; init; }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
+        if (Port is { } port) builder.UseSetting("urls", $"http://127.0.0.1:{port}");
         builder.UseSetting("Journey:BaseUrl", "http://journey");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         builder.ConfigureTestServices(services =>

@@ -1,0 +1,128 @@
+using System.Globalization;
+using System.Text;
+using PatientJourney.BuildingBlocks.Security;
+
+namespace PatientJourney.Dashboard.Patients;
+
+/// <summary>
+/// One patient: the flags first, a lane per department in clinical order, the surveillance schedule, the cumulative
+/// doxorubicin against its limits and the latest response. The page follows the journey live: when the journey
+/// stores an event for her, the page fetches itself again and swaps its content in place (no reload).
+/// </summary>
+public static class PatientPage
+{
+    private static readonly string[] Lanes = ["diagnosis", "chemotherapy", "interventional", "imaging"];
+
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        app.MapGet("/patients/{patientId}", RenderAsync).RequireAuthorization(Policies.ReadJourney).ExcludeFromDescription();
+        app.MapGet("/patients/{patientId}/live", RelayChangesAsync).RequireAuthorization(Policies.ReadJourney).ExcludeFromDescription();
+    }
+
+    private static async Task<IResult> RenderAsync(string patientId, string? asOf, JourneyClient journey, TimeProvider clock, CancellationToken ct)
+    {
+        var day = DateOnly.TryParseExact(asOf, "yyyy-MM-dd", out var parsed) ? parsed : DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        JourneyView? view;
+        ScheduleView? schedule;
+        try
+        {
+            view = await journey.JourneyAsync(patientId, ct);
+            schedule = view is null ? null : await journey.ScheduleAsync(patientId, day, ct);
+        }
+        catch (HttpRequestException)
+        {
+            return Html.Content(Html.Page(patientId, "<p role=\"alert\">The journey service is not answering; this page will be back when it is.</p>"), 503);
+        }
+        if (view is null) return Html.Content(Html.Page(patientId, $"<h1>{Html.Encode(patientId)}</h1><p>No such patient in the journey.</p>"), 404);
+
+        var body = new StringBuilder();
+        body.Append($"<h1>{Html.Encode(view.PatientId)}</h1>");
+        body.Append("<section aria-labelledby=\"flags\"><h2 id=\"flags\">Alerts</h2>");
+        if (view.Flags.Count == 0) body.Append("<p>None.</p>");
+        foreach (var flag in view.Flags)
+            body.Append($"<div class=\"alert{(flag.Severity == "warning" ? " warning" : "")}\" role=\"alert\" data-flag=\"{Html.Encode(flag.Code)}\">{Html.Encode(flag.Message)}</div>");
+        body.Append("</section>");
+
+        if (view.LatestResponse is { } response)
+            body.Append($"<p data-response=\"{Html.Encode(response.Category)}\">Latest response: <strong>{Html.Encode(response.Category)}</strong> on {Html.Date(response.AssessedOn)} ")
+                .Append($"({response.ChangeFromBaselinePercent.ToString("+0.#;-0.#;0", CultureInfo.InvariantCulture)}% from baseline)</p>");
+
+        body.Append("<h2>Journey</h2><div class=\"lanes\">");
+        foreach (var lane in Lanes)
+        {
+            var entries = view.Entries.Where(e => e.Department == lane).OrderBy(e => e.OccurredOn).ToList();
+            body.Append($"<section data-lane=\"{lane}\" aria-labelledby=\"lane-{lane}\"><h3 id=\"lane-{lane}\">{char.ToUpperInvariant(lane[0])}{lane[1..]} ({entries.Count})</h3><ol>");
+            foreach (var e in entries)
+                body.Append($"<li data-type=\"{Html.Encode(e.Type)}\" data-event=\"{e.EventId}\">{Html.Date(e.OccurredOn)} {Html.Encode(e.Summary)}</li>");
+            body.Append("</ol></section>");
+        }
+        body.Append("</div>");
+
+        body.Append("<h2>Cumulative doxorubicin</h2>").Append(DoxorubicinChart(view.CumulativeDoxorubicinMgPerM2));
+
+        body.Append($"<h2>Surveillance as of {Html.Date(day)}</h2>");
+        if (schedule is null || schedule.Items.Count == 0) body.Append("<p>No surveillance plan.</p>");
+        else
+        {
+            body.Append($"<table><caption>{Html.Encode(schedule.Protocol)}</caption><thead><tr><th scope=\"col\">Due</th><th scope=\"col\">Kind</th><th scope=\"col\">Status</th><th scope=\"col\">Done on</th></tr></thead><tbody>");
+            foreach (var item in schedule.Items)
+                body.Append($"<tr><td>{Html.Date(item.DueOn)}</td><td>{Html.Encode(item.Kind)}</td><td class=\"{Html.Encode(item.Status)}\">{Html.Encode(item.Status)}</td><td>{(item.CompletedOn is { } done ? Html.Date(done) : "")}</td></tr>");
+            body.Append("</tbody></table>");
+        }
+
+        // Live: the journey's server-sent events, relayed by this dashboard with the user's own token.
+        var script = $$"""
+            <script>
+              const live = new EventSource('/patients/{{Uri.EscapeDataString(view.PatientId)}}/live');
+              live.addEventListener('recorded', async () => {
+                const page = await fetch(location.href, { headers: { 'Accept': 'text/html' } });
+                if (!page.ok) return;
+                const next = new DOMParser().parseFromString(await page.text(), 'text/html');
+                document.getElementById('main').innerHTML = next.getElementById('main').innerHTML;
+              });
+            </script>
+            """;
+        return Html.Content(Html.Page(view.PatientId, body.ToString(), script));
+    }
+
+    /// <summary>Horizontal bars (systemic, locoregional, total) in mg/m2 against the 450 and 550 mg/m2 lines, as SVG drawn here.</summary>
+    private static string DoxorubicinChart(Doxorubicin dose)
+    {
+        const int width = 640, left = 110, barHeight = 22;
+        var scaleMax = Math.Max(600m, dose.Total * 1.1m);
+        double X(decimal mg) => left + (double)(mg / scaleMax) * (width - left - 10);
+        var bars = new (string Label, decimal Value)[] { ("systemic", dose.Systemic), ("locoregional", dose.Locoregional ?? 0), ("total", dose.Total) };
+        var svg = new StringBuilder($"<svg role=\"img\" aria-labelledby=\"dox-title\" width=\"{width}\" height=\"{bars.Length * (barHeight + 8) + 30}\" viewBox=\"0 0 {width} {bars.Length * (barHeight + 8) + 30}\">");
+        svg.Append($"<title id=\"dox-title\">Cumulative doxorubicin: systemic {dose.Systemic:0} mg/m2, locoregional {dose.Locoregional ?? 0:0} mg/m2, total {dose.Total:0} mg/m2; limits 450 and 550 mg/m2</title>");
+        for (var i = 0; i < bars.Length; i++)
+        {
+            var y = 8 + i * (barHeight + 8);
+            svg.Append($"<text x=\"0\" y=\"{y + 16}\" font-size=\"13\">{bars[i].Label}</text>")
+                .Append($"<rect x=\"{left}\" y=\"{y}\" width=\"{X(bars[i].Value) - left:0.#}\" height=\"{barHeight}\" fill=\"{(bars[i].Value >= 450 ? "#a00" : "#0b6e99")}\"></rect>")
+                .Append($"<text x=\"{X(bars[i].Value) + 4:0.#}\" y=\"{y + 16}\" font-size=\"12\">{bars[i].Value:0}</text>");
+        }
+        foreach (var limit in new[] { 450m, 550m })
+            svg.Append($"<line x1=\"{X(limit):0.#}\" x2=\"{X(limit):0.#}\" y1=\"0\" y2=\"{bars.Length * (barHeight + 8) + 8}\" stroke=\"#a00\" stroke-dasharray=\"4 3\"></line>")
+                .Append($"<text x=\"{X(limit) - 14:0.#}\" y=\"{bars.Length * (barHeight + 8) + 24}\" font-size=\"12\">{limit:0}</text>");
+        return svg.Append("</svg>").ToString();
+    }
+
+    private static async Task RelayChangesAsync(string patientId, HttpContext http, JourneyClient journey, CancellationToken ct)
+    {
+        using var upstream = await journey.ChangesAsync(patientId, ct);
+        http.Response.ContentType = "text/event-stream";
+        http.Response.Headers.CacheControl = "no-cache";
+        await using var events = await upstream.Content.ReadAsStreamAsync(ct);
+        var buffer = new byte[4096];
+        int read;
+        try
+        {
+            while ((read = await events.ReadAsync(buffer, ct)) > 0)
+            {
+                await http.Response.Body.WriteAsync(buffer.AsMemory(0, read), ct);
+                await http.Response.Body.FlushAsync(ct);
+            }
+        }
+        catch (OperationCanceledException) { /* the page was closed */ }
+    }
+}

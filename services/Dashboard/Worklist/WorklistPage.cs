@@ -1,0 +1,52 @@
+using System.Text;
+using PatientJourney.BuildingBlocks.Security;
+using PatientJourney.Dashboard.Patients;
+
+namespace PatientJourney.Dashboard.Worklist;
+
+/// <summary>The home page: every open surveillance item across patients, overdue first, with filters and an "as of" day.</summary>
+public static class WorklistPage
+{
+    private static readonly string[] Statuses = ["overdue", "due", "upcoming", "suspended"];
+
+    public static void Map(IEndpointRouteBuilder app) => app.MapGet("/", RenderAsync).RequireAuthorization(Policies.ReadJourney).ExcludeFromDescription();
+
+    private static async Task<IResult> RenderAsync(string? asOf, string? status, string? kind, JourneyClient journey, TimeProvider clock, CancellationToken ct)
+    {
+        var day = DateOnly.TryParseExact(asOf, "yyyy-MM-dd", out var parsed) ? parsed : DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var chosenStatus = Statuses.Contains(status) ? status : null;
+        IReadOnlyList<WorklistRow> all;
+        try
+        {
+            all = await journey.WorklistAsync(day, null, ct);
+        }
+        catch (HttpRequestException)
+        {
+            return Html.Content(Html.Page("Worklist", "<p role=\"alert\">The journey service is not answering; the worklist will be back when it is.</p>"), 503);
+        }
+
+        var kinds = all.Select(r => r.Kind).Distinct().Order(StringComparer.Ordinal).ToList();
+        var rows = all.Where(r => (chosenStatus is null || r.Status == chosenStatus) && (string.IsNullOrEmpty(kind) || r.Kind == kind))
+            .OrderBy(r => Array.IndexOf(Statuses, r.Status)).ThenBy(r => r.DueOn).ThenBy(r => r.PatientId, StringComparer.Ordinal).ToList();
+
+        var body = new StringBuilder();
+        body.Append("<h1>Worklist</h1>");
+        body.Append("<form class=\"filters\" method=\"get\" action=\"/\">")
+            .Append($"<label>As of<br><input type=\"date\" name=\"asOf\" id=\"asOf\" value=\"{day:yyyy-MM-dd}\"></label>")
+            .Append("<label>Status<br><select name=\"status\" id=\"status\"><option value=\"\">all open</option>")
+            .Append(string.Concat(Statuses.Select(s => $"<option value=\"{s}\"{(s == chosenStatus ? " selected" : "")}>{s}</option>"))).Append("</select></label>")
+            .Append("<label>Kind<br><select name=\"kind\" id=\"kind\"><option value=\"\">all</option>")
+            .Append(string.Concat(kinds.Select(k => $"<option value=\"{Html.Encode(k)}\"{(k == kind ? " selected" : "")}>{Html.Encode(k)}</option>"))).Append("</select></label>")
+            .Append("<button type=\"submit\">Show</button></form>");
+        body.Append("<ul class=\"counts\" aria-label=\"Items per status\">")
+            .Append(string.Concat(Statuses.Select(s => $"<li class=\"{s}\" data-count=\"{s}\">{s}: {all.Count(r => r.Status == s)}</li>")))
+            .Append("</ul>");
+        body.Append($"<table><caption>{rows.Count} open item(s) as of {Html.Date(day)}, overdue first</caption>")
+            .Append("<thead><tr><th scope=\"col\">Status</th><th scope=\"col\">Due</th><th scope=\"col\">Kind</th><th scope=\"col\">Patient</th><th scope=\"col\">Name</th></tr></thead><tbody>");
+        foreach (var r in rows)
+            body.Append($"<tr data-patient=\"{Html.Encode(r.PatientId)}\" data-kind=\"{Html.Encode(r.Kind)}\"><td class=\"{Html.Encode(r.Status)}\">{Html.Encode(r.Status)}</td>")
+                .Append($"<td>{Html.Date(r.DueOn)}</td><td>{Html.Encode(r.Kind)}</td><td>{Html.PatientLink(r.PatientId)}</td><td>{Html.Encode(r.DisplayName)}</td></tr>");
+        body.Append("</tbody></table>");
+        return Html.Content(Html.Page("Worklist", body.ToString()));
+    }
+}

@@ -1,0 +1,56 @@
+using System.Collections.Concurrent;
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+
+namespace PatientJourney.Journey.ReadApi;
+
+/// <summary>A patient's journey changed: the version its stream reached.</summary>
+public sealed record JourneyChanged(string PatientId, long Version);
+
+/// <summary>
+/// Tells open pages that a patient's journey changed, as soon as the consumer committed it. In-process: each journey
+/// instance tells the pages connected to it (a second instance would need the bus or PostgreSQL LISTEN in between).
+/// </summary>
+public sealed class JourneyChanges
+{
+    private readonly ConcurrentDictionary<Channel<JourneyChanged>, string> _watchers = new();
+
+    public void Publish(string patientId, long version)
+    {
+        foreach (var (channel, watched) in _watchers)
+            if (watched == patientId) channel.Writer.TryWrite(new JourneyChanged(patientId, version));
+    }
+
+    /// <summary>Server-sent events for one patient until the caller goes away, with a comment-free heartbeat every 15 s.</summary>
+    public async IAsyncEnumerable<SseItem<JourneyChanged>> WatchAsync(string patientId, [EnumeratorCancellation] CancellationToken ct)
+    {
+        var channel = Channel.CreateBounded<JourneyChanged>(new BoundedChannelOptions(16) { FullMode = BoundedChannelFullMode.DropOldest });
+        _watchers[channel] = patientId;
+        try
+        {
+            yield return new SseItem<JourneyChanged>(new JourneyChanged(patientId, 0), "watching");
+            while (!ct.IsCancellationRequested)
+            {
+                JourneyChanged? change = null;
+                using (var heartbeat = CancellationTokenSource.CreateLinkedTokenSource(ct))
+                {
+                    heartbeat.CancelAfter(TimeSpan.FromSeconds(15));
+                    try
+                    {
+                        change = await channel.Reader.ReadAsync(heartbeat.Token);
+                    }
+                    catch (OperationCanceledException) when (!ct.IsCancellationRequested) { }
+                }
+                if (ct.IsCancellationRequested) yield break;
+                yield return change is null
+                    ? new SseItem<JourneyChanged>(new JourneyChanged(patientId, -1), "heartbeat")
+                    : new SseItem<JourneyChanged>(change, "recorded");
+            }
+        }
+        finally
+        {
+            _watchers.TryRemove(channel, out _);
+        }
+    }
+}

@@ -1,0 +1,87 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Playwright;
+using PatientJourney.IntegrationTests.Infrastructure;
+
+namespace PatientJourney.IntegrationTests;
+
+/// <summary>
+/// The dashboard in a real browser: Debian's chromium (never a downloaded one) driven by Playwright, against the
+/// whole system on real PostgreSQL and RabbitMQ with the seed case loaded.
+/// </summary>
+public class DashboardBrowserTests(PatientJourneySystem system) : IClassFixture<PatientJourneySystem>
+{
+    private const string Chromium = "/usr/bin/chromium";
+
+    [Fact]
+    public async Task A_nurse_navigator_sees_the_worklist_and_the_patient_page_and_a_new_event_appears_without_reload()
+    {
+        var seed = await system.LoadSeedCaseAsync();
+        var port = FreePort();
+        await using var dashboard = new DashboardHost(system) { Port = port };
+        dashboard.UseKestrel(port);
+        dashboard.StartServer();
+        var baseUrl = $"http://127.0.0.1:{port}";
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = Chromium, Headless = true });
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 800 } });
+
+        // Signing in: the worklist sends an anonymous visitor to the sign-in page.
+        await page.GotoAsync(baseUrl + "/");
+        Assert.Contains("/signin", page.Url);
+        await page.GetByLabel("Access token").FillAsync(TestTokens.For(BuildingBlocks.Security.Roles.Clinician, "nurse.navigator"));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+
+        // The worklist as of a day in her surveillance: her next CT is on it.
+        await page.GetByLabel("As of").FillAsync("2012-08-15");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Show" }).ClickAsync();
+        var ct = page.Locator($"tr[data-patient='{seed.PatientId}'][data-kind='ct']");
+        await Assertions.Expect(ct.First).ToBeVisibleAsync();
+        await ScreenshotAsync(page, "worklist.png");
+        var statusesThen = await page.Locator($"tr[data-patient='{seed.PatientId}'] td:first-child").AllInnerTextsAsync();
+
+        // The as-of picker changes the statuses: years later, everything open is overdue.
+        await page.GetByLabel("As of").FillAsync("2014-01-01");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Show" }).ClickAsync();
+        await Assertions.Expect(page.Locator("caption time")).ToHaveAttributeAsync("datetime", "2014-01-01");
+        var statusesLater = await page.Locator($"tr[data-patient='{seed.PatientId}'] td:first-child").AllInnerTextsAsync();
+        Assert.NotEqual(statusesThen, statusesLater);
+        Assert.All(statusesLater, s => Assert.Equal("overdue", s));
+
+        // Her page: four lanes, 5 cycles, 3 TACE sessions, the RFA, the partial response and the doxorubicin flag.
+        await page.Locator($"a[href='/patients/{seed.PatientId}']").First.ClickAsync();
+        await Assertions.Expect(page.Locator("[data-lane]")).ToHaveCountAsync(4);
+        await Assertions.Expect(page.Locator("[data-lane='chemotherapy'] li[data-type='ChemoCycleCompleted']")).ToHaveCountAsync(5);
+        await Assertions.Expect(page.Locator("[data-lane='interventional'] li[data-type='TacePerformed']")).ToHaveCountAsync(3);
+        await Assertions.Expect(page.Locator("[data-lane='interventional'] li[data-type='RfaPerformed']")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator("[data-lane='imaging'] li[data-type='ResponseAssessed']", new() { HasTextString = "PR" }).First).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("[role='alert'][data-flag^='doxorubicin']").First).ToBeVisibleAsync();
+        await ScreenshotAsync(page, "patient.png");
+
+        // Live: a visit recorded by the diagnosis department now appears on the open page, without reload, within 2 s
+        // of the journey storing it.
+        var visits = page.Locator("[data-lane='diagnosis'] li[data-type='ClinicVisitRecorded']");
+        var before = await visits.CountAsync();
+        await page.EvaluateAsync("window.__notReloaded = true");
+        using var posted = await system.PostAsync("diagnosis", $"/patients/{seed.PatientId}/visits", new { occurredOn = "2012-09-24", ecog = 0 });
+        Assert.Equal(HttpStatusCode.Accepted, posted.StatusCode);
+        await Eventually.HoldsAsync(async () => await system.JourneyEntryCountAsync(seed.PatientId) == seed.JourneyEventCount + 1, "the visit stored by the journey");
+        await Assertions.Expect(visits).ToHaveCountAsync(before + 1, new() { Timeout = 2000 });
+        Assert.True(await page.EvaluateAsync<bool>("window.__notReloaded === true"), "the page was reloaded");
+    }
+
+    /// <summary>With PJ_SCREENSHOTS set to a folder (docs/screenshots for the README), the pages are photographed there.</summary>
+    private static async Task ScreenshotAsync(IPage page, string name)
+    {
+        if (Environment.GetEnvironmentVariable("PJ_SCREENSHOTS") is { Length: > 0 } folder)
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, name), FullPage = true });
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
