@@ -1,4 +1,5 @@
 using PatientJourney.BuildingBlocks;
+using PatientJourney.Dashboard.Audit;
 using PatientJourney.Dashboard.Patients;
 using PatientJourney.Dashboard.SigningIn;
 using PatientJourney.Dashboard.Worklist;
@@ -32,6 +33,7 @@ public static class DashboardServiceExtensions
         WorklistPage.Map(app);
         PatientListPage.Map(app);
         PatientPage.Map(app);
+        AuditPage.Map(app);
         return app;
     }
 }

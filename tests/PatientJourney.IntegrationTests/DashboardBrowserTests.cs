@@ -57,6 +57,9 @@ public class DashboardBrowserTests(PatientJourneySystem system) : IClassFixture<
         await Assertions.Expect(page.Locator("[data-lane='interventional'] li[data-type='RfaPerformed']")).ToHaveCountAsync(1);
         await Assertions.Expect(page.Locator("[data-lane='imaging'] li[data-type='ResponseAssessed']", new() { HasTextString = "PR" }).First).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("[role='alert'][data-flag^='doxorubicin']").First).ToBeVisibleAsync();
+        // The charts: tumour burden with its RECIST categories, SUVmax per lesion.
+        await Assertions.Expect(page.Locator("#tumour-burden [data-point-label='PR']").First).ToBeAttachedAsync();
+        Assert.True(await page.Locator("#suv-max polyline").CountAsync() >= 2, "one SUVmax line per lesion");
         await ScreenshotAsync(page, "patient.png");
 
         // Live: a visit recorded by the diagnosis department now appears on the open page, without reload, within 2 s
@@ -69,6 +72,20 @@ public class DashboardBrowserTests(PatientJourneySystem system) : IClassFixture<
         await Eventually.HoldsAsync(async () => await system.JourneyEntryCountAsync(seed.PatientId) == seed.JourneyEventCount + 1, "the visit stored by the journey");
         await Assertions.Expect(visits).ToHaveCountAsync(before + 1, new() { Timeout = 2000 });
         Assert.True(await page.EvaluateAsync<bool>("window.__notReloaded === true"), "the page was reloaded");
+
+        // The audit page is for auditors: the clinician is refused; an auditor sees every envelope, and what was known earlier.
+        var refused = await page.GotoAsync($"{baseUrl}/patients/{seed.PatientId}/audit");
+        Assert.Equal(403, refused!.Status);
+        var auditor = await browser.NewPageAsync();
+        await auditor.GotoAsync($"{baseUrl}/signin?returnUrl=/patients/{seed.PatientId}/audit");
+        await auditor.GetByLabel("Access token").FillAsync(TestTokens.For(BuildingBlocks.Security.Roles.Auditor, "auditor.1"));
+        await auditor.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Assertions.Expect(auditor.Locator("tr[data-event]")).ToHaveCountAsync(seed.JourneyEventCount + 1);
+        await Assertions.Expect(auditor.Locator("tr[data-event] td:nth-child(6)", new() { HasTextString = "test-department-diagnosis" }).First).ToBeVisibleAsync();
+        await ScreenshotAsync(auditor, "audit.png");
+        await auditor.GetByLabel("As known at (UTC)").FillAsync("2000-01-01T00:00");
+        await auditor.GetByRole(AriaRole.Button, new() { Name = "Show" }).ClickAsync();
+        await Assertions.Expect(auditor.Locator("[data-known-events]")).ToHaveAttributeAsync("data-known-events", "0");
     }
 
     /// <summary>With PJ_SCREENSHOTS set to a folder (docs/screenshots for the README), the pages are photographed there.</summary>

@@ -13,6 +13,9 @@ public sealed record Doxorubicin(decimal Systemic, decimal? Locoregional, decima
 public sealed record Response(string Category, DateOnly AssessedOn, decimal ChangeFromBaselinePercent);
 public sealed record Flag(string Code, string Severity, string Message);
 public sealed record JourneyView(string PatientId, bool Registered, IReadOnlyList<EntryRow> Entries, Doxorubicin CumulativeDoxorubicinMgPerM2, Response? LatestResponse, IReadOnlyList<Flag> Flags);
+public sealed record TumourBurdenPoint(DateOnly PerformedOn, decimal SumOfDiametersMm, string? Category);
+public sealed record SuvPoint(DateOnly PerformedOn, string LesionId, string Site, decimal SuvMax);
+public sealed record MeasurementsView(IReadOnlyList<TumourBurdenPoint> TumourBurden, IReadOnlyList<SuvPoint> SuvMax);
 public sealed record ScheduleItem(string Kind, DateOnly DueOn, string Status, DateOnly? CompletedOn);
 public sealed record ScheduleView(string PatientId, DateOnly AsOf, string? Protocol, IReadOnlyList<ScheduleItem> Items);
 
@@ -30,6 +33,20 @@ public sealed class JourneyClient(HttpClient http)
         if (response.StatusCode is System.Net.HttpStatusCode.NotFound or System.Net.HttpStatusCode.BadRequest) return null;
         response.EnsureSuccessStatusCode();
         return await response.Content.ReadFromJsonAsync<JourneyView>(JsonDefaults.Options, ct);
+    }
+
+    public async Task<MeasurementsView?> MeasurementsAsync(string patientId, CancellationToken ct) =>
+        await http.GetFromJsonAsync<MeasurementsView>($"/patients/{Uri.EscapeDataString(patientId)}/measurements", JsonDefaults.Options, ct);
+
+    /// <summary>What the journey held at a moment (auditors): the envelopes recorded by then, and the journey built from them.</summary>
+    /// <remarks>The journey is null when nothing about the patient was known yet.</remarks>
+    public async Task<(IReadOnlyList<System.Text.Json.Nodes.JsonObject> Events, JourneyView? Journey)> AsKnownAtAsync(string patientId, DateTimeOffset knownAt, CancellationToken ct)
+    {
+        var at = Uri.EscapeDataString(knownAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture));
+        var events = await http.GetFromJsonAsync<List<System.Text.Json.Nodes.JsonObject>>($"/patients/{Uri.EscapeDataString(patientId)}/events?asKnownAt={at}", JsonDefaults.Options, ct) ?? [];
+        if (events.Count == 0) return (events, null);
+        var journey = await http.GetFromJsonAsync<JourneyView>($"/patients/{Uri.EscapeDataString(patientId)}/journey?asKnownAt={at}", JsonDefaults.Options, ct);
+        return (events, journey);
     }
 
     public async Task<ScheduleView?> ScheduleAsync(string patientId, DateOnly asOf, CancellationToken ct) =>

@@ -19,15 +19,20 @@ public static class PatientPage
         app.MapGet("/patients/{patientId}/live", RelayChangesAsync).RequireAuthorization(Policies.ReadJourney).ExcludeFromDescription();
     }
 
-    private static async Task<IResult> RenderAsync(string patientId, string? asOf, JourneyClient journey, TimeProvider clock, CancellationToken ct)
+    private static async Task<IResult> RenderAsync(string patientId, string? asOf, System.Security.Claims.ClaimsPrincipal user, JourneyClient journey, TimeProvider clock, CancellationToken ct)
     {
         var day = DateOnly.TryParseExact(asOf, "yyyy-MM-dd", out var parsed) ? parsed : DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         JourneyView? view;
-        ScheduleView? schedule;
+        ScheduleView? schedule = null;
+        MeasurementsView? measurements = null;
         try
         {
             view = await journey.JourneyAsync(patientId, ct);
-            schedule = view is null ? null : await journey.ScheduleAsync(patientId, day, ct);
+            if (view is not null)
+            {
+                schedule = await journey.ScheduleAsync(patientId, day, ct);
+                measurements = await journey.MeasurementsAsync(patientId, ct);
+            }
         }
         catch (HttpRequestException)
         {
@@ -37,6 +42,7 @@ public static class PatientPage
 
         var body = new StringBuilder();
         body.Append($"<h1>{Html.Encode(view.PatientId)}</h1>");
+        if (user.IsInRole(Roles.Auditor)) body.Append($"<p><a href=\"/patients/{Uri.EscapeDataString(view.PatientId)}/audit\">Audit: every event and what was known when</a></p>");
         body.Append("<section aria-labelledby=\"flags\"><h2 id=\"flags\">Alerts</h2>");
         if (view.Flags.Count == 0) body.Append("<p>None.</p>");
         foreach (var flag in view.Flags)
@@ -58,9 +64,21 @@ public static class PatientPage
         }
         body.Append("</div>");
 
-        body.Append("<h2>Cumulative doxorubicin</h2>").Append(DoxorubicinChart(view.CumulativeDoxorubicinMgPerM2));
+        var dox = view.CumulativeDoxorubicinMgPerM2;
+        body.Append("<h2>Cumulative doxorubicin</h2>").Append(Charts.Bars("doxorubicin",
+            $"Cumulative doxorubicin: systemic {dox.Systemic:0}, locoregional {dox.Locoregional ?? 0:0}, total {dox.Total:0} mg/m2, against 450 and 550 mg/m2",
+            "mg/m2", [("systemic", dox.Systemic), ("locoregional", dox.Locoregional ?? 0), ("total", dox.Total)], 450, 550));
 
-        body.Append($"<h2>Surveillance as of {Html.Date(day)}</h2>");
+        if (measurements is not null)
+        {
+            body.Append("<h2>Tumour burden</h2>").Append(Charts.Line("tumour-burden", "Sum of target-lesion diameters per CT, with its RECIST 1.1 category", "mm",
+                [new ChartSeries("sum of diameters", measurements.TumourBurden.Select(p => new ChartPoint(p.PerformedOn, p.SumOfDiametersMm, p.Category)).ToList())]));
+            body.Append("<h2>SUVmax per lesion</h2>").Append(Charts.Line("suv-max", "SUVmax of each lesion per PET/CT", "SUV",
+                measurements.SuvMax.GroupBy(p => p.LesionId).Select(g => new ChartSeries(g.Key, g.Select(p => new ChartPoint(p.PerformedOn, p.SuvMax)).ToList())).ToList()));
+        }
+
+        body.Append($"<h2>Surveillance as of {Html.Date(day)}</h2>")
+            .Append($"<form class=\"filters\" method=\"get\"><label>As of<br><input type=\"date\" name=\"asOf\" id=\"asOf\" value=\"{day:yyyy-MM-dd}\"></label><button type=\"submit\">Show</button></form>");
         if (schedule is null || schedule.Items.Count == 0) body.Append("<p>No surveillance plan.</p>");
         else
         {
@@ -83,28 +101,6 @@ public static class PatientPage
             </script>
             """;
         return Html.Content(Html.Page(view.PatientId, body.ToString(), script));
-    }
-
-    /// <summary>Horizontal bars (systemic, locoregional, total) in mg/m2 against the 450 and 550 mg/m2 lines, as SVG drawn here.</summary>
-    private static string DoxorubicinChart(Doxorubicin dose)
-    {
-        const int width = 640, left = 110, barHeight = 22;
-        var scaleMax = Math.Max(600m, dose.Total * 1.1m);
-        double X(decimal mg) => left + (double)(mg / scaleMax) * (width - left - 10);
-        var bars = new (string Label, decimal Value)[] { ("systemic", dose.Systemic), ("locoregional", dose.Locoregional ?? 0), ("total", dose.Total) };
-        var svg = new StringBuilder($"<svg role=\"img\" aria-labelledby=\"dox-title\" width=\"{width}\" height=\"{bars.Length * (barHeight + 8) + 30}\" viewBox=\"0 0 {width} {bars.Length * (barHeight + 8) + 30}\">");
-        svg.Append($"<title id=\"dox-title\">Cumulative doxorubicin: systemic {dose.Systemic:0} mg/m2, locoregional {dose.Locoregional ?? 0:0} mg/m2, total {dose.Total:0} mg/m2; limits 450 and 550 mg/m2</title>");
-        for (var i = 0; i < bars.Length; i++)
-        {
-            var y = 8 + i * (barHeight + 8);
-            svg.Append($"<text x=\"0\" y=\"{y + 16}\" font-size=\"13\">{bars[i].Label}</text>")
-                .Append($"<rect x=\"{left}\" y=\"{y}\" width=\"{X(bars[i].Value) - left:0.#}\" height=\"{barHeight}\" fill=\"{(bars[i].Value >= 450 ? "#a00" : "#0b6e99")}\"></rect>")
-                .Append($"<text x=\"{X(bars[i].Value) + 4:0.#}\" y=\"{y + 16}\" font-size=\"12\">{bars[i].Value:0}</text>");
-        }
-        foreach (var limit in new[] { 450m, 550m })
-            svg.Append($"<line x1=\"{X(limit):0.#}\" x2=\"{X(limit):0.#}\" y1=\"0\" y2=\"{bars.Length * (barHeight + 8) + 8}\" stroke=\"#a00\" stroke-dasharray=\"4 3\"></line>")
-                .Append($"<text x=\"{X(limit) - 14:0.#}\" y=\"{bars.Length * (barHeight + 8) + 24}\" font-size=\"12\">{limit:0}</text>");
-        return svg.Append("</svg>").ToString();
     }
 
     private static async Task RelayChangesAsync(string patientId, HttpContext http, JourneyClient journey, CancellationToken ct)

@@ -32,6 +32,13 @@ public static class SignIn
             o.Cookie.HttpOnly = true;
             o.Cookie.SameSite = SameSiteMode.Strict;
             o.SlidingExpiration = false;
+            // Signed in but not allowed (a clinician on an audit page): say so, with 403, instead of redirecting.
+            o.Events.OnRedirectToAccessDenied = async context =>
+            {
+                context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                context.Response.ContentType = "text/html; charset=utf-8";
+                await context.Response.WriteAsync(Html.Page("Not allowed", "<h1>Not allowed</h1><p role=\"alert\">Your role does not open this page.</p>"));
+            };
         });
         if (oidc)
             authentication.AddOpenIdConnect(o =>

@@ -36,6 +36,7 @@ public static class JourneyApi
         read.MapGet("/patients/{patientId}/journey", GetJourney).WithName("GetJourney");
         read.MapGet("/patients/{patientId}/surveillance", GetSurveillance).WithName("GetSurveillance");
         read.MapGet("/worklist", GetWorklist).WithName("GetWorklist");
+        read.MapGet("/patients/{patientId}/measurements", GetMeasurements).WithName("GetMeasurements");
         // Server-sent events: "recorded" each time the patient's journey stores an event (the dashboard's live pages).
         read.MapGet("/patients/{patientId}/changes", (string patientId, JourneyChanges changes, CancellationToken ct) =>
             CheckPatientId(patientId) is { } invalid ? (IResult)invalid : TypedResults.ServerSentEvents(changes.WatchAsync(patientId, ct)))
@@ -48,6 +49,16 @@ public static class JourneyApi
         audit.MapGet("/patients/{patientId}/fhir", ExportFhir).WithName("ExportFhir").Produces(StatusCodes.Status200OK, contentType: "application/fhir+json");
 
         app.MapPost("/admin/rebuild", Rebuild).WithTags("Administration").WithName("RebuildReadModels").RequireAuthorization(Policies.Administer);
+    }
+
+    /// <summary>Tumour burden (sum of target diameters with its RECIST category) and SUVmax per lesion, for charts.</summary>
+    private static async Task<Results<Ok<MeasurementsResponse>, ValidationProblem, ProblemHttpResult>> GetMeasurements(
+        string patientId, IQuerySession session, CancellationToken ct)
+    {
+        if (CheckPatientId(patientId) is { } invalid) return invalid;
+        var events = await ClinicalEventsAsync(session, patientId, ct);
+        if (events.Count == 0) return UnknownPatient(patientId);
+        return TypedResults.Ok(Measurements.From(patientId, events));
     }
 
     private static async ValueTask<object?> AsKnownAtIsForAuditors(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
