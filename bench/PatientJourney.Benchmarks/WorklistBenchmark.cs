@@ -93,10 +93,10 @@ public static class WorklistBenchmark
         return 0;
     }
 
-    private static double P(List<double> sorted, double q) => sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(q * sorted.Count) - 1)];
+    internal static double P(List<double> sorted, double q) => sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(q * sorted.Count) - 1)];
 
     /// <summary>Shapes like the seed case's surveillance: a plan, CTs every ~3 months, visits, now and then progression.</summary>
-    private static IEnumerable<ClinicalEvent> Journey(int i, Random random)
+    internal static IEnumerable<ClinicalEvent> Journey(int i, Random random)
     {
         var id = $"BENCH-{i:D6}";
         var start = new DateOnly(2019, 1, 1).AddDays(random.Next(0, 6 * 365));
@@ -114,7 +114,7 @@ public static class WorklistBenchmark
         return events;
     }
 
-    private static async Task RecreateDatabaseAsync(string connectionString, string database)
+    internal static async Task RecreateDatabaseAsync(string connectionString, string database)
     {
         await using var admin = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Database = "postgres", Pooling = false }.ConnectionString);
         await admin.OpenAsync();
@@ -122,7 +122,7 @@ public static class WorklistBenchmark
         await using (var create = new NpgsqlCommand($"create database {database}", admin)) await create.ExecuteNonQueryAsync();
     }
 
-    private static async Task AnalyzeAsync(string connectionString)
+    internal static async Task AnalyzeAsync(string connectionString)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
@@ -130,7 +130,7 @@ public static class WorklistBenchmark
         await analyze.ExecuteNonQueryAsync();
     }
 
-    private static async Task WaitReadyAsync(HttpClient http)
+    internal static async Task WaitReadyAsync(HttpClient http)
     {
         for (var i = 0; i < 240; i++)
         {

@@ -61,8 +61,15 @@ public sealed class JourneyClient(HttpClient http)
         return response;
     }
 
-    public async Task<IReadOnlyList<PatientRow>> PatientsAsync(CancellationToken ct) =>
-        await http.GetFromJsonAsync<List<PatientRow>>("/patients", JsonDefaults.Options, ct) ?? [];
+    /// <summary>One page of patients by id, and how many there are in all.</summary>
+    public async Task<(IReadOnlyList<PatientRow> Page, int Total)> PatientsAsync(int offset, int limit, CancellationToken ct)
+    {
+        using var response = await http.GetAsync($"/patients?offset={offset}&limit={limit}", ct);
+        response.EnsureSuccessStatusCode();
+        var page = await response.Content.ReadFromJsonAsync<List<PatientRow>>(JsonDefaults.Options, ct) ?? [];
+        var total = response.Headers.TryGetValues("X-Total-Count", out var values) && int.TryParse(values.FirstOrDefault(), out var t) ? t : page.Count;
+        return (page, total);
+    }
 
     public async Task<bool> IsReadyAsync(CancellationToken ct)
     {

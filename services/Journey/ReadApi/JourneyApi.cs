@@ -74,10 +74,20 @@ public static class JourneyApi
         return TypedResults.Ok(new RebuildProgress(total, total));
     }
 
-    private static async Task<Ok<List<PatientListItem>>> ListPatients(IQuerySession session, TimeProvider clock, CancellationToken ct)
+    /// <summary>Patients by id; with limit (and offset) one page of them, the total in X-Total-Count.</summary>
+    private static async Task<Results<Ok<List<PatientListItem>>, ValidationProblem>> ListPatients(
+        int? limit, int? offset, HttpResponse response, IQuerySession session, TimeProvider clock, CancellationToken ct)
     {
+        if (limit is < 1 or > MaxWorklistLimit) return BadQuery("limit", $"must be between 1 and {MaxWorklistLimit}");
+        if (offset is < 0) return BadQuery("offset", "must not be negative");
         var today = Today(clock);
-        var views = await session.Query<PatientJourneyView>().OrderBy(v => v.Id).ToListAsync(ct);
+        IQueryable<PatientJourneyView> query = session.Query<PatientJourneyView>().OrderBy(v => v.Id);
+        if (limit is not null || offset is not null)
+        {
+            response.Headers["X-Total-Count"] = (await session.Query<PatientJourneyView>().CountAsync(ct)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            query = query.Skip(offset ?? 0).Take(limit ?? MaxWorklistLimit);
+        }
+        var views = await query.ToListAsync(ct);
         var list = new List<PatientListItem>(views.Count);
         foreach (var view in views)
         {

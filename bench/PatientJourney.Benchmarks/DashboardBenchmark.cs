@@ -1,0 +1,121 @@
+using System.Diagnostics;
+using System.Net;
+using Marten;
+using Microsoft.Extensions.Configuration;
+using Npgsql;
+using PatientJourney.BuildingBlocks;
+using PatientJourney.BuildingBlocks.EventStore;
+using PatientJourney.BuildingBlocks.Security;
+using PatientJourney.Contracts;
+using PatientJourney.Journey;
+using PatientJourney.Journey.Projections;
+
+namespace PatientJourney.Benchmarks;
+
+/// <summary>
+/// Dashboard page latency with many patients in the journey: generates journeys (events in the journey's streams and
+/// their read models), starts the built journey and dashboard services on that database, signs in as an auditor
+/// (who may open every page) and times whole pages as the browser receives them.
+/// </summary>
+public static class DashboardBenchmark
+{
+    public static async Task<int> RunAsync(int patients, int requests, string journeyDll, string dashboardDll, TextWriter output)
+    {
+        var shared = InfrastructureSettings.From(new ConfigurationBuilder().AddEnvironmentVariables().Build());
+        const string database = "pj_bench_dashboard";
+        await WorklistBenchmark.RecreateDatabaseAsync(shared.PostgresConnectionString, database);
+        var connectionString = new NpgsqlConnectionStringBuilder(shared.PostgresConnectionString) { Database = database }.ConnectionString;
+
+        var stopwatch = Stopwatch.StartNew();
+        using (var store = DocumentStore.For(opts =>
+               {
+                   opts.ConfigureClinicalEventStore(connectionString, JourneyService.Schema);
+                   PatientReadModels.Configure(opts);
+               }))
+        {
+            var random = new Random(42);
+            foreach (var chunk in Enumerable.Range(0, patients).Chunk(500))
+            {
+                await using var session = store.LightweightSession();
+                foreach (var i in chunk)
+                {
+                    var id = $"BENCH-{i:D6}";
+                    var events = WorklistBenchmark.Journey(i, random).OrderBy(e => e.OccurredOn).ToList();
+                    session.Events.StartStream(id, events.Cast<object>().ToArray());
+                    PatientReadModels.Write(session, id, events, events.Count);
+                }
+                await session.SaveChangesAsync();
+            }
+            output.WriteLine($"stored {patients:N0} patients (events and read models) in {stopwatch.Elapsed.TotalSeconds:F1} s");
+        }
+        await WorklistBenchmark.AnalyzeAsync(connectionString);
+
+        const int journeyPort = 5190, dashboardPort = 5191;
+        var common = new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Postgres"] = connectionString,
+            ["RabbitMq__VirtualHost"] = "pj-bench-none", // no broker traffic: this measures the read side
+            ["Logging__LogLevel__Default"] = "Warning",
+            ["ASPNETCORE_ENVIRONMENT"] = "Development",
+            ["RateLimit__PermitsPerSecond"] = "1000000",
+            ["RateLimit__Burst"] = "1000000",
+        };
+        using var journey = Start(journeyDll, journeyPort, common);
+        using var dashboard = Start(dashboardDll, dashboardPort, new Dictionary<string, string>(common) { ["Journey__BaseUrl"] = $"http://localhost:{journeyPort}" });
+        try
+        {
+            var cookies = new CookieContainer();
+            using var http = new HttpClient(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false }) { BaseAddress = new Uri($"http://localhost:{dashboardPort}") };
+            await WorklistBenchmark.WaitReadyAsync(http);
+            using var signIn = await http.PostAsync("/signin", new FormUrlEncodedContent(new Dictionary<string, string> { ["token"] = DevelopmentTokens.Issue("bench", [Roles.Auditor]) }));
+            if (signIn.StatusCode != HttpStatusCode.Redirect) throw new InvalidOperationException($"sign-in answered {signIn.StatusCode}");
+
+            var random = new Random(7);
+            var pages = new (string Name, Func<string> Path)[]
+            {
+                ("worklist `/` (as of today, every open item)", () => "/"),
+                ("worklist `/?status=due`", () => "/?status=due"),
+                ("patient page `/patients/{id}` (a different patient each time)", () => $"/patients/BENCH-{random.Next(patients):D6}"),
+                ("audit page `/patients/{id}/audit`", () => $"/patients/BENCH-{random.Next(patients):D6}/audit"),
+                ("patient list `/patients?page=N` (100 patients a page)", () => $"/patients?page={random.Next(1, patients / 100 + 1)}"),
+            };
+            output.WriteLine("| page | patients | requests | p50 ms | p95 ms | p99 ms | bytes |");
+            output.WriteLine("|---|---|---|---|---|---|---|");
+            foreach (var (name, path) in pages)
+            {
+                for (var i = 0; i < 10; i++) (await http.GetAsync(path())).EnsureSuccessStatusCode(); // warm-up
+                var timings = new List<double>(requests);
+                long bytes = 0;
+                for (var i = 0; i < requests; i++)
+                {
+                    var started = Stopwatch.GetTimestamp();
+                    using var response = await http.GetAsync(path());
+                    response.EnsureSuccessStatusCode();
+                    bytes += (await response.Content.ReadAsByteArrayAsync()).Length;
+                    timings.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                }
+                timings.Sort();
+                output.WriteLine($"| {name} | {patients:N0} | {requests} | {WorklistBenchmark.P(timings, 0.50):F1} | {WorklistBenchmark.P(timings, 0.95):F1} | {WorklistBenchmark.P(timings, 0.99):F1} | {bytes / requests:N0} |");
+            }
+        }
+        finally
+        {
+            journey.Kill(entireProcessTree: true);
+            dashboard.Kill(entireProcessTree: true);
+        }
+        return 0;
+    }
+
+    private static Process Start(string dll, int port, IReadOnlyDictionary<string, string> environment)
+    {
+        var start = new ProcessStartInfo("dotnet", [dll]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var (key, value) in environment) start.Environment[key] = value;
+        start.Environment["ASPNETCORE_URLS"] = $"http://localhost:{port}";
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+}
