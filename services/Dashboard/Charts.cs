@@ -54,6 +54,33 @@ public static class Charts
         return svg.Append("</svg>").ToString();
     }
 
+    /// <summary>One row per lane (department), every event a mark at its clinical date on one shared time axis.</summary>
+    public static string Timeline(string id, string title, IReadOnlyList<(string Lane, IReadOnlyList<(DateOnly On, string Label)> Marks)> lanes)
+    {
+        const int width = 1000, left = 110, right = 20, laneHeight = 34, top = 6;
+        var marks = lanes.SelectMany(l => l.Marks).ToList();
+        if (marks.Count == 0) return "";
+        var first = marks.Min(m => m.On).DayNumber;
+        var last = Math.Max(first + 1, marks.Max(m => m.On).DayNumber);
+        var height = top + lanes.Count * laneHeight + 22;
+        string X(DateOnly on) => (left + (double)(on.DayNumber - first) / (last - first) * (width - left - right)).ToString("0.#", Invariant);
+        var svg = new StringBuilder($"<svg id=\"{id}\" role=\"img\" aria-labelledby=\"{id}-title\" width=\"100%\" viewBox=\"0 0 {width} {height}\">");
+        svg.Append($"<title id=\"{id}-title\">{Html.Encode(title)}</title>");
+        for (var i = 0; i < lanes.Count; i++)
+        {
+            var y = top + i * laneHeight;
+            var colour = Colours[i % Colours.Length];
+            svg.Append($"<g data-timeline-lane=\"{Html.Encode(lanes[i].Lane)}\"><rect x=\"0\" y=\"{y}\" width=\"{width}\" height=\"{laneHeight - 4}\" fill=\"{(i % 2 == 0 ? "#f4f7f9" : "#fff")}\"/>")
+                .Append($"<text x=\"4\" y=\"{y + 20}\" font-size=\"13\">{Html.Encode(lanes[i].Lane)}</text>");
+            foreach (var (on, label) in lanes[i].Marks)
+                svg.Append($"<circle cx=\"{X(on)}\" cy=\"{y + 15}\" r=\"5\" fill=\"{colour}\" fill-opacity=\"0.8\"><title>{on:yyyy-MM-dd} {Html.Encode(label)}</title></circle>");
+            svg.Append("</g>");
+        }
+        svg.Append($"<text x=\"{left}\" y=\"{height - 6}\" font-size=\"11\">{DateOnly.FromDayNumber(first):yyyy-MM-dd}</text>")
+            .Append($"<text x=\"{width - right}\" y=\"{height - 6}\" font-size=\"11\" text-anchor=\"end\">{DateOnly.FromDayNumber(last):yyyy-MM-dd}</text>");
+        return svg.Append("</svg>").ToString();
+    }
+
     /// <summary>Horizontal bars against reference lines (cumulative doxorubicin against 450 and 550 mg/m2).</summary>
     public static string Bars(string id, string title, string unit, IReadOnlyList<(string Label, decimal Value)> bars, params decimal[] referenceLines)
     {

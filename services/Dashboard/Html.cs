@@ -40,6 +40,7 @@ public static class Html
             .counts { display: flex; gap: 1rem; list-style: none; padding: 0; }
             form.filters { display: flex; flex-wrap: wrap; gap: 1rem; align-items: end; margin: .5rem 0 1rem; }
             :focus-visible { outline: 3px solid #1a73e8; outline-offset: 2px; }
+            code { word-break: break-all; font-size: .85em; }
             @media (max-width: 900px) { .lanes { grid-template-columns: repeat(2, minmax(0, 1fr)); } }
           </style>
         </head>

@@ -60,7 +60,13 @@ public class DashboardBrowserTests(PatientJourneySystem system) : IClassFixture<
         // The charts: tumour burden with its RECIST categories, SUVmax per lesion.
         await Assertions.Expect(page.Locator("#tumour-burden [data-point-label='PR']").First).ToBeAttachedAsync();
         Assert.True(await page.Locator("#suv-max polyline").CountAsync() >= 2, "one SUVmax line per lesion");
+        await Assertions.Expect(page.Locator("#timeline [data-timeline-lane]")).ToHaveCountAsync(4);
         await ScreenshotAsync(page, "patient.png");
+
+        // It holds up on a tablet: nothing wider than the screen.
+        await page.SetViewportSizeAsync(768, 1024);
+        Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth"), "the patient page scrolls sideways at tablet width");
+        await page.SetViewportSizeAsync(1280, 800);
 
         // Live: a visit recorded by the diagnosis department now appears on the open page, without reload, within 2 s
         // of the journey storing it.

@@ -53,7 +53,9 @@ public static class PatientPage
             body.Append($"<p data-response=\"{Html.Encode(response.Category)}\">Latest response: <strong>{Html.Encode(response.Category)}</strong> on {Html.Date(response.AssessedOn)} ")
                 .Append($"({response.ChangeFromBaselinePercent.ToString("+0.#;-0.#;0", CultureInfo.InvariantCulture)}% from baseline)</p>");
 
-        body.Append("<h2>Journey</h2><div class=\"lanes\">");
+        body.Append("<h2>Journey</h2>").Append(Charts.Timeline("timeline", "Every event by clinical date, one row per department",
+            Lanes.Select(lane => (lane, (IReadOnlyList<(DateOnly, string)>)view.Entries.Where(e => e.Department == lane).Select(e => (e.OccurredOn, e.Summary)).ToList())).ToList()));
+        body.Append("<div class=\"lanes\">");
         foreach (var lane in Lanes)
         {
             var entries = view.Entries.Where(e => e.Department == lane).OrderBy(e => e.OccurredOn).ToList();
