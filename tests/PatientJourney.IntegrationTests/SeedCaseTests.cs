@@ -123,6 +123,12 @@ public class SeedCaseTests(PatientJourneySystem system) : IClassFixture<PatientJ
         Assert.Equal(
             [("clinic-visit", "2012-08-24", "overdue"), ("ct", "2012-10-24", "overdue")],
             overdue.Select(w => ((string)w!["kind"]!, (string)w["dueOn"]!, (string)w["status"]!)));
+
+        // A page of one still counts them all, per status.
+        using var page = await system.JourneyClient.GetAsync("/worklist?asOf=2013-01-01&limit=1");
+        Assert.Single((await page.Content.ReadFromJsonAsync<JsonArray>())!);
+        Assert.Equal("2", page.Headers.GetValues("X-Total-Count").Single());
+        Assert.Equal("overdue=2, due=0, upcoming=0, suspended=0", page.Headers.GetValues("X-Status-Counts").Single());
     }
 
     [Fact]

@@ -22,9 +22,18 @@ public sealed record ScheduleView(string PatientId, DateOnly AsOf, string? Proto
 /// <summary>The dashboard reads only the journey's public API, like any other client, with the signed-in user's token.</summary>
 public sealed class JourneyClient(HttpClient http)
 {
-    public async Task<IReadOnlyList<WorklistRow>> WorklistAsync(DateOnly asOf, string? status, CancellationToken ct) =>
-        await http.GetFromJsonAsync<List<WorklistRow>>($"/worklist?asOf={asOf:yyyy-MM-dd}&limit=500{(status is null ? "" : "&status=" + Uri.EscapeDataString(status))}",
-            JsonDefaults.Options, ct) ?? [];
+    /// <summary>Up to 500 open items, and how many there are of each status in all.</summary>
+    public async Task<(IReadOnlyList<WorklistRow> Rows, IReadOnlyDictionary<string, int> Counts)> WorklistAsync(DateOnly asOf, string? status, CancellationToken ct)
+    {
+        using var response = await http.GetAsync($"/worklist?asOf={asOf:yyyy-MM-dd}&limit=500{(status is null ? "" : "&status=" + Uri.EscapeDataString(status))}", ct);
+        response.EnsureSuccessStatusCode();
+        var rows = await response.Content.ReadFromJsonAsync<List<WorklistRow>>(JsonDefaults.Options, ct) ?? [];
+        var counts = (response.Headers.TryGetValues("X-Status-Counts", out var values) ? string.Join(",", values) : "")
+            .Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Select(pair => pair.Split('=')).Where(kv => kv.Length == 2 && int.TryParse(kv[1], out _))
+            .ToDictionary(kv => kv[0], kv => int.Parse(kv[1], System.Globalization.CultureInfo.InvariantCulture));
+        return (rows, counts);
+    }
 
     /// <summary>The journey, or null for a patient the journey does not know.</summary>
     public async Task<JourneyView?> JourneyAsync(string patientId, CancellationToken ct)

@@ -16,9 +16,10 @@ public static class WorklistPage
         var day = DateOnly.TryParseExact(asOf, "yyyy-MM-dd", out var parsed) ? parsed : DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         var chosenStatus = Statuses.Contains(status) ? status : null;
         IReadOnlyList<WorklistRow> all;
+        IReadOnlyDictionary<string, int> counts;
         try
         {
-            all = await journey.WorklistAsync(day, null, ct);
+            (all, counts) = await journey.WorklistAsync(day, null, ct);
         }
         catch (HttpRequestException)
         {
@@ -39,9 +40,10 @@ public static class WorklistPage
             .Append(string.Concat(kinds.Select(k => $"<option value=\"{Html.Encode(k)}\"{(k == kind ? " selected" : "")}>{Html.Encode(k)}</option>"))).Append("</select></label>")
             .Append("<button type=\"submit\">Show</button></form>");
         body.Append("<ul class=\"counts\" aria-label=\"Items per status\">")
-            .Append(string.Concat(Statuses.Select(s => $"<li class=\"{s}\" data-count=\"{s}\">{s}: {all.Count(r => r.Status == s)}</li>")))
+            .Append(string.Concat(Statuses.Select(s => $"<li class=\"{s}\" data-count=\"{s}\">{s}: {counts.GetValueOrDefault(s, all.Count(r => r.Status == s))}</li>")))
             .Append("</ul>");
-        body.Append($"<table><caption>{rows.Count} open item(s) as of {Html.Date(day)}, overdue first</caption>")
+        var total = counts.Count > 0 ? counts.Values.Sum() : all.Count;
+        body.Append($"<table><caption>{rows.Count} open item(s) as of {Html.Date(day)}, overdue first{(total > all.Count ? $" (the first {all.Count} of {total})" : "")}</caption>")
             .Append("<thead><tr><th scope=\"col\">Status</th><th scope=\"col\">Due</th><th scope=\"col\">Kind</th><th scope=\"col\">Patient</th><th scope=\"col\">Name</th></tr></thead><tbody>");
         foreach (var r in rows)
             body.Append($"<tr data-patient=\"{Html.Encode(r.PatientId)}\" data-kind=\"{Html.Encode(r.Kind)}\"><td class=\"{Html.Encode(r.Status)}\">{Html.Encode(r.Status)}</td>")

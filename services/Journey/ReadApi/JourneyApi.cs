@@ -141,7 +141,7 @@ public static class JourneyApi
     /// after asOf is not in the index for that day: the few such patients are recomputed from their streams.
     /// </summary>
     private static async Task<Results<Ok<List<WorklistItem>>, ValidationProblem>> GetWorklist(
-        string? asOf, string? status, int? limit, int? offset, string? asKnownAt, IQuerySession session, TimeProvider clock, CancellationToken ct)
+        string? asOf, string? status, int? limit, int? offset, string? asKnownAt, HttpResponse response, IQuerySession session, TimeProvider clock, CancellationToken ct)
     {
         if (!TryParseKnownAt(asKnownAt, out var knownAt)) return BadQuery("asKnownAt", "must be a UTC date-time (ISO 8601)");
         if (!TryParseDate(asOf, Today(clock), out var day)) return BadQuery("asOf", "must be a date (YYYY-MM-DD)");
@@ -166,8 +166,10 @@ public static class JourneyApi
                     if (item.CompletedOn is null && statuses.Contains(item.StatusOn(day)))
                         rows.Add(new WorklistItem(view.Id, name, item.Kind, item.DueOn, item.StatusOn(day)));
             }
+            Count(response, statuses.Distinct().ToDictionary(s => s, s => rows.Count(r => r.Status == s)));
             return TypedResults.Ok(Page(rows, offset, limit));
         }
+        var counts = new Dictionary<string, int>();
 
         int d = day.DayNumber, overdueBefore = d - MinGraceDays, dueFrom = d - MaxGraceDays, dueTo = d + MaxGraceDays, upcomingAfter = d + MinGraceDays;
         foreach (var s in statuses.Distinct())
@@ -183,6 +185,7 @@ public static class JourneyApi
                 _ => valid.Where(e => e.Suspended),
             };
             var entries = await matching.OrderBy(e => e.DueOnDay).ThenBy(e => e.PatientId).Take(take).ToListAsync(ct);
+            counts[s] = entries.Count < take ? entries.Count : await matching.CountAsync(ct);
             rows.AddRange(entries.Select(e => new WorklistItem(e.PatientId, e.DisplayName, e.Kind, e.DueOn, s)));
         }
 
@@ -191,10 +194,20 @@ public static class JourneyApi
             foreach (var item in SurveillanceEngine.Compute(await ClinicalEventsAsync(session, view.Id, ct), day).Items)
             {
                 var s = item.StatusOn(day);
-                if (statuses.Contains(s)) rows.Add(new WorklistItem(view.Id, view.DisplayName, item.Kind, item.DueOn, s));
+                if (!statuses.Contains(s)) continue;
+                rows.Add(new WorklistItem(view.Id, view.DisplayName, item.Kind, item.DueOn, s));
+                counts[s] = counts.GetValueOrDefault(s) + 1;
             }
 
+        Count(response, counts);
         return TypedResults.Ok(Page(rows, offset, limit));
+    }
+
+    /// <summary>How many open items match in all (the page holds at most limit): X-Total-Count, and per status X-Status-Counts.</summary>
+    private static void Count(HttpResponse response, IReadOnlyDictionary<string, int> counts)
+    {
+        response.Headers["X-Total-Count"] = counts.Values.Sum().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        response.Headers["X-Status-Counts"] = string.Join(", ", counts.Select(c => $"{c.Key}={c.Value}"));
     }
 
     private static List<WorklistItem> Page(IEnumerable<WorklistItem> rows, int? offset, int? limit) => rows
