@@ -21,17 +21,9 @@ public static class DashboardBenchmark
 {
     public static async Task<int> RunAsync(int patients, int requests, string journeyDll, string dashboardDll, TextWriter output)
     {
-        var shared = InfrastructureSettings.From(new ConfigurationBuilder().AddEnvironmentVariables().Build());
-        const string database = "pj_bench_dashboard";
-        await WorklistBenchmark.RecreateDatabaseAsync(shared.PostgresConnectionString, database);
-        var connectionString = new NpgsqlConnectionStringBuilder(shared.PostgresConnectionString) { Database = database }.ConnectionString;
-
+        var connectionString = await WorklistBenchmark.FreshDatabaseAsync("pj_bench_dashboard");
         var stopwatch = Stopwatch.StartNew();
-        using (var store = DocumentStore.For(opts =>
-               {
-                   opts.ConfigureClinicalEventStore(connectionString, JourneyService.Schema);
-                   PatientReadModels.Configure(opts);
-               }))
+        using (var store = WorklistBenchmark.JourneyStore(connectionString))
         {
             var random = new Random(42);
             foreach (var chunk in Enumerable.Range(0, patients).Chunk(500))

@@ -21,17 +21,9 @@ public static class WorklistBenchmark
 {
     public static async Task<int> RunAsync(int patients, int requests, string journeyDll, TextWriter output)
     {
-        var shared = InfrastructureSettings.From(new ConfigurationBuilder().AddEnvironmentVariables().Build());
-        var database = "pj_bench_worklist";
-        await RecreateDatabaseAsync(shared.PostgresConnectionString, database);
-        var connectionString = new NpgsqlConnectionStringBuilder(shared.PostgresConnectionString) { Database = database }.ConnectionString;
-
+        var connectionString = await FreshDatabaseAsync("pj_bench_worklist");
         var stopwatch = Stopwatch.StartNew();
-        using (var store = DocumentStore.For(opts =>
-               {
-                   opts.ConfigureClinicalEventStore(connectionString, JourneyService.Schema);
-                   PatientReadModels.Configure(opts);
-               }))
+        using (var store = JourneyStore(connectionString))
         {
             var random = new Random(42);
             foreach (var chunk in Enumerable.Range(0, patients).Chunk(10_000))
@@ -114,7 +106,22 @@ public static class WorklistBenchmark
         return events;
     }
 
-    internal static async Task RecreateDatabaseAsync(string connectionString, string database)
+    /// <summary>An empty database of the benchmark's own on the shared server; its connection string.</summary>
+    internal static async Task<string> FreshDatabaseAsync(string database)
+    {
+        var shared = InfrastructureSettings.From(new ConfigurationBuilder().AddEnvironmentVariables().Build());
+        await RecreateDatabaseAsync(shared.PostgresConnectionString, database);
+        return new NpgsqlConnectionStringBuilder(shared.PostgresConnectionString) { Database = database }.ConnectionString;
+    }
+
+    /// <summary>The journey's event store and read models, configured as the journey service configures them.</summary>
+    internal static DocumentStore JourneyStore(string connectionString) => DocumentStore.For(opts =>
+    {
+        opts.ConfigureClinicalEventStore(connectionString, JourneyService.Schema);
+        PatientReadModels.Configure(opts);
+    });
+
+    private static async Task RecreateDatabaseAsync(string connectionString, string database)
     {
         await using var admin = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Database = "postgres", Pooling = false }.ConnectionString);
         await admin.OpenAsync();
