@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using Microsoft.Playwright;
 using PatientJourney.IntegrationTests.Infrastructure;
 
@@ -17,7 +16,7 @@ public class DashboardBrowserTests(PatientJourneySystem system) : IClassFixture<
     public async Task A_nurse_navigator_sees_the_worklist_and_the_patient_page_and_a_new_event_appears_without_reload()
     {
         var seed = await system.LoadSeedCaseAsync();
-        var port = FreePort();
+        var port = PatientJourney.Chaos.ServiceProcess.FreePort();
         await using var dashboard = new DashboardHost(system) { Port = port };
         dashboard.UseKestrel(port);
         dashboard.StartServer();
@@ -99,12 +98,5 @@ public class DashboardBrowserTests(PatientJourneySystem system) : IClassFixture<
     {
         if (Environment.GetEnvironmentVariable("PJ_SCREENSHOTS") is { Length: > 0 } folder)
             await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, name), FullPage = true });
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

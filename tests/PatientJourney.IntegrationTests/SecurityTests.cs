@@ -21,9 +21,9 @@ public class SecurityTests(PatientJourneySystem system) : IClassFixture<PatientJ
 
     private static StringContent Json(string body) => new(body, System.Text.Encoding.UTF8, "application/json");
 
-    private static async Task AssertRefusedAsync(HttpResponseMessage response, HttpStatusCode expected)
+    private static async Task AssertRefusedAsync(HttpResponseMessage response, HttpStatusCode expected, string? because = null)
     {
-        Assert.Equal(expected, response.StatusCode);
+        Assert.True(expected == response.StatusCode, $"{because ?? response.RequestMessage?.RequestUri?.PathAndQuery}: expected {expected}, got {response.StatusCode}");
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal((int)expected, (int)(await response.Content.ReadFromJsonAsync<JsonObject>())!["status"]!);
     }
@@ -69,10 +69,9 @@ public class SecurityTests(PatientJourneySystem system) : IClassFixture<PatientJ
     public async Task A_missing_expired_or_foreign_token_is_unauthorized_at_every_service(string why, string? token)
     {
         using var diagnosis = system.Diagnosis.CreateClient(token);
-        await AssertRefusedAsync(await diagnosis.PostAsync("/patients/SEC-3/visits", Json(Visit)), HttpStatusCode.Unauthorized);
+        await AssertRefusedAsync(await diagnosis.PostAsync("/patients/SEC-3/visits", Json(Visit)), HttpStatusCode.Unauthorized, why);
         using var journey = system.Journey.CreateClient(token);
-        await AssertRefusedAsync(await journey.GetAsync("/worklist"), HttpStatusCode.Unauthorized);
-        Assert.False(string.IsNullOrEmpty(why));
+        await AssertRefusedAsync(await journey.GetAsync("/worklist"), HttpStatusCode.Unauthorized, why);
         // Health stays open to probes without any token.
         Assert.Equal(HttpStatusCode.OK, (await diagnosis.GetAsync("/health/live")).StatusCode);
     }

@@ -229,7 +229,7 @@ public sealed class ChaosEnvironment : IAsyncDisposable
     {
         var environment = new ChaosEnvironment(infrastructure, $"pj_chaos_{Guid.NewGuid():N}"[..21], keep);
         await environment.AdminAsync($"create database {environment.Name}");
-        using var http = Infrastructure.ManagementApi(infrastructure.RabbitMq);
+        using var http = BrokerAccounts.ManagementApi(infrastructure.RabbitMq);
         (await http.PutAsync($"vhosts/{environment.Name}", null)).EnsureSuccessStatusCode();
         await BrokerAccounts.ApplyAsync(http, environment.Name);
         return environment;
@@ -343,7 +343,7 @@ public sealed class ChaosEnvironment : IAsyncDisposable
     {
         if (_keep) return;
         NpgsqlConnection.ClearAllPools();
-        using (var http = Infrastructure.ManagementApi(_infrastructure.RabbitMq))
+        using (var http = BrokerAccounts.ManagementApi(_infrastructure.RabbitMq))
             await http.DeleteAsync($"vhosts/{Name}");
         try
         {
@@ -357,13 +357,6 @@ public sealed class ChaosEnvironment : IAsyncDisposable
 public static class Infrastructure
 {
     public static string RepositoryRoot { get; } = FindRoot();
-
-    public static HttpClient ManagementApi(RabbitMqSettings admin)
-    {
-        var http = new HttpClient { BaseAddress = new Uri($"http://{admin.Host}:15672/api/") };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{admin.Username}:{admin.Password}")));
-        return http;
-    }
 
     public static async Task RestartPostgresAsync()
     {

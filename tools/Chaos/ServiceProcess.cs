@@ -61,7 +61,8 @@ public sealed class ServiceProcess(string name, string assembly, IReadOnlyDictio
         lock (_log) File.AppendAllText(logFile, line + Environment.NewLine);
     }
 
-    private static int FreePort()
+    /// <summary>A port nothing listens on now (the OS picks it).</summary>
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -94,9 +94,7 @@ var brokerSetup = new Command("broker-setup", "Create each service's RabbitMQ us
 brokerSetup.SetAction(async (parse, ct) =>
 {
     var admin = Broker();
-    using var http = new HttpClient { BaseAddress = new Uri($"http://{admin.Host}:15672/api/") };
-    http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic",
-        Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{admin.Username}:{admin.Password}")));
+    using var http = BrokerAccounts.ManagementApi(admin);
     var configuration = new ConfigurationBuilder().AddEnvironmentVariables().Build();
     await BrokerAccounts.ApplyAsync(http, parse.GetValue(brokerVhost)!,
         user => configuration[$"RabbitMq:Accounts:{user.Replace("pj-", "", StringComparison.Ordinal)}:Password"] ?? BrokerAccounts.DevelopmentPassword(user), ct);

@@ -69,6 +69,15 @@ public static class BrokerAccounts
     public static string? DepartmentOfUser(string? username) =>
         Departments.All.FirstOrDefault(d => UserOf(d) == username);
 
+    /// <summary>RabbitMQ's management API (users, permissions, vhosts), as the admin user.</summary>
+    public static HttpClient ManagementApi(RabbitMqSettings admin)
+    {
+        var http = new HttpClient { BaseAddress = new Uri($"http://{admin.Host}:15672/api/") };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic",
+            Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{admin.Username}:{admin.Password}")));
+        return http;
+    }
+
     /// <summary>Creates (or updates) every service's user and its permissions on a vhost, through the management API.</summary>
     public static async Task ApplyAsync(HttpClient managementApi, string vhost, Func<string, string>? passwordOf = null, CancellationToken ct = default)
     {

@@ -1,6 +1,4 @@
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Text;
 using Microsoft.Extensions.Configuration;
 using Npgsql;
 using PatientJourney.BuildingBlocks;
@@ -75,11 +73,5 @@ public sealed class Isolation : IAsyncDisposable
         return connection;
     }
 
-    public static HttpClient ManagementApi()
-    {
-        var http = new HttpClient { BaseAddress = new Uri($"http://{Shared.RabbitMq.Host}:15672/api/") };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
-            Convert.ToBase64String(Encoding.UTF8.GetBytes($"{Shared.RabbitMq.Username}:{Shared.RabbitMq.Password}")));
-        return http;
-    }
+    public static HttpClient ManagementApi() => BrokerAccounts.ManagementApi(Shared.RabbitMq);
 }
