@@ -1,5 +1,7 @@
 using System.CommandLine;
 using PatientJourney.Benchmarks;
+using PatientJourney.Benchmarks.Baselines;
+using PatientJourney.Benchmarks.Pipeline;
 
 var patients = new Option<int>("--patients") { Description = "Patients to generate", DefaultValueFactory = _ => 100_000 };
 var requests = new Option<int>("--requests") { Description = "Timed requests per query", DefaultValueFactory = _ => 200 };
@@ -18,4 +20,43 @@ var dashboardDll = new Option<string>("--dashboard-dll")
 var pagePatients = new Option<int>("--patients") { Description = "Patients to generate", DefaultValueFactory = _ => 10_000 };
 var dashboard = new Command("dashboard", "Dashboard page latency with many patients in the journey") { pagePatients, requests, journey, dashboardDll };
 dashboard.SetAction((parse, _) => DashboardBenchmark.RunAsync(parse.GetValue(pagePatients), parse.GetValue(requests), parse.GetValue(journey)!, parse.GetValue(dashboardDll)!, Console.Out));
-return await new RootCommand("PatientJourney benchmarks (figures go to docs/benchmarks.md)") { worklist, dashboard }.Parse(args).InvokeAsync();
+
+var clients = new Option<int>("--clients") { Description = "Concurrent department clients at saturation", DefaultValueFactory = _ => 64 };
+var seconds = new Option<int>("--seconds") { Description = "Length of the saturation phase", DefaultValueFactory = _ => 60 };
+var offered = new Option<int>("--offered") { Description = "Requests a second in the fixed-load phase", DefaultValueFactory = _ => 500 };
+var offeredSeconds = new Option<int>("--offered-seconds") { Description = "Length of the fixed-load phase", DefaultValueFactory = _ => 30 };
+var keep = new Option<bool>("--keep") { Description = "Keep the run's database and vhost for a look afterwards" };
+var pipeline = new Command("pipeline", "Department APIs → stores → broker → journey, beside the raw limits of HTTP, RabbitMQ and COPY") { clients, seconds, offered, offeredSeconds, keep };
+pipeline.SetAction(async (parse, ct) =>
+{
+    var options = new PipelineOptions
+    {
+        Clients = parse.GetValue(clients),
+        Saturation = TimeSpan.FromSeconds(parse.GetValue(seconds)),
+        OfferedPerSecond = parse.GetValue(offered),
+        Offered = TimeSpan.FromSeconds(parse.GetValue(offeredSeconds)),
+        Keep = parse.GetValue(keep),
+    };
+    var figures = await PipelineBenchmark.RunAsync(options, ct);
+    Console.WriteLine();
+    Console.WriteLine(PipelineBenchmark.Report(figures, options));
+    return 0;
+});
+
+var rebuildEvents = new Option<int>("--events") { Description = "Events to store before the rebuild", DefaultValueFactory = _ => 1_000_000 };
+var rebuild = new Command("rebuild", "Rebuild of every patient's read models from the journey's events") { rebuildEvents };
+rebuild.SetAction(async (parse, ct) =>
+{
+    await RebuildBenchmark.RunAsync(parse.GetValue(rebuildEvents), Console.Out, ct);
+    return 0;
+});
+
+// The raw HTTP limit runs as a process of its own, as the services do; the pipeline benchmark starts it.
+var port = new Option<int>("--port") { Required = true };
+var bare = new Command("bare-endpoint", "A bare ASP.NET Core endpoint answering 202 (the pipeline benchmark's HTTP baseline)") { port };
+bare.SetAction(async (parse, ct) =>
+{
+    await BareEndpoint.RunAsync(parse.GetValue(port), ct);
+    return 0;
+});
+return await new RootCommand("PatientJourney benchmarks (figures go to docs/benchmarks.md)") { worklist, dashboard, pipeline, rebuild, bare }.Parse(args).InvokeAsync();

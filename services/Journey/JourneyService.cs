@@ -42,8 +42,9 @@ public static class JourneyServiceExtensions
                 // The reason travels with the dead letter (MT-Fault-* headers); no Fault<T> events, so the journey's
                 // broker user needs no exchanges beyond its own.
                 e.PublishFaults = false;
-                e.PrefetchCount = 64;
-                e.ConcurrentMessageLimit = 16;
+                // Enough messages in hand for the recorder to commit hundreds at a time (group commit).
+                e.PrefetchCount = 500;
+                e.ConcurrentMessageLimit = 250;
                 // Concurrent appends to one patient's stream fail on its version and are retried; a message
                 // that still fails goes to journey-events_error with its reason in MT-Fault-* headers.
                 e.UseMessageRetry(r =>

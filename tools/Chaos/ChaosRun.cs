@@ -60,8 +60,6 @@ public sealed record ChaosSummary(
 /// </summary>
 public static class ChaosRun
 {
-    private static readonly string[] Services = ["Journey", .. Departments.All.Select(d => char.ToUpperInvariant(d[0]) + d[1..])];
-
     public static async Task<ChaosSummary> RunAsync(ChaosOptions options, CancellationToken ct = default)
     {
         var started = Stopwatch.StartNew();
@@ -69,14 +67,10 @@ public static class ChaosRun
         await using var environment = await ChaosEnvironment.CreateAsync(infrastructure, options.Keep);
         options.Log.WriteLine($"chaos: database and vhost {environment.Name}, logs in {environment.LogDirectory}");
 
-        var processes = Services.ToDictionary(s => s, s => new ServiceProcess(s, AssemblyOf(s), environment.ServiceEnvironment(), Path.Combine(environment.LogDirectory, s + ".log")));
+        var processes = environment.ServiceProcesses();
         try
         {
-            // The journey first, so that its queue is bound before the departments forward anything.
-            processes["Journey"].Start();
-            await processes["Journey"].WaitReadyAsync(TimeSpan.FromSeconds(60));
-            foreach (var department in Services.Skip(1)) processes[department].Start();
-            foreach (var department in Services.Skip(1)) await processes[department].WaitReadyAsync(TimeSpan.FromSeconds(60));
+            await ChaosEnvironment.StartAsync(processes);
 
             var patients = Math.Max(1, options.Events / Workload.EventsPerPatient);
             var client = new DepartmentClient(processes.Where(p => p.Key != "Journey").ToDictionary(p => p.Key.ToLowerInvariant(), p => p.Value.BaseAddress));
@@ -144,14 +138,6 @@ public static class ChaosRun
         }
         return injected;
     }
-
-    private static string AssemblyOf(string service)
-    {
-        // The services built in the same configuration as this tool (Debug under test.sh, Release under chaos.sh).
-        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
-        var path = Path.Combine(Infrastructure.RepositoryRoot, "services", service, "bin", configuration, "net10.0", $"PatientJourney.{service}.dll");
-        return File.Exists(path) ? path : throw new FileNotFoundException($"build the solution first ({configuration})", path);
-    }
 }
 
 /// <summary>Posts each request until it is accepted, with the same Idempotency-Key every time, through kills and restarts.</summary>
@@ -218,21 +204,35 @@ public sealed class ChaosEnvironment : IAsyncDisposable
         _keep = keep;
         Name = name;
         ConnectionString = new NpgsqlConnectionStringBuilder(infrastructure.PostgresConnectionString) { Database = name }.ConnectionString;
-        LogDirectory = Directory.CreateTempSubdirectory("pj-chaos-").FullName;
+        LogDirectory = Directory.CreateTempSubdirectory(name + "-").FullName;
     }
 
     public string Name { get; }
     public string ConnectionString { get; }
     public string LogDirectory { get; }
 
-    public static async Task<ChaosEnvironment> CreateAsync(InfrastructureSettings infrastructure, bool keep)
+    public static async Task<ChaosEnvironment> CreateAsync(InfrastructureSettings infrastructure, bool keep, string prefix = "pj_chaos")
     {
-        var environment = new ChaosEnvironment(infrastructure, $"pj_chaos_{Guid.NewGuid():N}"[..21], keep);
+        var environment = new ChaosEnvironment(infrastructure, $"{prefix}_{Guid.NewGuid():N}"[..(prefix.Length + 13)], keep);
         await environment.AdminAsync($"create database {environment.Name}");
         using var http = BrokerAccounts.ManagementApi(infrastructure.RabbitMq);
         (await http.PutAsync($"vhosts/{environment.Name}", null)).EnsureSuccessStatusCode();
         await BrokerAccounts.ApplyAsync(http, environment.Name);
         return environment;
+    }
+
+    /// <summary>The journey and the four departments, each a process of its own on this environment (not started).</summary>
+    public Dictionary<string, ServiceProcess> ServiceProcesses() => new[] { "Journey" }.Concat(Departments.All.Select(d => char.ToUpperInvariant(d[0]) + d[1..]))
+        .ToDictionary(s => s, s => new ServiceProcess(s, ServiceProcess.AssemblyOf(s), ServiceEnvironment(), Path.Combine(LogDirectory, s + ".log")));
+
+    /// <summary>The journey first, so that its queue is bound before the departments forward anything; then the departments.</summary>
+    public static async Task StartAsync(IReadOnlyDictionary<string, ServiceProcess> processes)
+    {
+        processes["Journey"].Start();
+        await processes["Journey"].WaitReadyAsync(TimeSpan.FromSeconds(60));
+        var departments = processes.Values.Where(p => p.Name != "Journey").ToList();
+        foreach (var department in departments) department.Start();
+        foreach (var department in departments) await department.WaitReadyAsync(TimeSpan.FromSeconds(60));
     }
 
     public IReadOnlyDictionary<string, string> ServiceEnvironment() => new Dictionary<string, string>

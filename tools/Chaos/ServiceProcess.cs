@@ -38,6 +38,15 @@ public sealed class ServiceProcess(string name, string assembly, IReadOnlyDictio
     }
 
     public bool IsRunning => _process is { HasExited: false };
+    public int? ProcessId => _process is { HasExited: false } process ? process.Id : null;
+
+    /// <summary>A service's built assembly, in the same configuration as the running tool (Debug under test.sh, Release under chaos.sh and the benchmarks).</summary>
+    public static string AssemblyOf(string service)
+    {
+        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
+        var path = Path.Combine(Infrastructure.RepositoryRoot, "services", service, "bin", configuration, "net10.0", $"PatientJourney.{service}.dll");
+        return File.Exists(path) ? path : throw new FileNotFoundException($"build the solution first ({configuration})", path);
+    }
 
     public async Task WaitReadyAsync(TimeSpan deadline)
     {

@@ -25,13 +25,14 @@ public static class DepartmentEventStore
             })
             .AddSubscriptionWithServices<OutboxForwarder>(ServiceLifetime.Singleton, o =>
             {
-                o.Options.BatchSize = 500;
+                o.Options.BatchSize = 1000;
             })
             .AddAsyncDaemon(DaemonMode.Solo)
             .UseLightweightSessions();
         builder.Services.AddPatientJourneyBus(BrokerAccounts.Connection(settings.RabbitMq, builder.Configuration, department));
         builder.Services.AddPostgresReadiness(settings.PostgresConnectionString);
         builder.Services.AddSingleton(new DepartmentName(department));
+        builder.Services.AddSingleton<Http.DepartmentWriter>();
         builder.Services.AddAuthorizationBuilder().AddPolicy(Policies.RecordDepartmentFacts, p => p.RequireRole(Roles.Department(department)));
         return builder;
     }
@@ -39,13 +40,18 @@ public static class DepartmentEventStore
     /// <summary>Marten settings shared by every store of clinical events (departments and journey).</summary>
     public static void ConfigureClinicalEventStore(this StoreOptions opts, string connectionString, string schema)
     {
-        opts.Connection(connectionString);
+        // Nothing a session leaves behind outlives its transaction (the stream locks are transaction locks), so a pooled
+        // connection needs no DISCARD ALL round trip each time a session returns it.
+        opts.Connection(new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true }.ConnectionString);
         opts.DatabaseSchemaName = schema;
         opts.Events.DatabaseSchemaName = schema;
         opts.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
         opts.UseSystemTextJsonForSerialization(configure: o => JsonDefaults.Configure(o));
         opts.Events.StreamIdentity = StreamIdentity.AsString;
         opts.Events.EnableUniqueIndexOnEventId = true;
+        // The outbox and the journey are only as prompt as the daemon notices new events (defaults 250 ms busy, 1 s quiet).
+        opts.Projections.FastPollingTime = TimeSpan.FromMilliseconds(50);
+        opts.Projections.SlowPollingTime = TimeSpan.FromMilliseconds(100);
         // A skipped event is a lost clinical fact: stop and retry instead.
         opts.Projections.Errors.SkipApplyErrors = false;
         opts.Projections.Errors.SkipSerializationErrors = false;

@@ -1,5 +1,6 @@
 using Marten;
 using Npgsql;
+using NpgsqlTypes;
 
 namespace PatientJourney.BuildingBlocks.EventStore;
 
@@ -10,11 +11,34 @@ namespace PatientJourney.BuildingBlocks.EventStore;
 /// </summary>
 public static class StreamLock
 {
-    public static async Task LockStreamAsync(this IDocumentSession session, string schema, string streamKey, CancellationToken ct)
+    public static Task LockStreamAsync(this IDocumentSession session, string schema, string streamKey, CancellationToken ct) =>
+        session.LockStreamsAsync(schema, [streamKey], ct);
+
+    /// <summary>
+    /// Several streams in one round trip, always in ordinal order, so that two writers locking overlapping sets
+    /// (two batches, a batch and a rebuild) wait for each other instead of deadlocking.
+    /// </summary>
+    public static async Task LockStreamsAsync(this IDocumentSession session, string schema, IEnumerable<string> streamKeys, CancellationToken ct)
     {
+        var keys = streamKeys.Select(k => $"{schema}/{k}").Distinct().Order(StringComparer.Ordinal).ToArray();
         await session.BeginTransactionAsync(ct);
-        await using var command = new NpgsqlCommand("select pg_advisory_xact_lock(hashtextextended(@key, 0))", session.Connection);
-        command.Parameters.AddWithValue("key", $"{schema}/{streamKey}");
+        // unnest keeps the array's order, so the locks are taken in it.
+        await using var command = new NpgsqlCommand("select count(pg_advisory_xact_lock(hashtextextended(k, 0))) from unnest(@keys) as k", session.Connection);
+        command.Parameters.Add(new NpgsqlParameter("keys", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = keys });
         await command.ExecuteNonQueryAsync(ct);
+    }
+}
+
+public static class StreamReads
+{
+    /// <summary>Several patients' streams in one round trip (a Marten batch query).</summary>
+    public static async Task<Dictionary<string, IReadOnlyList<JasperFx.Events.IEvent>>> FetchStreamsAsync(this IQuerySession session, IEnumerable<string> streamKeys, CancellationToken ct)
+    {
+        var batch = session.CreateBatchQuery();
+        var fetches = streamKeys.Distinct().ToDictionary(k => k, k => batch.Events.FetchStream(k));
+        await batch.Execute(ct);
+        var streams = new Dictionary<string, IReadOnlyList<JasperFx.Events.IEvent>>(fetches.Count);
+        foreach (var (key, fetch) in fetches) streams[key] = await fetch;
+        return streams;
     }
 }

@@ -47,14 +47,14 @@ public sealed record Refusal(int Status, string Field, string Detail);
 public sealed record AcceptedEvent(Guid EventId, string PatientId, string Type);
 
 /// <summary>
-/// The one path every department command takes: read and validate the body, honour Idempotency-Key,
-/// decide against the patient's stream, append with optimistic concurrency, answer 202. The bus is never
-/// touched here; the outbox subscription forwards what this appends.
+/// The one path every department command takes: read and validate the body, then hand the decision to the
+/// <see cref="DepartmentWriter"/>, which honours Idempotency-Key, decides against the patient's stream and appends
+/// (with other requests, in one transaction); answer 202. The bus is never touched here; the outbox subscription
+/// forwards what is appended.
 /// </summary>
 public static class DepartmentCommands
 {
     private const int MaxIdempotencyKeyLength = 128;
-    private const int ConcurrencyAttempts = 5;
 
     // The body is read by hand, not bound, so that a wrong content type or malformed JSON is a 400 naming
     // the field like every other bad input (framework binding answers 415 or an empty 400).
@@ -71,8 +71,8 @@ public static class DepartmentCommands
                 : decision;
         }
 
-        return app.MapPost(pattern, (HttpContext http, IDocumentStore store, DepartmentName department, TimeProvider clock, CancellationToken ct) =>
-                HandleAsync<TRequest>(http, store, department, clock, DecideWithinLife, ct))
+        return app.MapPost(pattern, (HttpContext http, DepartmentWriter writer, TimeProvider clock, CancellationToken ct) =>
+                HandleAsync<TRequest>(http, writer, clock, DecideWithinLife, ct))
             // The body is not bound by the framework, so the OpenAPI document is told its schema here.
             .AddOpenApiOperationTransformer(async (operation, context, ct) =>
                 operation.RequestBody = new OpenApiRequestBody
@@ -93,7 +93,7 @@ public static class DepartmentCommands
     }
 
     private static async Task<IResult> HandleAsync<TRequest>(
-        HttpContext http, IDocumentStore store, DepartmentName department, TimeProvider clock, Func<TRequest, CommandContext, Decision> decide, CancellationToken ct)
+        HttpContext http, DepartmentWriter writer, TimeProvider clock, Func<TRequest, CommandContext, Decision> decide, CancellationToken ct)
         where TRequest : class, IValidatedRequest
     {
         var validation = new RequestValidation();
@@ -115,54 +115,18 @@ public static class DepartmentCommands
         if (routePatientId is null) validation.PatientId(patientId);
         if (!validation.IsValid) return TypedResults.ValidationProblem(validation.Errors);
 
-        for (var attempt = 1; ; attempt++)
-        {
-            await using var session = store.LightweightSession();
-            await session.LockStreamAsync(department.Value, patientId!, ct);
-            if (idempotencyKey.Length > 0 && await session.LoadAsync<IdempotentRequest>(idempotencyKey, ct) is { } earlier)
-                return TypedResults.Accepted((string?)null, new AcceptedEvent(earlier.EventId, earlier.PatientId, earlier.Type));
-
-            var stream = await session.Events.FetchStreamAsync(patientId!, token: ct);
-            var history = stream.Select(e => e.Data).OfType<ClinicalEvent>().ToList();
-            var decision = decide(request, new CommandContext(patientId!, history, today, route));
-            if (decision.Refused is { } refusal) return Refuse(refusal);
-
-            var now = clock.GetUtcNow();
-            var events = decision.Events
-                .Select(e => e with { EventId = e.EventId == Guid.Empty ? Guid.CreateVersion7(now) : e.EventId, PatientId = patientId!, RecordedAt = now, RecordedBy = http.User.Subject() })
-                .ToList();
-            var first = events[0];
-            if (idempotencyKey.Length > 0)
-                session.Insert(new IdempotentRequest { Id = idempotencyKey, EventId = first.EventId, PatientId = first.PatientId, Type = first.Type });
-
-            var marten = events.Select(e =>
-            {
-                var built = session.Events.BuildEvent(e);
-                built.Id = e.EventId;
-                return (object)built;
-            }).ToArray();
-            session.Events.Append(patientId!, stream.Count + marten.Length, marten);
-
-            try
-            {
-                await session.SaveChangesAsync(ct);
-                return TypedResults.Accepted((string?)null, new AcceptedEvent(first.EventId, first.PatientId, first.Type));
-            }
-            catch (Exception ex) when (attempt < ConcurrencyAttempts && IsConcurrentWrite(ex))
-            {
-                // Another writer of the same stream or Idempotency-Key (another instance, say) won: decide again on fresh state.
-            }
-        }
+        var write = new DepartmentWrite(patientId!, idempotencyKey, http.User.Subject(), today, route, context => decide(request, context));
+        return await writer.SubmitAsync(write, ct);
     }
 
-    private static bool IsConcurrentWrite(Exception ex) => ex
+    internal static bool IsConcurrentWrite(Exception ex) => ex
         is JasperFx.ConcurrencyException
         or JasperFx.DocumentAlreadyExistsException
         or JasperFx.Events.ExistingStreamIdCollisionException
         or ExistingStreamIdCollisionException
         or MartenCommandException { InnerException: PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } };
 
-    private static IResult Refuse(Refusal refusal) => refusal.Status == StatusCodes.Status400BadRequest
+    internal static IResult Refuse(Refusal refusal) => refusal.Status == StatusCodes.Status400BadRequest
         ? TypedResults.ValidationProblem(new RequestValidation().Add(refusal.Field, refusal.Detail).Errors)
         : TypedResults.Problem(
         statusCode: refusal.Status,

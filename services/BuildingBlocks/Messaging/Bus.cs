@@ -27,6 +27,8 @@ public static class Bus
                 o.Tags.Clear();
                 o.Tags.Add(ServiceDefaults.BusTag);
             });
+            // MassTransit otherwise reports usage to its vendor over the internet: nothing leaves a hospital network unasked.
+            x.DisableUsageTelemetry();
             registerConsumers?.Invoke(x);
             x.UsingRabbitMq((context, cfg) =>
             {

@@ -33,12 +33,21 @@ public static class EventChain
         return Convert.ToHexStringLower(sha.GetHashAndReset());
     }
 
-    /// <summary>Links a newly appended event to the patient's chain in the same unit of work.</summary>
-    public static async Task LinkAsync(IDocumentSession session, ClinicalEvent e, long version, CancellationToken ct)
+    /// <summary>
+    /// Links events newly appended after <paramref name="version"/> to the patient's chain, in the same unit of work.
+    /// <paramref name="last"/> is the chain's link at <paramref name="version"/> (null for a new stream; a missing link
+    /// restarts from genesis, which verification then reports as the break it is).
+    /// </summary>
+    public static void Link(IDocumentSession session, ChainLink? last, long version, IEnumerable<ClinicalEvent> appended)
     {
-        var previous = version == 1 ? null : await session.LoadAsync<ChainLink>(ChainLink.IdOf(e.PatientId, version - 1), ct);
-        var previousHash = previous?.Hash ?? Genesis;
-        session.Store(new ChainLink(ChainLink.IdOf(e.PatientId, version), e.PatientId, version, e.EventId, previousHash, HashOf(previousHash, e)));
+        var previousHash = last?.Hash ?? Genesis;
+        foreach (var e in appended)
+        {
+            version++;
+            var link = new ChainLink(ChainLink.IdOf(e.PatientId, version), e.PatientId, version, e.EventId, previousHash, HashOf(previousHash, e));
+            session.Store(link);
+            previousHash = link.Hash;
+        }
     }
 
     public static async Task<ChainVerification> VerifyAsync(IQuerySession session, string patientId, CancellationToken ct)

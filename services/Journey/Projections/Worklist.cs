@@ -50,7 +50,9 @@ public static class PatientReadModels
         opts.Schema.For<PatientJourneyView>().Duplicate(v => v.LatestOccurredOnDay);
         opts.Schema.For<WorklistEntry>()
             .Duplicate(e => e.PatientId)
-            .Duplicate(e => e.DueOnDay)
+            // Covering: counting every open item of a status (X-Status-Counts) is then an index-only scan, not a heap
+            // visit per row (190 ms -> see docs/benchmarks.md at 100,000 patients).
+            .Duplicate(e => e.DueOnDay, configure: index => index.IncludeColumns = ["valid_from_day", "suspended", "due_from_day", "due_until_day"])
             .Duplicate(e => e.DueFromDay)
             .Duplicate(e => e.DueUntilDay)
             .Duplicate(e => e.ValidFromDay)

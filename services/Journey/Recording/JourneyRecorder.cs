@@ -16,36 +16,84 @@ namespace PatientJourney.Journey.Recording;
 public sealed class InvalidClinicalEventException(string reason) : Exception(reason);
 
 /// <summary>
-/// Appends a department's event to the patient's journey stream, once: a redelivered eventId changes nothing.
-/// The stream append and the patient's read model commit in one transaction; writers of one patient take turns
-/// (a per-patient transaction lock), and the stream version still guards against anything that slips past it.
+/// Appends each department's event to the patient's journey stream, once: a redelivered eventId changes nothing.
+/// Messages are recorded in batches (group commit): the batch's patients are locked together (the same per-patient
+/// transaction lock as every writer of the journey), their streams read in one round trip, each patient's new events
+/// appended, its read models rewritten once and its hash chain extended, all in one transaction. If the batch fails,
+/// every message of it fails and is retried by the bus on its own; the stream version still guards against anything
+/// that slips past the lock.
 /// </summary>
-public sealed partial class JourneyRecorder(IDocumentStore store, JourneyChanges changes, ILogger<JourneyRecorder> logger)
+public sealed partial class JourneyRecorder : IAsyncDisposable
 {
-    public async Task<bool> RecordAsync(ClinicalEvent message, CancellationToken ct)
+    private readonly IDocumentStore _store;
+    private readonly JourneyChanges _changes;
+    private readonly ILogger<JourneyRecorder> _logger;
+    private readonly GroupCommit<ClinicalEvent, bool> _commits;
+    // The journey holds a patient's whole history from every department: fewer of them than a department holds.
+    private readonly StreamCache _streams = new(capacity: 1_000);
+
+    public JourneyRecorder(IDocumentStore store, JourneyChanges changes, ILogger<JourneyRecorder> logger)
+    {
+        _store = store;
+        _changes = changes;
+        _logger = logger;
+        _commits = new GroupCommit<ClinicalEvent, bool>(WriteBatchAsync, e => e.PatientId, maxBatch: 500);
+    }
+
+    /// <summary>True when the event was appended, false when the journey already had it.</summary>
+    public Task<bool> RecordAsync(ClinicalEvent message, CancellationToken ct)
     {
         Check(message);
-        await using var session = store.LightweightSession();
-        await session.LockStreamAsync(JourneyService.Schema, message.PatientId, ct);
-        var stream = await session.Events.FetchStreamAsync(message.PatientId, token: ct);
-        if (stream.Any(e => e.Id == message.EventId))
+        return _commits.SubmitAsync(message, ct);
+    }
+
+    private async Task WriteBatchAsync(IReadOnlyList<PendingWrite<ClinicalEvent, bool>> batch, CancellationToken ct)
+    {
+        await using var session = _store.LightweightSession();
+        var patients = batch.Select(p => p.Item.PatientId).Distinct().ToList();
+        await session.LockStreamsAsync(JourneyService.Schema, patients, ct);
+        var streams = await _streams.ReadAsync(session, JourneyService.Schema, patients, ct);
+        var lastLinks = (await session.LoadManyAsync<ChainLink>(ct, streams.Where(s => s.Value.Version > 0).Select(s => ChainLink.IdOf(s.Key, s.Value.Version))))
+            .ToDictionary(l => l.PatientId);
+
+        var outcomes = new List<(PendingWrite<ClinicalEvent, bool> Pending, bool Appended)>(batch.Count);
+        var appendedTo = new Dictionary<string, List<ClinicalEvent>>();
+        foreach (var group in batch.GroupBy(p => p.Item.PatientId))
         {
-            LogDuplicate(logger, message.EventId, message.Type);
-            return false;
+            var stream = streams[group.Key];
+            var known = stream.EventIds.ToHashSet();
+            var added = new List<ClinicalEvent>();
+            foreach (var pending in group)
+            {
+                var appended = known.Add(pending.Item.EventId);
+                if (appended) added.Add(pending.Item);
+                else LogDuplicate(_logger, pending.Item.EventId, pending.Item.Type);
+                outcomes.Add((pending, appended));
+            }
+            if (added.Count == 0) continue;
+
+            session.Events.Append(group.Key, stream.Version + added.Count, added.Select(e =>
+            {
+                var built = session.Events.BuildEvent(e);
+                built.Id = e.EventId;
+                return (object)built;
+            }).ToArray());
+            PatientReadModels.Write(session, group.Key, stream.Events.Concat(added), stream.Version + added.Count);
+            EventChain.Link(session, lastLinks.GetValueOrDefault(group.Key), stream.Version, added);
+            appendedTo[group.Key] = added;
         }
 
-        var appended = session.Events.BuildEvent(message);
-        appended.Id = message.EventId;
-        var version = stream.Count + 1;
-        session.Events.Append(message.PatientId, version, appended);
-
-        var events = stream.Select(e => e.Data).OfType<ClinicalEvent>().Append(message);
-        PatientReadModels.Write(session, message.PatientId, events, version);
-        await EventChain.LinkAsync(session, message, version, ct);
-        await session.SaveChangesAsync(ct);
-        changes.Publish(message.PatientId, version);
-        LogRecorded(logger, message.EventId, message.Type, message.Department);
-        return true;
+        if (appendedTo.Count > 0) await session.SaveChangesAsync(ct);
+        foreach (var (patientId, added) in appendedTo)
+        {
+            _streams.Appended(patientId, streams[patientId], added);
+            _changes.Publish(patientId, streams[patientId].Version + added.Count);
+        }
+        foreach (var (pending, appended) in outcomes)
+        {
+            if (appended) LogRecorded(_logger, pending.Item.EventId, pending.Item.Type, pending.Item.Department);
+            pending.Outcome.TrySetResult(appended);
+        }
     }
 
     private static void Check(ClinicalEvent message)
@@ -60,6 +108,8 @@ public sealed partial class JourneyRecorder(IDocumentStore store, JourneyChanges
 
     [LoggerMessage(LogLevel.Information, "Ignored redelivered {EventType} {EventId}")]
     private static partial void LogDuplicate(ILogger logger, Guid eventId, string eventType);
+
+    public ValueTask DisposeAsync() => _commits.DisposeAsync();
 }
 
 /// <summary>One consumer per contract event type, all on the journey's queue.</summary>

@@ -1,0 +1,121 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Npgsql;
+using PatientJourney.BuildingBlocks.EventStore;
+using PatientJourney.Journey;
+
+namespace PatientJourney.Benchmarks.Pipeline;
+
+/// <summary>
+/// Notes when each event becomes visible in the journey: the event, the patient's read models and the chain link
+/// commit in one transaction, so the event row showing up is the read model showing it. Polls the journey's events by
+/// sequence every few milliseconds (the poll interval bounds the error of each figure).
+/// </summary>
+public sealed class DeliveryWatcher(string connectionString) : IAsyncDisposable
+{
+    public static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(5);
+    private readonly CancellationTokenSource _stop = new();
+    private Task? _polling;
+    private long _lastSequence;
+    private long _count;
+
+    /// <summary>eventId → Stopwatch timestamp at which the journey was seen holding it.</summary>
+    public ConcurrentDictionary<Guid, long> Visible { get; } = new();
+    public long Count => Interlocked.Read(ref _count);
+
+    public void Start() => _polling = Task.Run(() => PollAsync(_stop.Token));
+
+    private async Task PollAsync(CancellationToken ct)
+    {
+        // Sequence numbers are taken before commit, so a batch can become visible after a later one: numbers skipped
+        // over are asked for again until they show up (or, after a minute, are taken for rolled back).
+        var missing = new Dictionary<long, long>();
+        await using var connection = new NpgsqlConnection(connectionString);
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                if (connection.State != System.Data.ConnectionState.Open) await connection.OpenAsync(ct);
+                await using var command = new NpgsqlCommand(
+                    $"select seq_id, id, type from {JourneyService.Schema}.mt_events where seq_id > @last or seq_id = any(@missing) order by seq_id limit 20000", connection);
+                command.Parameters.AddWithValue("last", _lastSequence);
+                command.Parameters.AddWithValue("missing", missing.Keys.ToArray());
+                var rows = 0;
+                await using (var reader = await command.ExecuteReaderAsync(ct))
+                {
+                    var now = Stopwatch.GetTimestamp();
+                    while (await reader.ReadAsync(ct))
+                    {
+                        rows++;
+                        var sequence = reader.GetInt64(0);
+                        if (sequence > _lastSequence)
+                        {
+                            for (var skipped = _lastSequence + 1; skipped < sequence; skipped++) missing[skipped] = now;
+                            _lastSequence = sequence;
+                        }
+                        else missing.Remove(sequence);
+                        if (reader.GetString(2) != Tombstones.EventType && Visible.TryAdd(reader.GetGuid(1), now)) Interlocked.Increment(ref _count);
+                    }
+                }
+                foreach (var old in missing.Where(m => Stopwatch.GetElapsedTime(m.Value) > TimeSpan.FromMinutes(1)).Select(m => m.Key).ToList()) missing.Remove(old);
+                if (rows < 20000) await Task.Delay(PollInterval, ct);
+            }
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UndefinedTable)
+            {
+                await Task.Delay(200, ct); // the journey has not created its tables yet
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        if (_polling is not null) await _polling;
+    }
+}
+
+/// <summary>CPU time and peak memory of the processes on the machine, read from /proc: the profile of a run.</summary>
+public static class ProcessMeter
+{
+    /// <summary>CPU seconds so far of each named process group: the given service processes, PostgreSQL, RabbitMQ, this benchmark.</summary>
+    public static Dictionary<string, double> CpuSeconds(IReadOnlyDictionary<string, int> services)
+    {
+        var byPid = services.ToDictionary(s => s.Value, s => s.Key);
+        var totals = new Dictionary<string, double>();
+        var ticks = 100.0; // USER_HZ on Linux
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid)) continue;
+            string stat;
+            try { stat = File.ReadAllText(Path.Combine(dir, "stat")); } catch (IOException) { continue; } catch (UnauthorizedAccessException) { continue; }
+            var close = stat.LastIndexOf(')');
+            var comm = stat[(stat.IndexOf('(') + 1)..close];
+            var fields = stat[(close + 2)..].Split(' ');
+            var cpu = (double.Parse(fields[11]) + double.Parse(fields[12])) / ticks;
+            var name = byPid.TryGetValue(pid, out var service) ? service
+                : pid == Environment.ProcessId ? "benchmark client"
+                : comm == "postgres" ? "PostgreSQL"
+                : comm is "beam.smp" or "erl_child_setup" or "epmd" or "inet_gethost" ? "RabbitMQ"
+                : null;
+            if (name is null) continue;
+            totals[name] = totals.GetValueOrDefault(name) + cpu;
+        }
+        return totals;
+    }
+
+    /// <summary>Peak resident memory (VmHWM) of a process, in MB.</summary>
+    public static double PeakRssMegabytes(int pid) => StatusKilobytes(pid, "VmHWM:") / 1024.0;
+
+    public static double RssMegabytes(int pid) => StatusKilobytes(pid, "VmRSS:") / 1024.0;
+
+    private static long StatusKilobytes(int pid, string field)
+    {
+        try
+        {
+            var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith(field, StringComparison.Ordinal));
+            return line is null ? 0 : long.Parse(line[field.Length..].Trim().Split(' ')[0]);
+        }
+        catch (IOException) { return 0; }
+    }
+}

@@ -1,0 +1,150 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using PatientJourney.BuildingBlocks.Security;
+using PatientJourney.Contracts;
+
+namespace PatientJourney.Benchmarks.Pipeline;
+
+/// <summary>What one load phase did at the department doors.</summary>
+public sealed record LoadFigures(long Requests, long Accepted, long Refused, long Failed, TimeSpan Elapsed, IReadOnlyList<double> RequestMilliseconds)
+{
+    public double AcceptedPerSecond => Accepted / Elapsed.TotalSeconds;
+}
+
+/// <summary>
+/// Posts synthetic journeys to the department APIs, the way integration engines would: each patient's requests in order,
+/// many patients at once. Closed loop (a fixed number of clients, as fast as answers come: saturation) or open loop (a
+/// fixed number of requests a second whatever the answers: offered load). Each 202's eventId is noted with the moment it
+/// was answered, for the delivery watcher to time its way into the journey.
+/// </summary>
+public sealed class LoadDriver : IDisposable
+{
+    private readonly Dictionary<string, HttpClient> _clients;
+    private readonly string _patientPrefix;
+    private int _nextPatient;
+
+    /// <param name="departments">Each department's address; the same address for all of them measures a bare endpoint.</param>
+    public LoadDriver(IReadOnlyDictionary<string, Uri> departments, string patientPrefix)
+    {
+        _patientPrefix = patientPrefix;
+        var handler = new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue, PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
+        _clients = Departments.All.ToDictionary(d => d, d => new HttpClient(handler, disposeHandler: false)
+        {
+            BaseAddress = departments[d],
+            Timeout = TimeSpan.FromSeconds(30),
+            DefaultRequestHeaders = { Authorization = new AuthenticationHeaderValue("Bearer", DevelopmentTokens.Issue($"bench-{d}", [Roles.Department(d)], TimeSpan.FromHours(4))) },
+        });
+    }
+
+    /// <summary>eventId of each 202 → Stopwatch timestamp of its answer.</summary>
+    public ConcurrentDictionary<Guid, long> Accepted { get; } = new();
+
+    /// <summary>As many requests as <paramref name="clients"/> callers can make, for <paramref name="duration"/>.</summary>
+    public async Task<LoadFigures> RunClosedAsync(int clients, TimeSpan duration, CancellationToken ct)
+    {
+        var phase = new Phase();
+        var until = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+        await Task.WhenAll(Enumerable.Range(0, clients).Select(_ => Task.Run(async () =>
+        {
+            while (Stopwatch.GetTimestamp() < until)
+                foreach (var request in NextPatient())
+                {
+                    if (Stopwatch.GetTimestamp() >= until) break;
+                    await SendAsync(request, phase, ct);
+                }
+        }, ct)));
+        return phase.Figures();
+    }
+
+    /// <summary>
+    /// Starts <paramref name="perSecond"/> requests a second, each the next request of a patient whose previous one was
+    /// answered (a new patient when none is free), so the offered load does not bend to the answers.
+    /// </summary>
+    public async Task<LoadFigures> RunOpenAsync(int perSecond, TimeSpan duration, CancellationToken ct)
+    {
+        var phase = new Phase();
+        var free = new ConcurrentQueue<IEnumerator<DepartmentRequest>>();
+        var inFlight = new List<Task>();
+        var started = Stopwatch.GetTimestamp();
+        long sent = 0;
+        while (true)
+        {
+            var elapsed = Stopwatch.GetElapsedTime(started);
+            if (elapsed >= duration) break;
+            for (var due = (long)(elapsed.TotalSeconds * perSecond); sent < due; sent++)
+            {
+                if (!free.TryDequeue(out var patient) || !patient.MoveNext())
+                {
+                    patient = NextPatient().GetEnumerator();
+                    patient.MoveNext();
+                }
+                var next = patient;
+                inFlight.Add(SendAsync(next.Current, phase, ct).ContinueWith(_ => free.Enqueue(next), TaskScheduler.Default));
+            }
+            inFlight.RemoveAll(t => t.IsCompleted);
+            await Task.Delay(1, ct);
+        }
+        await Task.WhenAll(inFlight);
+        return phase.Figures();
+    }
+
+    private IReadOnlyList<DepartmentRequest> NextPatient()
+    {
+        var n = Interlocked.Increment(ref _nextPatient);
+        return SyntheticJourneys.ForPatient($"{_patientPrefix}-{n:D7}", n);
+    }
+
+    private async Task SendAsync(DepartmentRequest request, Phase phase, CancellationToken ct)
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            using var message = new HttpRequestMessage(HttpMethod.Post, request.Path) { Content = new ByteArrayContent(request.Body) };
+            message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            using var response = await _clients[request.Department].SendAsync(message, ct);
+            var body = await response.Content.ReadAsByteArrayAsync(ct);
+            var answered = Stopwatch.GetTimestamp();
+            if (response.StatusCode == HttpStatusCode.Accepted)
+            {
+                using var accepted = JsonDocument.Parse(body);
+                Accepted[accepted.RootElement.GetProperty("eventId").GetGuid()] = answered;
+                phase.Done(started, answered, ok: true);
+            }
+            else
+            {
+                if (Interlocked.Increment(ref phase.Refused) <= 3)
+                    Console.Error.WriteLine($"bench: {request.Path} answered {(int)response.StatusCode}: {System.Text.Encoding.UTF8.GetString(body)}");
+                phase.Done(started, answered, ok: false);
+            }
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+        {
+            Interlocked.Increment(ref phase.Failed);
+        }
+    }
+
+    private sealed class Phase
+    {
+        private readonly long _started = Stopwatch.GetTimestamp();
+        private readonly ConcurrentBag<double> _timings = [];
+        private long _requests, _accepted;
+        public long Refused, Failed;
+
+        public void Done(long started, long answered, bool ok)
+        {
+            Interlocked.Increment(ref _requests);
+            if (ok) Interlocked.Increment(ref _accepted);
+            _timings.Add(Stopwatch.GetElapsedTime(started, answered).TotalMilliseconds);
+        }
+
+        public LoadFigures Figures() => new(_requests + Failed, _accepted, Refused, Failed, Stopwatch.GetElapsedTime(_started), _timings.Order().ToList());
+    }
+
+    public void Dispose()
+    {
+        foreach (var client in _clients.Values) client.Dispose();
+    }
+}

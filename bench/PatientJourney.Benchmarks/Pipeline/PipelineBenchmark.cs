@@ -1,0 +1,249 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Configuration;
+using Npgsql;
+using PatientJourney.Benchmarks.Baselines;
+using PatientJourney.BuildingBlocks;
+using PatientJourney.Chaos;
+using PatientJourney.Contracts;
+using PatientJourney.Journey;
+
+namespace PatientJourney.Benchmarks.Pipeline;
+
+public sealed record PipelineOptions
+{
+    public int Clients { get; init; } = 64;
+    public TimeSpan Saturation { get; init; } = TimeSpan.FromSeconds(60);
+    public int OfferedPerSecond { get; init; } = 500;
+    public TimeSpan Offered { get; init; } = TimeSpan.FromSeconds(30);
+    public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(10);
+    /// <summary>How long the bare endpoint is driven, and how many messages and rows the raw broker and COPY baselines move.</summary>
+    public TimeSpan BaselineDuration { get; init; } = TimeSpan.FromSeconds(15);
+    public int BaselineItems { get; init; } = 100_000;
+    public bool Keep { get; init; }
+    public TextWriter Output { get; init; } = Console.Out;
+}
+
+/// <summary>202 → visible in the journey, for the events of one phase.</summary>
+public sealed record Latency(int Events, double P50, double P95, double P99, double Max)
+{
+    public static Latency Of(IReadOnlyDictionary<Guid, long> accepted, IReadOnlyDictionary<Guid, long> visible)
+    {
+        var ms = accepted.Select(a => visible.TryGetValue(a.Key, out var seen) ? Math.Max(0, Stopwatch.GetElapsedTime(a.Value, seen).TotalMilliseconds) : double.PositiveInfinity)
+            .Order().ToList();
+        return ms.Count == 0 ? new Latency(0, 0, 0, 0, 0) : new Latency(ms.Count, P(ms, 0.50), P(ms, 0.95), P(ms, 0.99), ms[^1]);
+    }
+
+    public static double P(IReadOnlyList<double> sorted, double q) => sorted.Count == 0 ? 0 : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(q * sorted.Count) - 1)];
+}
+
+public sealed record PhaseFigures(string Name, LoadFigures Load, long EventsAccepted, long EventsDelivered, TimeSpan Window, Latency Latency, TimeSpan Drain,
+    IReadOnlyList<(double Accepted, double Delivered)> EveryTenSeconds)
+{
+    public double AcceptedPerSecond => EventsAccepted / Window.TotalSeconds;
+    public double DeliveredPerSecond => EventsDelivered / Window.TotalSeconds;
+}
+
+public sealed record PipelineFigures(
+    BaselineResult BareHttp, BaselineResult RawBroker, BaselineResult RawCopy,
+    PhaseFigures Offered, PhaseFigures Saturation,
+    IReadOnlyDictionary<string, double> PeakRssMegabytes, IReadOnlyDictionary<string, double> CoresUsedAtSaturation)
+{
+    public BaselineResult SlowestRawStage => new[] { BareHttp, RawBroker, RawCopy }.MinBy(b => b.PerSecond)!;
+    /// <summary>End to end: events into the journey a second while the departments were saturated.</summary>
+    public double EndToEndPerSecond => Saturation.DeliveredPerSecond;
+}
+
+/// <summary>
+/// The whole pipeline on this machine against the raw limits of its parts, measured in the same run: a bare ASP.NET Core
+/// endpoint driven by the same client, raw RabbitMQ.Client publish-with-confirms + consume, raw Npgsql binary COPY; then
+/// the five services as separate processes with a fixed offered load and at saturation.
+/// </summary>
+public static class PipelineBenchmark
+{
+    public static async Task<PipelineFigures> RunAsync(PipelineOptions options, CancellationToken ct = default)
+    {
+        var output = options.Output;
+        var infrastructure = InfrastructureSettings.From(new ConfigurationBuilder().AddEnvironmentVariables().Build());
+        await using var environment = await ChaosEnvironment.CreateAsync(infrastructure, options.Keep, "pj_bench");
+        output.WriteLine($"bench: database and vhost {environment.Name}, service logs in {environment.LogDirectory}");
+
+        var (bare, broker, copy) = await BaselinesAsync(options, infrastructure, environment, ct);
+
+        var processes = environment.ServiceProcesses();
+        try
+        {
+            await ChaosEnvironment.StartAsync(processes);
+            var departments = processes.Where(p => p.Key != "Journey").ToDictionary(p => p.Key.ToLowerInvariant(), p => p.Value.BaseAddress);
+
+            await using var watcher = new DeliveryWatcher(environment.ConnectionString);
+            watcher.Start();
+
+            output.WriteLine($"bench: warm-up, {options.Clients} clients for {options.Warmup.TotalSeconds:F0} s");
+            await PhaseAsync("warm-up", departments, environment, watcher, d => d.RunClosedAsync(options.Clients, options.Warmup, ct), null, ct);
+
+            output.WriteLine($"bench: offered load, {options.OfferedPerSecond} requests/s for {options.Offered.TotalSeconds:F0} s");
+            var (offered, _) = await PhaseAsync("offered", departments, environment, watcher, d => d.RunOpenAsync(options.OfferedPerSecond, options.Offered, ct), null, ct);
+            output.WriteLine($"bench: {Line(offered)}");
+
+            output.WriteLine($"bench: saturation, {options.Clients} clients for {options.Saturation.TotalSeconds:F0} s");
+            var pids = processes.ToDictionary(p => p.Key, p => p.Value.ProcessId ?? 0);
+            var cpuBefore = ProcessMeter.CpuSeconds(pids);
+            var clock = Stopwatch.StartNew();
+            var saturation = await PhaseAsync("saturation", departments, environment, watcher, d => d.RunClosedAsync(options.Clients, options.Saturation, ct),
+                () =>
+                {
+                    var cpuAfter = ProcessMeter.CpuSeconds(pids);
+                    var seconds = clock.Elapsed.TotalSeconds;
+                    return cpuAfter.ToDictionary(c => c.Key, c => (c.Value - cpuBefore.GetValueOrDefault(c.Key)) / seconds);
+                }, ct);
+            output.WriteLine($"bench: {Line(saturation.Figures)}");
+            var rss = pids.ToDictionary(p => p.Key, p => ProcessMeter.PeakRssMegabytes(p.Value));
+            return new PipelineFigures(bare, broker, copy, offered, saturation.Figures, rss, saturation.Cpu!);
+        }
+        finally
+        {
+            foreach (var process in processes.Values) process.Dispose();
+        }
+    }
+
+    private static string Line(PhaseFigures f) =>
+        $"{f.Name}: {f.AcceptedPerSecond:F0} events/s accepted, {f.DeliveredPerSecond:F0} delivered, 202→visible p50 {f.Latency.P50:F0} ms p99 {f.Latency.P99:F0} ms max {f.Latency.Max:F0} ms, drained {f.Drain.TotalSeconds:F1} s after, {f.Load.Refused} refused, {f.Load.Failed} failed, request p50 {Latency.P(f.Load.RequestMilliseconds, 0.5):F1} ms p99 {Latency.P(f.Load.RequestMilliseconds, 0.99):F1} ms";
+
+    private static async Task<(PhaseFigures Figures, Dictionary<string, double>? Cpu)> PhaseAsync(
+        string name, IReadOnlyDictionary<string, Uri> departments, ChaosEnvironment environment, DeliveryWatcher watcher,
+        Func<LoadDriver, Task<LoadFigures>> load, Func<Dictionary<string, double>>? cpu, CancellationToken ct)
+    {
+        using var driver = new LoadDriver(departments, $"{name[0]}{Guid.NewGuid():N}"[..9].ToUpperInvariant());
+        var acceptedBefore = await DepartmentEventsAsync(environment.ConnectionString, ct);
+        var deliveredBefore = watcher.Count;
+        var buckets = new List<(double, double)>();
+        var window = Stopwatch.StartNew();
+        var running = load(driver);
+        var (lastAccepted, lastDelivered) = (acceptedBefore, deliveredBefore);
+        while (!running.IsCompleted)
+        {
+            await Task.WhenAny(running, Task.Delay(TimeSpan.FromSeconds(10), ct));
+            if (running.IsCompleted) break;
+            var (accepted, delivered) = (await DepartmentEventsAsync(environment.ConnectionString, ct), watcher.Count);
+            buckets.Add(((accepted - lastAccepted) / 10.0, (delivered - lastDelivered) / 10.0));
+            (lastAccepted, lastDelivered) = (accepted, delivered);
+        }
+        var figures = await running;
+        var elapsed = window.Elapsed;
+        var cpuUsed = cpu?.Invoke();
+        var acceptedAfter = await DepartmentEventsAsync(environment.ConnectionString, ct);
+        var deliveredAtEnd = watcher.Count;
+
+        // Drain: until the journey holds every event the departments accepted.
+        var drain = Stopwatch.StartNew();
+        while (watcher.Count < acceptedAfter && drain.Elapsed < TimeSpan.FromMinutes(2)) await Task.Delay(20, ct);
+        var drained = drain.Elapsed;
+        await Task.Delay(DeliveryWatcher.PollInterval * 4, ct);
+        return (new PhaseFigures(name, figures, acceptedAfter - acceptedBefore, deliveredAtEnd - deliveredBefore, elapsed,
+            Latency.Of(driver.Accepted, watcher.Visible), drained, buckets), cpuUsed);
+    }
+
+    private static async Task<long> DepartmentEventsAsync(string connectionString, CancellationToken ct)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(ct);
+        var sql = string.Join(" + ", Departments.All.Select(d =>
+            $"coalesce((select count(*) from {d}.mt_events where type <> 'tombstone' and to_regclass('{d}.mt_events') is not null), 0)"));
+        await using var command = new NpgsqlCommand("select " + sql, connection);
+        try
+        {
+            return (long)(await command.ExecuteScalarAsync(ct))!;
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UndefinedTable)
+        {
+            return 0; // a department has not stored anything yet
+        }
+    }
+
+    /// <summary>The raw limits, before the services start, on the same database, vhost and machine.</summary>
+    private static async Task<(BaselineResult Bare, BaselineResult Broker, BaselineResult Copy)> BaselinesAsync(
+        PipelineOptions options, InfrastructureSettings infrastructure, ChaosEnvironment environment, CancellationToken ct)
+    {
+        var output = options.Output;
+        var events = new List<ClinicalEvent>(options.BaselineItems);
+        var random = new Random(7);
+        for (var i = 0; events.Count < options.BaselineItems; i++) events.AddRange(WorklistBenchmark.Journey(i, random));
+        events.RemoveRange(options.BaselineItems, events.Count - options.BaselineItems);
+
+        var now = DateTimeOffset.UtcNow;
+        var rows = events.Select((e, i) => new RawEvent(e.EventId == Guid.Empty ? Guid.CreateVersion7() : e.EventId, e.PatientId, i + 1, e.Type,
+            JsonSerializer.Serialize(e, e.GetType(), JsonDefaults.Options), now)).ToList();
+        var copy = await RawCopyBaseline.RunAsync(environment.ConnectionString, rows, ct);
+        output.WriteLine($"bench: raw Npgsql binary COPY: {copy.PerSecond:F0} rows/s");
+
+        // MassTransit wraps each event in an envelope (ids, addresses, message types, host); the raw payloads carry as much.
+        var payloads = rows.Select(r => Encoding.UTF8.GetBytes(
+            $$"""{"messageId":"{{r.Id}}","sourceAddress":"rabbitmq://localhost/bench","destinationAddress":"rabbitmq://localhost/{{r.Type}}","messageType":["urn:message:PatientJourney.Contracts:{{r.Type}}"],"message":{{r.Json}},"sentTime":"{{now:O}}","headers":{},"host":{"machineName":"bench","processName":"bench","processId":1,"assembly":"bench","assemblyVersion":"1.0.0.0","frameworkVersion":"10.0.0","massTransitVersion":"8.5.12.0","operatingSystemVersion":"Unix"} }""")).ToList();
+        var broker = await RawBrokerBaseline.RunAsync(infrastructure.RabbitMq with { VirtualHost = environment.Name }, payloads, ct);
+        output.WriteLine($"bench: raw RabbitMQ.Client publish-with-confirms + consume: {broker.PerSecond:F0} messages/s");
+
+        var port = ServiceProcess.FreePort();
+        using var endpoint = Process.Start(new ProcessStartInfo("dotnet", [typeof(PipelineBenchmark).Assembly.Location, "bare-endpoint", "--port", port.ToString(CultureInfo.InvariantCulture)])
+            { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        try
+        {
+            var address = new Uri($"http://127.0.0.1:{port}");
+            await WaitListeningAsync(address, ct);
+            using var driver = new LoadDriver(Departments.All.ToDictionary(d => d, _ => address), "BARE");
+            await driver.RunClosedAsync(options.Clients, TimeSpan.FromSeconds(3), ct); // warm-up
+            var load = await driver.RunClosedAsync(options.Clients, options.BaselineDuration, ct);
+            var bare = new BaselineResult("bare ASP.NET Core 202", load.Accepted, load.Elapsed);
+            output.WriteLine($"bench: bare ASP.NET Core 202 endpoint, same client: {bare.PerSecond:F0} requests/s");
+            return (bare, broker, copy);
+        }
+        finally
+        {
+            endpoint.Kill();
+            await endpoint.WaitForExitAsync(ct);
+        }
+    }
+
+    private static async Task WaitListeningAsync(Uri address, CancellationToken ct)
+    {
+        using var http = new HttpClient { BaseAddress = address };
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            try
+            {
+                using var response = await http.PostAsync("/ping", new StringContent("{}"), ct);
+                if (response.IsSuccessStatusCode) return;
+            }
+            catch (HttpRequestException) { }
+            await Task.Delay(100, ct);
+        }
+        throw new TimeoutException($"the bare endpoint did not answer on {address}");
+    }
+
+    public static string Report(PipelineFigures f, PipelineOptions options)
+    {
+        var text = new StringBuilder();
+        string N(double v) => v.ToString("N0", CultureInfo.InvariantCulture);
+        text.AppendLine($"| stage | pipeline | raw limit (same run) | ratio |");
+        text.AppendLine($"|---|---|---|---|");
+        text.AppendLine($"| HTTP: department 202s (events/s) vs bare ASP.NET Core 202 (requests/s) | {N(f.Saturation.AcceptedPerSecond)} | {N(f.BareHttp.PerSecond)} | {f.Saturation.AcceptedPerSecond / f.BareHttp.PerSecond:P0} |");
+        text.AppendLine($"| Broker: delivered into the journey vs raw publish-with-confirms + consume (msgs/s) | {N(f.Saturation.DeliveredPerSecond)} | {N(f.RawBroker.PerSecond)} | {f.Saturation.DeliveredPerSecond / f.RawBroker.PerSecond:P0} |");
+        text.AppendLine($"| Store: events stored by departments + journey vs raw binary COPY (rows/s) | {N(f.Saturation.AcceptedPerSecond + f.Saturation.DeliveredPerSecond)} | {N(f.RawCopy.PerSecond)} | {(f.Saturation.AcceptedPerSecond + f.Saturation.DeliveredPerSecond) / f.RawCopy.PerSecond:P0} |");
+        text.AppendLine($"| **End to end** (delivered/s at saturation) vs slowest raw stage ({f.SlowestRawStage.Stage}) | **{N(f.EndToEndPerSecond)}** | {N(f.SlowestRawStage.PerSecond)} | **{f.EndToEndPerSecond / f.SlowestRawStage.PerSecond:P0}** |");
+        text.AppendLine();
+        text.AppendLine("| phase | events accepted/s | delivered/s | every 10 s (accepted/delivered) | 202→visible p50 | p95 | p99 | max | drained after | refused | failed |");
+        text.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");
+        foreach (var p in new[] { f.Offered, f.Saturation })
+            text.AppendLine($"| {p.Name} ({(p == f.Offered ? $"{options.OfferedPerSecond} requests/s offered" : $"{options.Clients} clients")}, {p.Window.TotalSeconds:F0} s) | {N(p.AcceptedPerSecond)} | {N(p.DeliveredPerSecond)} | "
+                            + string.Join(" · ", p.EveryTenSeconds.Select(b => $"{N(b.Accepted)}/{N(b.Delivered)}"))
+                            + $" | {p.Latency.P50:F0} ms | {p.Latency.P95:F0} ms | {p.Latency.P99:F0} ms | {p.Latency.Max:F0} ms | {p.Drain.TotalSeconds:F1} s | {p.Load.Refused} | {p.Load.Failed} |");
+        text.AppendLine();
+        text.AppendLine("| process | peak RSS (MB) | cores used at saturation |");
+        text.AppendLine("|---|---|---|");
+        foreach (var (name, cores) in f.CoresUsedAtSaturation.OrderByDescending(c => c.Value))
+            text.AppendLine($"| {name} | {(f.PeakRssMegabytes.TryGetValue(name, out var rss) ? rss.ToString("F0", CultureInfo.InvariantCulture) : "")} | {cores:F2} |");
+        return text.ToString();
+    }
+}

@@ -1,0 +1,112 @@
+using System.Diagnostics;
+using Marten;
+using Microsoft.Extensions.Configuration;
+using Npgsql;
+using PatientJourney.BuildingBlocks;
+using PatientJourney.Contracts;
+using PatientJourney.Journey.Projections;
+
+namespace PatientJourney.Benchmarks;
+
+public sealed record RebuildFigures(long Events, int Patients, TimeSpan Elapsed)
+{
+    public double EventsPerSecond => Events / Elapsed.TotalSeconds;
+
+    public override string ToString() =>
+        $"rebuild: {Events:N0} events, {Patients:N0} patients, {Elapsed.TotalSeconds:F1} s, {EventsPerSecond:N0} events/s";
+}
+
+/// <summary>
+/// Read-model rebuild throughput: stores generated journeys as the journey's event streams in a database of its own
+/// (untimed), then times <see cref="JourneyRebuild.RebuildAllAsync"/> rewriting every patient's read models.
+/// </summary>
+public static class RebuildBenchmark
+{
+    private const string Database = "pj_bench_rebuild";
+    private const int PatientsPerSession = 500;
+
+    public static async Task<RebuildFigures> RunAsync(int events, TextWriter output, CancellationToken ct = default)
+    {
+        var connectionString = await WorklistBenchmark.FreshDatabaseAsync(Database);
+        try
+        {
+            using var store = WorklistBenchmark.JourneyStore(connectionString);
+            var stopwatch = Stopwatch.StartNew();
+            var patients = await StoreJourneysAsync(store, events, ct);
+            output.WriteLine($"stored {events:N0} events of {patients:N0} patients in {stopwatch.Elapsed.TotalSeconds:F1} s");
+            await WorklistBenchmark.AnalyzeAsync(connectionString);
+
+            var figures = await TimeRebuildAsync(store, events, ct);
+            output.WriteLine(figures);
+            return figures;
+        }
+        finally
+        {
+            await DropDatabaseAsync(Database);
+        }
+    }
+
+    /// <summary>One timed rebuild of every patient in the store.</summary>
+    internal static async Task<RebuildFigures> TimeRebuildAsync(DocumentStore store, long events, CancellationToken ct)
+    {
+        // Tables are created before the clock starts: a rebuild in production finds them there.
+        await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+        var stopwatch = Stopwatch.StartNew();
+        var patients = await JourneyRebuild.RebuildAllAsync(store, ct: ct);
+        return new RebuildFigures(events, patients, stopwatch.Elapsed);
+    }
+
+    /// <summary>
+    /// Exactly <paramref name="events"/> events as patients' journey streams, stored as the journey's consumer stores
+    /// them (each event under its own eventId); sessions of a few hundred patients, two at a time. Returns the patients.
+    /// </summary>
+    internal static async Task<int> StoreJourneysAsync(DocumentStore store, long events, CancellationToken ct)
+    {
+        // The tables first, or the parallel sessions race to create them.
+        await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+        var patients = 0;
+        await Parallel.ForEachAsync(Sessions(events), new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = ct },
+            async (journeys, token) =>
+            {
+                Interlocked.Add(ref patients, journeys.Count);
+                await using var session = store.LightweightSession();
+                foreach (var (patientId, stream) in journeys)
+                {
+                    session.Events.StartStream(patientId, stream.Select(e =>
+                    {
+                        var stored = session.Events.BuildEvent(e);
+                        stored.Id = e.EventId;
+                        return (object)stored;
+                    }).ToArray());
+                }
+                await session.SaveChangesAsync(token);
+            });
+        return patients;
+    }
+
+    /// <summary>Generated journeys, a session's worth at a time; the last one is cut short to hit the event count.</summary>
+    private static IEnumerable<List<(string PatientId, List<ClinicalEvent> Stream)>> Sessions(long events)
+    {
+        var random = new Random(42);
+        var session = new List<(string, List<ClinicalEvent>)>(PatientsPerSession);
+        for (var (i, left) = (0, events); left > 0; i++)
+        {
+            var stream = WorklistBenchmark.Journey(i, random).Take((int)Math.Min(left, int.MaxValue)).ToList();
+            left -= stream.Count;
+            session.Add((stream[0].PatientId, stream));
+            if (session.Count < PatientsPerSession) continue;
+            yield return session;
+            session = new List<(string, List<ClinicalEvent>)>(PatientsPerSession);
+        }
+        if (session.Count > 0) yield return session;
+    }
+
+    private static async Task DropDatabaseAsync(string database)
+    {
+        var shared = InfrastructureSettings.From(new ConfigurationBuilder().AddEnvironmentVariables().Build());
+        await using var admin = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(shared.PostgresConnectionString) { Database = "postgres", Pooling = false }.ConnectionString);
+        await admin.OpenAsync();
+        await using var drop = new NpgsqlCommand($"drop database if exists {database} with (force)", admin);
+        await drop.ExecuteNonQueryAsync();
+    }
+}

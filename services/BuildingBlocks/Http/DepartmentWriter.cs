@@ -1,0 +1,122 @@
+using Marten;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using PatientJourney.BuildingBlocks.EventStore;
+using PatientJourney.Contracts;
+
+namespace PatientJourney.BuildingBlocks.Http;
+
+/// <summary>A validated command waiting to be decided against the patient's stream and appended.</summary>
+public sealed record DepartmentWrite(
+    string PatientId, string IdempotencyKey, string RecordedBy, DateOnly Today, IReadOnlyDictionary<string, string> Route, Func<CommandContext, Decision> Decide);
+
+/// <summary>
+/// Decides and appends the department's commands in batches (group commit): the patients of a batch are locked
+/// together, their streams and the batch's Idempotency-Keys read in one round trip each, every command decided in
+/// arrival order against its patient's history including what the batch appended before it, and all of it committed
+/// in one transaction. A refused command refuses only itself; a batch that loses a race with another writer is decided
+/// again on fresh state.
+/// </summary>
+public sealed class DepartmentWriter : IAsyncDisposable
+{
+    private const int ConcurrencyAttempts = 5;
+    private readonly IDocumentStore _store;
+    private readonly string _schema;
+    private readonly TimeProvider _clock;
+    private readonly GroupCommit<DepartmentWrite, IResult> _commits;
+    private readonly StreamCache _streams = new();
+
+    public DepartmentWriter(IDocumentStore store, DepartmentName department, TimeProvider clock)
+    {
+        _store = store;
+        _schema = department.Value;
+        _clock = clock;
+        _commits = new GroupCommit<DepartmentWrite, IResult>(WriteBatchAsync, w => w.PatientId);
+    }
+
+    public Task<IResult> SubmitAsync(DepartmentWrite write, CancellationToken ct) => _commits.SubmitAsync(write, ct);
+
+    private async Task WriteBatchAsync(IReadOnlyList<PendingWrite<DepartmentWrite, IResult>> batch, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var answers = new Dictionary<PendingWrite<DepartmentWrite, IResult>, IResult>();
+            await using var session = _store.LightweightSession();
+            var patients = batch.Select(p => p.Item.PatientId).Distinct().ToList();
+            await session.LockStreamsAsync(_schema, patients, ct);
+
+            var keys = batch.Select(p => p.Item.IdempotencyKey).Where(k => k.Length > 0).Distinct().ToArray();
+            var answered = keys.Length == 0 ? [] : (await session.LoadManyAsync<IdempotentRequest>(ct, keys)).ToDictionary(r => r.Id);
+            var streams = await _streams.ReadAsync(session, _schema, patients, ct);
+            var histories = streams.ToDictionary(s => s.Key, s => s.Value.Events.ToList());
+            var appended = new Dictionary<string, List<ClinicalEvent>>();
+
+            var now = _clock.GetUtcNow();
+            foreach (var pending in batch)
+            {
+                if (pending.IsDone) continue;
+                var write = pending.Item;
+                if (write.IdempotencyKey.Length > 0 && answered.TryGetValue(write.IdempotencyKey, out var earlier))
+                {
+                    answers[pending] = Accepted(earlier.EventId, earlier.PatientId, earlier.Type);
+                    continue;
+                }
+
+                Decision decision;
+                try
+                {
+                    decision = write.Decide(new CommandContext(write.PatientId, histories[write.PatientId], write.Today, write.Route));
+                }
+                catch (Exception ex)
+                {
+                    pending.Outcome.TrySetException(ex); // a decision that throws fails its own request, not the batch
+                    continue;
+                }
+                if (decision.Refused is { } refusal)
+                {
+                    answers[pending] = DepartmentCommands.Refuse(refusal);
+                    continue;
+                }
+
+                var events = decision.Events
+                    .Select(e => e with { EventId = e.EventId == Guid.Empty ? Guid.CreateVersion7(now) : e.EventId, PatientId = write.PatientId, RecordedAt = now, RecordedBy = write.RecordedBy })
+                    .ToList();
+                histories[write.PatientId].AddRange(events);
+                (appended.TryGetValue(write.PatientId, out var list) ? list : appended[write.PatientId] = []).AddRange(events);
+                var first = events[0];
+                if (write.IdempotencyKey.Length > 0)
+                {
+                    var request = new IdempotentRequest { Id = write.IdempotencyKey, EventId = first.EventId, PatientId = first.PatientId, Type = first.Type };
+                    answered[request.Id] = request;
+                    session.Insert(request);
+                }
+                answers[pending] = Accepted(first.EventId, first.PatientId, first.Type);
+            }
+
+            foreach (var (patientId, events) in appended)
+                session.Events.Append(patientId, streams[patientId].Version + events.Count, events.Select(e =>
+                {
+                    var built = session.Events.BuildEvent(e);
+                    built.Id = e.EventId;
+                    return (object)built;
+                }).ToArray());
+
+            try
+            {
+                if (appended.Count > 0 || session.PendingChanges.Inserts().Any()) await session.SaveChangesAsync(ct);
+                foreach (var (patientId, events) in appended) _streams.Appended(patientId, streams[patientId], events);
+                foreach (var (pending, answer) in answers) pending.Outcome.TrySetResult(answer);
+                return;
+            }
+            catch (Exception ex) when (attempt < ConcurrencyAttempts && DepartmentCommands.IsConcurrentWrite(ex))
+            {
+                // Another writer of the same stream or Idempotency-Key (another instance, say) won: decide again on fresh state.
+            }
+        }
+    }
+
+    private static IResult Accepted(Guid eventId, string patientId, string type) =>
+        TypedResults.Accepted((string?)null, new AcceptedEvent(eventId, patientId, type));
+
+    public ValueTask DisposeAsync() => _commits.DisposeAsync();
+}
