@@ -49,8 +49,17 @@ public sealed class StreamCache(int capacity = 2_000)
             else stale.Add(key);
         }
         if (stale.Count > 0)
-            foreach (var (key, events) in await session.FetchStreamsAsync(stale, ct))
+        {
+            // The moved streams in one round trip (a Marten batch query).
+            var batch = session.CreateBatchQuery();
+            var fetches = stale.ToDictionary(k => k, k => batch.Events.FetchStream(k));
+            await batch.Execute(ct);
+            foreach (var (key, fetch) in fetches)
+            {
+                var events = await fetch;
                 streams[key] = new CachedStream(events.Count, events.Select(e => e.Data).OfType<ClinicalEvent>().ToList(), events.Select(e => e.Id).ToList());
+            }
+        }
         return streams;
     }
 
@@ -71,4 +80,19 @@ public sealed class StreamCache(int capacity = 2_000)
                 _streams.TryRemove(old, out _);
         }
     }
+}
+
+public static class ClinicalAppends
+{
+    /// <summary>
+    /// Appends clinical events under their own eventIds (the id every store, the bus and the hash chain share), at the
+    /// stream version the writer expects after them.
+    /// </summary>
+    public static void AppendClinical(this IDocumentSession session, string streamKey, long expectedVersion, IEnumerable<ClinicalEvent> events) =>
+        session.Events.Append(streamKey, expectedVersion, events.Select(e =>
+        {
+            var built = session.Events.BuildEvent(e);
+            built.Id = e.EventId;
+            return (object)built;
+        }).ToArray());
 }

@@ -29,16 +29,3 @@ public static class StreamLock
     }
 }
 
-public static class StreamReads
-{
-    /// <summary>Several patients' streams in one round trip (a Marten batch query).</summary>
-    public static async Task<Dictionary<string, IReadOnlyList<JasperFx.Events.IEvent>>> FetchStreamsAsync(this IQuerySession session, IEnumerable<string> streamKeys, CancellationToken ct)
-    {
-        var batch = session.CreateBatchQuery();
-        var fetches = streamKeys.Distinct().ToDictionary(k => k, k => batch.Events.FetchStream(k));
-        await batch.Execute(ct);
-        var streams = new Dictionary<string, IReadOnlyList<JasperFx.Events.IEvent>>(fetches.Count);
-        foreach (var (key, fetch) in fetches) streams[key] = await fetch;
-        return streams;
-    }
-}

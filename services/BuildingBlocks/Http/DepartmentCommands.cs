@@ -1,14 +1,10 @@
 using System.Text.Json;
-using Marten;
-using Marten.Exceptions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 using Microsoft.AspNetCore.Routing;
-using Npgsql;
-using PatientJourney.BuildingBlocks.EventStore;
 using PatientJourney.Contracts;
 using PatientJourney.Contracts.Diagnosis;
 using PatientJourney.BuildingBlocks.Security;
@@ -118,13 +114,6 @@ public static class DepartmentCommands
         var write = new DepartmentWrite(patientId!, idempotencyKey, http.User.Subject(), today, route, context => decide(request, context));
         return await writer.SubmitAsync(write, ct);
     }
-
-    internal static bool IsConcurrentWrite(Exception ex) => ex
-        is JasperFx.ConcurrencyException
-        or JasperFx.DocumentAlreadyExistsException
-        or JasperFx.Events.ExistingStreamIdCollisionException
-        or ExistingStreamIdCollisionException
-        or MartenCommandException { InnerException: PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } };
 
     internal static IResult Refuse(Refusal refusal) => refusal.Status == StatusCodes.Status400BadRequest
         ? TypedResults.ValidationProblem(new RequestValidation().Add(refusal.Field, refusal.Detail).Errors)

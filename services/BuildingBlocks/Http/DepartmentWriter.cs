@@ -94,12 +94,7 @@ public sealed class DepartmentWriter : IAsyncDisposable
             }
 
             foreach (var (patientId, events) in appended)
-                session.Events.Append(patientId, streams[patientId].Version + events.Count, events.Select(e =>
-                {
-                    var built = session.Events.BuildEvent(e);
-                    built.Id = e.EventId;
-                    return (object)built;
-                }).ToArray());
+                session.AppendClinical(patientId, streams[patientId].Version + events.Count, events);
 
             try
             {
@@ -108,12 +103,19 @@ public sealed class DepartmentWriter : IAsyncDisposable
                 foreach (var (pending, answer) in answers) pending.Outcome.TrySetResult(answer);
                 return;
             }
-            catch (Exception ex) when (attempt < ConcurrencyAttempts && DepartmentCommands.IsConcurrentWrite(ex))
+            catch (Exception ex) when (attempt < ConcurrencyAttempts && IsConcurrentWrite(ex))
             {
                 // Another writer of the same stream or Idempotency-Key (another instance, say) won: decide again on fresh state.
             }
         }
     }
+
+    private static bool IsConcurrentWrite(Exception ex) => ex
+        is JasperFx.ConcurrencyException
+        or JasperFx.DocumentAlreadyExistsException
+        or JasperFx.Events.ExistingStreamIdCollisionException
+        or Marten.Exceptions.ExistingStreamIdCollisionException
+        or Marten.Exceptions.MartenCommandException { InnerException: Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation } };
 
     private static IResult Accepted(Guid eventId, string patientId, string type) =>
         TypedResults.Accepted((string?)null, new AcceptedEvent(eventId, patientId, type));

@@ -72,12 +72,7 @@ public sealed partial class JourneyRecorder : IAsyncDisposable
             }
             if (added.Count == 0) continue;
 
-            session.Events.Append(group.Key, stream.Version + added.Count, added.Select(e =>
-            {
-                var built = session.Events.BuildEvent(e);
-                built.Id = e.EventId;
-                return (object)built;
-            }).ToArray());
+            session.AppendClinical(group.Key, stream.Version + added.Count, added);
             PatientReadModels.Write(session, group.Key, stream.Events.Concat(added), stream.Version + added.Count);
             EventChain.Link(session, lastLinks.GetValueOrDefault(group.Key), stream.Version, added);
             appendedTo[group.Key] = added;
