@@ -30,6 +30,8 @@ public static class JourneyServiceExtensions
         }).UseLightweightSessions();
         builder.Services.AddSingleton<JourneyRecorder>();
         builder.Services.AddSingleton<JourneyChanges>();
+        // Before the bus (hosted services start in order): the counts' triggers exist before the first write.
+        builder.Services.AddHostedService<WorklistCountsCompactor>();
         builder.Services.AddPostgresReadiness(settings.PostgresConnectionString);
 
         var retryLimit = builder.Configuration.GetValue<int?>("Journey:RetryLimit") ?? 10;

@@ -6,6 +6,8 @@ namespace PatientJourney.BuildingBlocks.EventStore;
 public sealed class PendingWrite<TItem, TResult>(TItem item)
 {
     public TItem Item { get; } = item;
+    /// <summary>When the write was queued (<see cref="System.Diagnostics.Stopwatch"/> ticks), to tell queueing from writing.</summary>
+    public long QueuedAt { get; } = System.Diagnostics.Stopwatch.GetTimestamp();
     public TaskCompletionSource<TResult> Outcome { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     public bool IsDone => Outcome.Task.IsCompleted;
 }

@@ -29,6 +29,8 @@ public static class JourneyRebuild
     {
         IReadOnlyList<string> patients;
         RebuildCheckpoint? checkpoint;
+        // Read by SQL of its own before any session of the process may have created the event tables (a fresh database).
+        await store.Storage.Database.EnsureStorageExistsAsync(typeof(JasperFx.Events.IEvent), ct);
         await using (var query = store.QuerySession())
         {
             patients = await query.QueryAsync<string>(Tombstones.PatientStreamsSql(JourneyService.Schema), ct);
@@ -200,6 +202,7 @@ public static class JourneyRebuild
             // A session creates missing tables on first use; a COPY does not.
             await store.Storage.Database.EnsureStorageExistsAsync(typeof(PatientJourneyView), ct);
             await store.Storage.Database.EnsureStorageExistsAsync(typeof(WorklistEntry), ct);
+            await WorklistCounts.EnsureAsync(store, ct);
             return new ReadModelWriter(store);
         }
 

@@ -169,14 +169,17 @@ public static class JourneyApi
             Count(response, statuses.Distinct().ToDictionary(s => s, s => rows.Count(r => r.Status == s)));
             return TypedResults.Ok(Page(rows, offset, limit));
         }
-        var counts = new Dictionary<string, int>();
-
         int d = day.DayNumber, overdueBefore = d - MinGraceDays, dueFrom = d - MaxGraceDays, dueTo = d + MaxGraceDays, upcomingAfter = d + MinGraceDays;
-        foreach (var s in statuses.Distinct())
+        var listedInFull = new Dictionary<string, int>();
+        // Most urgent first: the page is ordered by urgency, so once it is full no less urgent row can be on it.
+        foreach (var s in statuses.Distinct().OrderBy(ItemStatus.Urgency))
         {
+            var wanted = take - rows.Count;
+            if (wanted <= 0) break;
             var valid = session.Query<WorklistEntry>().Where(e => e.ValidFromDay <= d);
             // Each status is also bounded on dueOn itself (grace is 7 to 14 days), so the query is a range scan of
             // the dueOn index in the order it returns rows, not a walk past every overdue row to find the due ones.
+            // The same conditions as WorklistCounts counts by.
             var matching = s switch
             {
                 ItemStatus.Overdue => valid.Where(e => !e.Suspended && e.DueOnDay < overdueBefore && e.DueUntilDay < d),
@@ -184,9 +187,16 @@ public static class JourneyApi
                 ItemStatus.Upcoming => valid.Where(e => !e.Suspended && e.DueOnDay > upcomingAfter && e.DueFromDay > d),
                 _ => valid.Where(e => e.Suspended),
             };
-            var entries = await matching.OrderBy(e => e.DueOnDay).ThenBy(e => e.PatientId).Take(take).ToListAsync(ct);
-            counts[s] = entries.Count < take ? entries.Count : await matching.CountAsync(ct);
+            var entries = await matching.OrderBy(e => e.DueOnDay).ThenBy(e => e.PatientId).Take(wanted).ToListAsync(ct);
+            if (entries.Count < wanted) listedInFull[s] = entries.Count;
             rows.AddRange(entries.Select(e => new WorklistItem(e.PatientId, e.DisplayName, e.Kind, e.DueOn, s)));
+        }
+        // A status cut short by the page is counted from the kept per-key totals: one small query, however many are open.
+        var counts = listedInFull;
+        if (!statuses.All(listedInFull.ContainsKey))
+        {
+            var totals = await WorklistCounts.AsOfAsync(session, day, ct);
+            counts = statuses.Distinct().ToDictionary(s => s, s => (int)totals.Of(s));
         }
 
         var later = await session.Query<PatientJourneyView>().Where(v => v.LatestOccurredOnDay > d).ToListAsync(ct);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using JasperFx.Events;
 using Marten;
 using MassTransit;
@@ -49,12 +50,15 @@ public sealed partial class JourneyRecorder : IAsyncDisposable
 
     private async Task WriteBatchAsync(IReadOnlyList<PendingWrite<ClinicalEvent, bool>> batch, CancellationToken ct)
     {
+        var started = Stopwatch.GetTimestamp();
         await using var session = _store.LightweightSession();
         var patients = batch.Select(p => p.Item.PatientId).Distinct().ToList();
         await session.LockStreamsAsync(JourneyService.Schema, patients, ct);
+        var locked = Stopwatch.GetTimestamp();
         var streams = await _streams.ReadAsync(session, JourneyService.Schema, patients, ct);
         var lastLinks = (await session.LoadManyAsync<ChainLink>(ct, streams.Where(s => s.Value.Version > 0).Select(s => ChainLink.IdOf(s.Key, s.Value.Version))))
             .ToDictionary(l => l.PatientId);
+        var read = Stopwatch.GetTimestamp();
 
         var outcomes = new List<(PendingWrite<ClinicalEvent, bool> Pending, bool Appended)>(batch.Count);
         var appendedTo = new Dictionary<string, List<ClinicalEvent>>();
@@ -78,7 +82,12 @@ public sealed partial class JourneyRecorder : IAsyncDisposable
             appendedTo[group.Key] = added;
         }
 
+        var projected = Stopwatch.GetTimestamp();
         if (appendedTo.Count > 0) await session.SaveChangesAsync(ct);
+        if (_logger.IsEnabled(LogLevel.Debug))
+            LogBatch(_logger, batch.Count, patients.Count, Stopwatch.GetElapsedTime(batch.Min(p => p.QueuedAt), started).TotalMilliseconds,
+                Stopwatch.GetElapsedTime(started, locked).TotalMilliseconds, Stopwatch.GetElapsedTime(locked, read).TotalMilliseconds,
+                Stopwatch.GetElapsedTime(read, projected).TotalMilliseconds, Stopwatch.GetElapsedTime(projected).TotalMilliseconds);
         foreach (var (patientId, added) in appendedTo)
         {
             _streams.Appended(patientId, streams[patientId], added);
@@ -100,6 +109,9 @@ public sealed partial class JourneyRecorder : IAsyncDisposable
 
     [LoggerMessage(LogLevel.Information, "Recorded {EventType} {EventId} from {Department}")]
     private static partial void LogRecorded(ILogger logger, Guid eventId, string eventType, string department);
+
+    [LoggerMessage(LogLevel.Debug, "Batch of {Messages} messages for {Patients} patients: queued {QueuedMs:F0} ms, lock {LockMs:F0} ms, read {ReadMs:F0} ms, project {ProjectMs:F0} ms, commit {CommitMs:F0} ms")]
+    private static partial void LogBatch(ILogger logger, int messages, int patients, double queuedMs, double lockMs, double readMs, double projectMs, double commitMs);
 
     [LoggerMessage(LogLevel.Information, "Ignored redelivered {EventType} {EventId}")]
     private static partial void LogDuplicate(ILogger logger, Guid eventId, string eventType);
