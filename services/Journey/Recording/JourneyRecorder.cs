@@ -2,6 +2,7 @@ using System.Diagnostics;
 using JasperFx.Events;
 using Marten;
 using MassTransit;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using PatientJourney.BuildingBlocks;
 using PatientJourney.BuildingBlocks.EventStore;
@@ -33,12 +34,16 @@ public sealed partial class JourneyRecorder : IAsyncDisposable
     // The journey holds a patient's whole history from every department: fewer of them than a department holds.
     private readonly StreamCache _streams = new(capacity: 1_000);
 
-    public JourneyRecorder(IDocumentStore store, JourneyChanges changes, ILogger<JourneyRecorder> logger)
+    public JourneyRecorder(IDocumentStore store, JourneyChanges changes, ILogger<JourneyRecorder> logger, IConfiguration configuration)
     {
         _store = store;
         _changes = changes;
         _logger = logger;
-        _commits = new GroupCommit<ClinicalEvent, bool>(WriteBatchAsync, e => e.PatientId, maxBatch: 500);
+        // Six batches in flight: a batch's steps wait on PostgreSQL and on cores shared with the departments, and with two
+        // the journey fell behind what the departments accepted (delivered 191-217/s against 315-316/s with six in the
+        // same runs; docs/benchmarks.md). Batches never share a patient, so more writers never wait on each other's locks.
+        _commits = new GroupCommit<ClinicalEvent, bool>(WriteBatchAsync, e => e.PatientId, maxBatch: 500,
+            writers: configuration.GetValue<int?>("Journey:BatchWriters") ?? 6);
     }
 
     /// <summary>True when the event was appended, false when the journey already had it.</summary>
