@@ -82,11 +82,8 @@ public class WorklistCountsTests
         }
     }
 
-    private static async Task<WorklistCounts.StatusCounts> CountsAsync(IDocumentStore store, DateOnly day)
-    {
-        await using var session = store.QuerySession();
-        return await WorklistCounts.AsOfAsync(session, day, default);
-    }
+    private static Task<WorklistCounts.StatusCounts> CountsAsync(IDocumentStore store, DateOnly day) =>
+        WorklistCounts.AsOfAsync(store, day, default);
 
     private static async Task WriteAsync(IDocumentStore store, IEnumerable<WorklistEntry> entries)
     {

@@ -201,8 +201,7 @@ public static class JourneyRebuild
         {
             // A session creates missing tables on first use; a COPY does not.
             await store.Storage.Database.EnsureStorageExistsAsync(typeof(PatientJourneyView), ct);
-            await store.Storage.Database.EnsureStorageExistsAsync(typeof(WorklistEntry), ct);
-            await WorklistCounts.EnsureAsync(store, ct);
+            await WorklistCounts.EnsureAsync(store, ct); // the worklist table, and its counts' triggers before the COPY fires them
             return new ReadModelWriter(store);
         }
 

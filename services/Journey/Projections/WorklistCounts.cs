@@ -84,9 +84,9 @@ public static class WorklistCounts
     /// Open items per status as of a day, for the patients whose index rows hold on that day (valid_from_day &lt;= day):
     /// the rows of patients with later events are taken out again, since those patients are recomputed from their streams.
     /// </summary>
-    public static async Task<StatusCounts> AsOfAsync(IQuerySession session, DateOnly asOf, CancellationToken ct)
+    public static async Task<StatusCounts> AsOfAsync(IDocumentStore store, DateOnly asOf, CancellationToken ct)
     {
-        var (schema, worklist) = Names(session.DocumentStore);
+        var (schema, worklist) = Names(store);
         var sql = $"""
             select coalesce(sum(n) filter (where not suspended and due_until_day < @d), 0),
                    coalesce(sum(n) filter (where not suspended and due_from_day <= @d and due_until_day >= @d), 0),
@@ -96,7 +96,7 @@ public static class WorklistCounts
                   union all select {Key}, n from {schema}.{Deltas}
                   union all select {Key}, -1 from {worklist} where valid_from_day > @d) c
             """;
-        await using var connection = session.DocumentStore.Storage.Database.CreateConnection();
+        await using var connection = store.Storage.Database.CreateConnection();
         await connection.OpenAsync(ct);
         await using var command = new NpgsqlCommand(sql, connection) { Parameters = { new("d", asOf.DayNumber) } };
         await using var reader = await command.ExecuteReaderAsync(ct);

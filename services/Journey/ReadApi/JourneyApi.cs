@@ -195,7 +195,7 @@ public static class JourneyApi
         var counts = listedInFull;
         if (!statuses.All(listedInFull.ContainsKey))
         {
-            var totals = await WorklistCounts.AsOfAsync(session, day, ct);
+            var totals = await WorklistCounts.AsOfAsync(session.DocumentStore, day, ct);
             counts = statuses.Distinct().ToDictionary(s => s, s => (int)totals.Of(s));
         }
 
