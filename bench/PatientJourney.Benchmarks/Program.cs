@@ -25,13 +25,15 @@ var clients = new Option<int>("--clients") { Description = "Concurrent departmen
 var seconds = new Option<int>("--seconds") { Description = "Length of the saturation phase", DefaultValueFactory = _ => 60 };
 var offered = new Option<int>("--offered") { Description = "Requests a second in the fixed-load phase", DefaultValueFactory = _ => 500 };
 var offeredSeconds = new Option<int>("--offered-seconds") { Description = "Length of the fixed-load phase", DefaultValueFactory = _ => 30 };
+var batch = new Option<int>("--batch") { Description = "Entries per POST /batch at saturation (1: every request on its own)", DefaultValueFactory = _ => 1 };
 var keep = new Option<bool>("--keep") { Description = "Keep the run's database and vhost for a look afterwards" };
-var pipeline = new Command("pipeline", "Department APIs → stores → broker → journey, beside the raw limits of HTTP, RabbitMQ and COPY") { clients, seconds, offered, offeredSeconds, keep };
+var pipeline = new Command("pipeline", "Department APIs → stores → broker → journey, beside the raw limits of HTTP, RabbitMQ and COPY") { clients, seconds, offered, offeredSeconds, batch, keep };
 pipeline.SetAction(async (parse, ct) =>
 {
     var options = new PipelineOptions
     {
         Clients = parse.GetValue(clients),
+        Batch = parse.GetValue(batch),
         Saturation = TimeSpan.FromSeconds(parse.GetValue(seconds)),
         OfferedPerSecond = parse.GetValue(offered),
         Offered = TimeSpan.FromSeconds(parse.GetValue(offeredSeconds)),

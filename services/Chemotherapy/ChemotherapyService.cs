@@ -1,3 +1,4 @@
+using PatientJourney.BuildingBlocks.Http;
 using PatientJourney.BuildingBlocks.EventStore;
 using PatientJourney.Chemotherapy.AdverseEvents;
 using PatientJourney.Chemotherapy.Cycles;
@@ -24,6 +25,7 @@ public static class ChemotherapyServiceExtensions
         CompletingCycle.Map(patients);
         StoppingRegimen.Map(patients);
         RecordingAdverseEvent.Map(patients);
+        app.MapDepartmentBatch().WithTags("Chemotherapy");
         return app;
     }
 }

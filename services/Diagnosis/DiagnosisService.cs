@@ -1,3 +1,4 @@
+using PatientJourney.BuildingBlocks.Http;
 using PatientJourney.BuildingBlocks.EventStore;
 using PatientJourney.Contracts;
 using PatientJourney.Diagnosis.Diagnoses;
@@ -29,6 +30,7 @@ public static class DiagnosisServiceExtensions
         RecordingMdtDecision.Map(patients);
         StartingSurveillancePlan.Map(patients);
         RecordingClinicVisit.Map(patients);
+        app.MapDepartmentBatch().WithTags("Diagnosis");
         return app;
     }
 }

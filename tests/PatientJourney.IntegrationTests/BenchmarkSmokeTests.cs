@@ -19,6 +19,7 @@ public class BenchmarkSmokeTests(ITestOutputHelper output)
         var options = new PipelineOptions
         {
             Clients = 4,
+            Batch = 8, // saturation through POST /batch; the warm-up and the offered load post requests one by one
             Warmup = TimeSpan.FromSeconds(2),
             OfferedPerSecond = 40,
             Offered = TimeSpan.FromSeconds(3),
@@ -41,6 +42,7 @@ public class BenchmarkSmokeTests(ITestOutputHelper output)
             Assert.True(double.IsFinite(phase.Latency.Max), $"{phase.Name}: an accepted event never became visible in the journey");
         }
         Assert.Equal(["Chemotherapy", "Diagnosis", "Imaging", "Interventional", "Journey"], figures.PeakRssMegabytes.Keys.Order());
+        Assert.True(figures.Saturation.CpuSeconds.GetValueOrDefault("Journey") > 0, "no CPU figure for the journey");
         Assert.All(figures.PeakRssMegabytes, r => Assert.True(r.Value > 0, $"no memory figure for {r.Key}"));
     }
 

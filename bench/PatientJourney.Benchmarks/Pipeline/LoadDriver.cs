@@ -60,6 +60,74 @@ public sealed class LoadDriver : IDisposable
     }
 
     /// <summary>
+    /// As many batches as <paramref name="clients"/> callers can make, for <paramref name="duration"/>: each caller keeps
+    /// <paramref name="patientsPerBatch"/> patients going and sends, to each department, one <c>POST /batch</c> holding
+    /// the next request of every one of its patients whose next request goes there (so a patient's requests stay in
+    /// order), the way an integration engine forwards a night's reports.
+    /// </summary>
+    public async Task<LoadFigures> RunClosedBatchesAsync(int clients, int patientsPerBatch, TimeSpan duration, CancellationToken ct)
+    {
+        var phase = new Phase();
+        var until = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+        await Task.WhenAll(Enumerable.Range(0, clients).Select(_ => Task.Run(async () =>
+        {
+            var patients = Enumerable.Range(0, patientsPerBatch).Select(_ => NextPatient().GetEnumerator()).ToList();
+            while (Stopwatch.GetTimestamp() < until)
+            {
+                for (var i = 0; i < patients.Count; i++)
+                    while (!patients[i].MoveNext()) patients[i] = NextPatient().GetEnumerator();
+                await Task.WhenAll(patients.Select(p => p.Current).GroupBy(r => r.Department)
+                    .Select(batch => SendBatchAsync(batch.Key, batch.ToList(), phase, ct)));
+            }
+        }, ct)));
+        return phase.Figures();
+    }
+
+    private async Task SendBatchAsync(string department, IReadOnlyList<DepartmentRequest> requests, Phase phase, CancellationToken ct)
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            var body = new MemoryStream();
+            body.Write("{\"entries\":["u8);
+            for (var i = 0; i < requests.Count; i++)
+            {
+                if (i > 0) body.Write(","u8);
+                body.Write("{\"path\":"u8);
+                body.Write(JsonSerializer.SerializeToUtf8Bytes(requests[i].Path));
+                body.Write(",\"body\":"u8);
+                body.Write(requests[i].Body);
+                body.Write("}"u8);
+            }
+            body.Write("]}"u8);
+            using var message = new HttpRequestMessage(HttpMethod.Post, "/batch") { Content = new ByteArrayContent(body.GetBuffer(), 0, (int)body.Length) };
+            message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            using var response = await _clients[department].SendAsync(message, ct);
+            var answer = await response.Content.ReadAsByteArrayAsync(ct);
+            var answered = Stopwatch.GetTimestamp();
+            if (response.StatusCode != HttpStatusCode.OK)
+            {
+                Console.Error.WriteLine($"bench: /batch answered {(int)response.StatusCode}: {System.Text.Encoding.UTF8.GetString(answer)}");
+                foreach (var _ in requests) phase.Done(started, answered, ok: false);
+                Interlocked.Add(ref phase.Refused, requests.Count);
+                return;
+            }
+            using var entries = JsonDocument.Parse(answer);
+            foreach (var entry in entries.RootElement.GetProperty("entries").EnumerateArray())
+            {
+                var ok = entry.GetProperty("status").GetInt32() == (int)HttpStatusCode.Accepted;
+                if (ok) Accepted[entry.GetProperty("eventId").GetGuid()] = answered;
+                else if (Interlocked.Increment(ref phase.Refused) <= 3) Console.Error.WriteLine($"bench: a /batch entry answered {entry}");
+                phase.Done(started, answered, ok);
+            }
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+        {
+            Interlocked.Add(ref phase.Failed, requests.Count);
+        }
+    }
+
+    /// <summary>
     /// Starts <paramref name="perSecond"/> requests a second, each the next request of a patient whose previous one was
     /// answered (a new patient when none is free), so the offered load does not bend to the answers.
     /// </summary>

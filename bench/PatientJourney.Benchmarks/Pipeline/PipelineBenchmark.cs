@@ -15,6 +15,8 @@ namespace PatientJourney.Benchmarks.Pipeline;
 public sealed record PipelineOptions
 {
     public int Clients { get; init; } = 64;
+    /// <summary>Entries per <c>POST /batch</c> at saturation (a patient each); 1 posts every request on its own.</summary>
+    public int Batch { get; init; } = 1;
     public TimeSpan Saturation { get; init; } = TimeSpan.FromSeconds(60);
     public int OfferedPerSecond { get; init; } = 500;
     public TimeSpan Offered { get; init; } = TimeSpan.FromSeconds(30);
@@ -40,16 +42,18 @@ public sealed record Latency(int Events, double P50, double P95, double P99, dou
 }
 
 public sealed record PhaseFigures(string Name, LoadFigures Load, long EventsAccepted, long EventsDelivered, TimeSpan Window, Latency Latency, TimeSpan Drain,
-    IReadOnlyList<(double Accepted, double Delivered)> EveryTenSeconds)
+    IReadOnlyList<(double Accepted, double Delivered)> EveryTenSeconds, IReadOnlyDictionary<string, double> CpuSeconds)
 {
     public double AcceptedPerSecond => EventsAccepted / Window.TotalSeconds;
     public double DeliveredPerSecond => EventsDelivered / Window.TotalSeconds;
+    public double Cores(string process) => CpuSeconds.GetValueOrDefault(process) / Window.TotalSeconds;
+    /// <summary>CPU a process spent per event accepted in the phase: what an event costs, whatever the load.</summary>
+    public double CpuMillisecondsPerEvent(string process) => EventsAccepted == 0 ? 0 : CpuSeconds.GetValueOrDefault(process) * 1000 / EventsAccepted;
 }
 
 public sealed record PipelineFigures(
     BaselineResult BareHttp, BaselineResult RawBroker, BaselineResult RawCopy,
-    PhaseFigures Offered, PhaseFigures Saturation,
-    IReadOnlyDictionary<string, double> PeakRssMegabytes, IReadOnlyDictionary<string, double> CoresUsedAtSaturation)
+    PhaseFigures Offered, PhaseFigures Saturation, IReadOnlyDictionary<string, double> PeakRssMegabytes)
 {
     public BaselineResult SlowestRawStage => new[] { BareHttp, RawBroker, RawCopy }.MinBy(b => b.PerSecond)!;
     /// <summary>End to end: events into the journey a second while the departments were saturated.</summary>
@@ -84,24 +88,18 @@ public static class PipelineBenchmark
             output.WriteLine($"bench: warm-up, {options.Clients} clients for {options.Warmup.TotalSeconds:F0} s");
             await PhaseAsync("warm-up", departments, environment, watcher, d => d.RunClosedAsync(options.Clients, options.Warmup, ct), null, ct);
 
+            var pids = processes.ToDictionary(p => p.Key, p => p.Value.ProcessId ?? 0);
             output.WriteLine($"bench: offered load, {options.OfferedPerSecond} requests/s for {options.Offered.TotalSeconds:F0} s");
-            var (offered, _) = await PhaseAsync("offered", departments, environment, watcher, d => d.RunOpenAsync(options.OfferedPerSecond, options.Offered, ct), null, ct);
+            var offered = await PhaseAsync("offered", departments, environment, watcher, d => d.RunOpenAsync(options.OfferedPerSecond, options.Offered, ct), pids, ct);
             output.WriteLine($"bench: {Line(offered)}");
 
-            output.WriteLine($"bench: saturation, {options.Clients} clients for {options.Saturation.TotalSeconds:F0} s");
-            var pids = processes.ToDictionary(p => p.Key, p => p.Value.ProcessId ?? 0);
-            var cpuBefore = ProcessMeter.CpuSeconds(pids);
-            var clock = Stopwatch.StartNew();
-            var saturation = await PhaseAsync("saturation", departments, environment, watcher, d => d.RunClosedAsync(options.Clients, options.Saturation, ct),
-                () =>
-                {
-                    var cpuAfter = ProcessMeter.CpuSeconds(pids);
-                    var seconds = clock.Elapsed.TotalSeconds;
-                    return cpuAfter.ToDictionary(c => c.Key, c => (c.Value - cpuBefore.GetValueOrDefault(c.Key)) / seconds);
-                }, ct);
-            output.WriteLine($"bench: {Line(saturation.Figures)}");
+            output.WriteLine($"bench: saturation, {options.Clients} clients for {options.Saturation.TotalSeconds:F0} s{(options.Batch > 1 ? $", batches of {options.Batch}" : "")}");
+            var saturation = await PhaseAsync("saturation", departments, environment, watcher, d => options.Batch > 1
+                ? d.RunClosedBatchesAsync(options.Clients, options.Batch, options.Saturation, ct)
+                : d.RunClosedAsync(options.Clients, options.Saturation, ct), pids, ct);
+            output.WriteLine($"bench: {Line(saturation)}");
             var rss = pids.ToDictionary(p => p.Key, p => ProcessMeter.PeakRssMegabytes(p.Value));
-            return new PipelineFigures(bare, broker, copy, offered, saturation.Figures, rss, saturation.Cpu!);
+            return new PipelineFigures(bare, broker, copy, offered, saturation, rss);
         }
         finally
         {
@@ -112,10 +110,11 @@ public static class PipelineBenchmark
     private static string Line(PhaseFigures f) =>
         $"{f.Name}: {f.AcceptedPerSecond:F0} events/s accepted, {f.DeliveredPerSecond:F0} delivered, 202→visible p50 {f.Latency.P50:F0} ms p99 {f.Latency.P99:F0} ms max {f.Latency.Max:F0} ms, drained {f.Drain.TotalSeconds:F1} s after, {f.Load.Refused} refused, {f.Load.Failed} failed, request p50 {Latency.P(f.Load.RequestMilliseconds, 0.5):F1} ms p99 {Latency.P(f.Load.RequestMilliseconds, 0.99):F1} ms";
 
-    private static async Task<(PhaseFigures Figures, Dictionary<string, double>? Cpu)> PhaseAsync(
+    private static async Task<PhaseFigures> PhaseAsync(
         string name, IReadOnlyDictionary<string, Uri> departments, ChaosEnvironment environment, DeliveryWatcher watcher,
-        Func<LoadDriver, Task<LoadFigures>> load, Func<Dictionary<string, double>>? cpu, CancellationToken ct)
+        Func<LoadDriver, Task<LoadFigures>> load, IReadOnlyDictionary<string, int>? pids, CancellationToken ct)
     {
+        var cpuBefore = pids is null ? null : ProcessMeter.CpuSeconds(pids);
         using var driver = new LoadDriver(departments, $"{name[0]}{Guid.NewGuid():N}"[..9].ToUpperInvariant());
         var acceptedBefore = await DepartmentEventsAsync(environment.ConnectionString, ct);
         var deliveredBefore = watcher.Count;
@@ -133,7 +132,8 @@ public static class PipelineBenchmark
         }
         var figures = await running;
         var elapsed = window.Elapsed;
-        var cpuUsed = cpu?.Invoke();
+        var cpuUsed = pids is null ? new Dictionary<string, double>()
+            : ProcessMeter.CpuSeconds(pids).ToDictionary(c => c.Key, c => c.Value - cpuBefore!.GetValueOrDefault(c.Key));
         var acceptedAfter = await DepartmentEventsAsync(environment.ConnectionString, ct);
         var deliveredAtEnd = watcher.Count;
 
@@ -142,8 +142,8 @@ public static class PipelineBenchmark
         while (watcher.Count < acceptedAfter && drain.Elapsed < TimeSpan.FromMinutes(2)) await Task.Delay(20, ct);
         var drained = drain.Elapsed;
         await Task.Delay(DeliveryWatcher.PollInterval * 4, ct);
-        return (new PhaseFigures(name, figures, acceptedAfter - acceptedBefore, deliveredAtEnd - deliveredBefore, elapsed,
-            Latency.Of(driver.Accepted, watcher.Visible), drained, buckets), cpuUsed);
+        return new PhaseFigures(name, figures, acceptedAfter - acceptedBefore, deliveredAtEnd - deliveredBefore, elapsed,
+            Latency.Of(driver.Accepted, watcher.Visible), drained, buckets, cpuUsed);
     }
 
     private static async Task<long> DepartmentEventsAsync(string connectionString, CancellationToken ct)
@@ -236,14 +236,16 @@ public static class PipelineBenchmark
         text.AppendLine("| phase | events accepted/s | delivered/s | every 10 s (accepted/delivered) | 202→visible p50 | p95 | p99 | max | drained after | refused | failed |");
         text.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var p in new[] { f.Offered, f.Saturation })
-            text.AppendLine($"| {p.Name} ({(p == f.Offered ? $"{options.OfferedPerSecond} requests/s offered" : $"{options.Clients} clients")}, {p.Window.TotalSeconds:F0} s) | {N(p.AcceptedPerSecond)} | {N(p.DeliveredPerSecond)} | "
+            text.AppendLine($"| {p.Name} ({(p == f.Offered ? $"{options.OfferedPerSecond} requests/s offered" : $"{options.Clients} clients{(options.Batch > 1 ? $", batches of {options.Batch}" : "")}")}, {p.Window.TotalSeconds:F0} s) | {N(p.AcceptedPerSecond)} | {N(p.DeliveredPerSecond)} | "
                             + string.Join(" · ", p.EveryTenSeconds.Select(b => $"{N(b.Accepted)}/{N(b.Delivered)}"))
                             + $" | {p.Latency.P50:F0} ms | {p.Latency.P95:F0} ms | {p.Latency.P99:F0} ms | {p.Latency.Max:F0} ms | {p.Drain.TotalSeconds:F1} s | {p.Load.Refused} | {p.Load.Failed} |");
         text.AppendLine();
-        text.AppendLine("| process | peak RSS (MB) | cores used at saturation |");
-        text.AppendLine("|---|---|---|");
-        foreach (var (name, cores) in f.CoresUsedAtSaturation.OrderByDescending(c => c.Value))
-            text.AppendLine($"| {name} | {(f.PeakRssMegabytes.TryGetValue(name, out var rss) ? rss.ToString("F0", CultureInfo.InvariantCulture) : "")} | {cores:F2} |");
+        text.AppendLine("| process | peak RSS (MB) | cores used at saturation | CPU ms per event at saturation | CPU ms per event at the offered load |");
+        text.AppendLine("|---|---|---|---|---|");
+        foreach (var name in f.Saturation.CpuSeconds.Keys.OrderByDescending(f.Saturation.Cores))
+            text.AppendLine($"| {name} | {(f.PeakRssMegabytes.TryGetValue(name, out var rss) ? rss.ToString("F0", CultureInfo.InvariantCulture) : "")} | {f.Saturation.Cores(name):F2} | "
+                            + $"{f.Saturation.CpuMillisecondsPerEvent(name):F2} | {f.Offered.CpuMillisecondsPerEvent(name):F2} |");
+        text.AppendLine($"| all | | {f.Saturation.CpuSeconds.Keys.Sum(f.Saturation.Cores):F2} | {f.Saturation.CpuSeconds.Keys.Sum(f.Saturation.CpuMillisecondsPerEvent):F2} | {f.Offered.CpuSeconds.Keys.Sum(f.Offered.CpuMillisecondsPerEvent):F2} |");
         return text.ToString();
     }
 }

@@ -18,10 +18,15 @@ public static class DepartmentEventStore
     public static WebApplicationBuilder AddDepartmentEventStore(this WebApplicationBuilder builder, string department)
     {
         var settings = InfrastructureSettings.From(builder.Configuration);
+        var wakeup = new OutboxWakeup();
         builder.Services.AddMarten(opts =>
             {
                 opts.ConfigureClinicalEventStore(settings.PostgresConnectionString, department);
                 opts.Schema.For<IdempotentRequest>();
+                // The outbox is woken by each commit; the daemon's poll is only the safety net.
+                opts.Listeners.Add(wakeup);
+                opts.Projections.Wakeup = wakeup;
+                (opts.Projections.FastPollingTime, opts.Projections.SlowPollingTime) = OutboxWakeup.Polling;
             })
             .AddSubscriptionWithServices<OutboxForwarder>(ServiceLifetime.Singleton, o =>
             {
@@ -49,9 +54,6 @@ public static class DepartmentEventStore
         opts.UseSystemTextJsonForSerialization(configure: o => JsonDefaults.Configure(o));
         opts.Events.StreamIdentity = StreamIdentity.AsString;
         opts.Events.EnableUniqueIndexOnEventId = true;
-        // The outbox and the journey are only as prompt as the daemon notices new events (defaults 250 ms busy, 1 s quiet).
-        opts.Projections.FastPollingTime = TimeSpan.FromMilliseconds(50);
-        opts.Projections.SlowPollingTime = TimeSpan.FromMilliseconds(100);
         // A skipped event is a lost clinical fact: stop and retry instead.
         opts.Projections.Errors.SkipApplyErrors = false;
         opts.Projections.Errors.SkipSerializationErrors = false;

@@ -39,6 +39,15 @@ public sealed record Decision
 
 public sealed record Refusal(int Status, string Field, string Detail);
 
+/// <summary>A command as it arrives, over HTTP or as an entry of a batch.</summary>
+public sealed record CommandInput(IReadOnlyDictionary<string, string> Route, JsonElement Body, string IdempotencyKey, string RecordedBy, DateOnly Today);
+
+/// <summary>Checks a command; the write to decide, or null with the offending fields in the validation.</summary>
+public delegate DepartmentWrite? PrepareCommand(CommandInput input, RequestValidation validation);
+
+/// <summary>Endpoint metadata of a department command: how to check it outside its own HTTP request (a batch entry).</summary>
+public sealed record DepartmentCommandEndpoint(PrepareCommand Prepare);
+
 /// <summary>The contract's 202 answer.</summary>
 public sealed record AcceptedEvent(Guid EventId, string PatientId, string Type);
 
@@ -67,8 +76,12 @@ public static class DepartmentCommands
                 : decision;
         }
 
+        DepartmentWrite? Prepare(CommandInput input, RequestValidation validation) => PrepareWrite<TRequest>(input, validation, DecideWithinLife);
+
         return app.MapPost(pattern, (HttpContext http, DepartmentWriter writer, TimeProvider clock, CancellationToken ct) =>
-                HandleAsync<TRequest>(http, writer, clock, DecideWithinLife, ct))
+                HandleAsync(http, writer, clock, Prepare, ct))
+            // The batch endpoint finds the command of each entry by this.
+            .WithMetadata(new DepartmentCommandEndpoint(Prepare))
             // The body is not bound by the framework, so the OpenAPI document is told its schema here.
             .AddOpenApiOperationTransformer(async (operation, context, ct) =>
                 operation.RequestBody = new OpenApiRequestBody
@@ -88,31 +101,47 @@ public static class DepartmentCommands
             .ProducesProblem(StatusCodes.Status403Forbidden);
     }
 
-    private static async Task<IResult> HandleAsync<TRequest>(
-        HttpContext http, DepartmentWriter writer, TimeProvider clock, Func<TRequest, CommandContext, Decision> decide, CancellationToken ct)
-        where TRequest : class, IValidatedRequest
+    private static async Task<IResult> HandleAsync(
+        HttpContext http, DepartmentWriter writer, TimeProvider clock, PrepareCommand prepare, CancellationToken ct)
     {
         var validation = new RequestValidation();
-        var route = http.Request.RouteValues.ToDictionary(kv => kv.Key, kv => kv.Value as string ?? "", StringComparer.Ordinal);
-        foreach (var (name, value) in route) validation.PatientId(value, name); // every route id has the patientId alphabet
-        if (!validation.IsValid) return TypedResults.ValidationProblem(validation.Errors);
-        var routePatientId = route.GetValueOrDefault("patientId");
-
         var idempotencyKey = http.Request.Headers["Idempotency-Key"].ToString();
-        if (idempotencyKey.Length > MaxIdempotencyKeyLength)
-            return TypedResults.ValidationProblem(validation.Add("Idempotency-Key", $"must be at most {MaxIdempotencyKeyLength} characters").Errors);
+        DepartmentWrite? write;
+        // The parsed body (pooled buffers) is let go before the request waits for its batch: under a burst thousands wait.
+        using (var document = await ParseBodyAsync(http.Request.Body, validation, ct))
+        {
+            if (document is null) return TypedResults.ValidationProblem(validation.Errors);
+            var route = http.Request.RouteValues.ToDictionary(kv => kv.Key, kv => kv.Value as string ?? "", StringComparer.Ordinal);
+            var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+            write = prepare(new CommandInput(route, document.RootElement, idempotencyKey, http.User.Subject(), today), validation);
+        }
+        return write is null ? TypedResults.ValidationProblem(validation.Errors) : await writer.SubmitAsync(write, ct);
+    }
 
-        var request = await ReadBodyAsync<TRequest>(http.Request, validation, ct);
-        if (request is null) return TypedResults.ValidationProblem(validation.Errors);
+    /// <summary>
+    /// Checks a command as the department would take it over HTTP or in a batch: route ids, Idempotency-Key, body.
+    /// Answers the write to decide, or null with every offending field in <paramref name="validation"/>.
+    /// </summary>
+    private static DepartmentWrite? PrepareWrite<TRequest>(CommandInput input, RequestValidation validation, Func<TRequest, CommandContext, Decision> decide)
+        where TRequest : class, IValidatedRequest
+    {
+        foreach (var (name, value) in input.Route) validation.PatientId(value, name); // every route id has the patientId alphabet
+        if (!validation.IsValid) return null;
+        var routePatientId = input.Route.GetValueOrDefault("patientId");
+        if (input.IdempotencyKey.Length > MaxIdempotencyKeyLength)
+        {
+            validation.Add("Idempotency-Key", $"must be at most {MaxIdempotencyKeyLength} characters");
+            return null;
+        }
 
-        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-        request.Validate(validation, today);
+        var request = ReadBody<TRequest>(input.Body, validation);
+        if (request is null) return null;
+        request.Validate(validation, input.Today);
         var patientId = routePatientId ?? (request as IPatientRequest)?.PatientId;
         if (routePatientId is null) validation.PatientId(patientId);
-        if (!validation.IsValid) return TypedResults.ValidationProblem(validation.Errors);
+        if (!validation.IsValid) return null;
 
-        var write = new DepartmentWrite(patientId!, idempotencyKey, http.User.Subject(), today, route, context => decide(request, context));
-        return await writer.SubmitAsync(write, ct);
+        return new DepartmentWrite(patientId!, input.IdempotencyKey, input.RecordedBy, input.Today, input.Route, context => decide(request, context));
     }
 
     internal static IResult Refuse(Refusal refusal) => refusal.Status == StatusCodes.Status400BadRequest
@@ -123,62 +152,61 @@ public static class DepartmentCommands
         detail: refusal.Detail,
         extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { [refusal.Field] = [refusal.Detail] } });
 
-    /// <summary>
-    /// Reads the body in two steps so that a 400 names every field of the wrong type, not only the first one the
-    /// serializer trips on: parse the JSON, then read each property on its own, then the whole request.
-    /// </summary>
-    private static async Task<TRequest?> ReadBodyAsync<TRequest>(HttpRequest request, RequestValidation validation, CancellationToken ct)
-        where TRequest : class
+    // JsonElement, not JsonNode: deserializing from an element re-reads the raw UTF-8, so invalid UTF-8 and lone
+    // surrogate escapes are JsonExceptions (400) instead of silently replaced characters or a 500.
+    internal static async Task<JsonDocument?> ParseBodyAsync(Stream body, RequestValidation validation, CancellationToken ct)
     {
-        // JsonElement, not JsonNode: deserializing from an element re-reads the raw UTF-8, so invalid UTF-8 and
-        // lone surrogate escapes are JsonExceptions (400) instead of silently replaced characters or a 500.
-        JsonDocument document;
         try
         {
-            document = await JsonDocument.ParseAsync(request.Body, new JsonDocumentOptions { MaxDepth = JsonDefaults.Options.MaxDepth }, ct);
+            return await JsonDocument.ParseAsync(body, new JsonDocumentOptions { MaxDepth = JsonDefaults.Options.MaxDepth }, ct);
         }
         catch (JsonException)
         {
             validation.Add("body", "is not valid JSON");
             return null;
         }
-        using (document)
+    }
+
+    /// <summary>
+    /// Reads the body in two steps so that a 400 names every field of the wrong type, not only the first one the
+    /// serializer trips on: read each property on its own, then the whole request.
+    /// </summary>
+    private static TRequest? ReadBody<TRequest>(JsonElement body, RequestValidation validation)
+        where TRequest : class
+    {
+        if (body.ValueKind != JsonValueKind.Object)
         {
-            var body = document.RootElement;
-            if (body.ValueKind != JsonValueKind.Object)
-            {
-                validation.Add("body", "must be a JSON object");
-                return null;
-            }
+            validation.Add("body", "must be a JSON object");
+            return null;
+        }
 
-            foreach (var property in JsonDefaults.Options.GetTypeInfo(typeof(TRequest)).Properties)
-            {
-                if (!body.TryGetProperty(property.Name, out var value) || value.ValueKind == JsonValueKind.Null) continue;
-                try
-                {
-                    value.Deserialize(property.PropertyType, JsonDefaults.Options);
-                }
-                catch (JsonException ex)
-                {
-                    validation.Add(property.Name + FieldOf(ex.Path).Replace("body", "", StringComparison.Ordinal) switch
-                    {
-                        "" => "",
-                        var inner when inner.StartsWith('[') => inner,
-                        var inner => "." + inner,
-                    }, "has the wrong type or format");
-                }
-            }
-            if (!validation.IsValid) return null;
-
+        foreach (var property in JsonDefaults.Options.GetTypeInfo(typeof(TRequest)).Properties)
+        {
+            if (!body.TryGetProperty(property.Name, out var value) || value.ValueKind == JsonValueKind.Null) continue;
             try
             {
-                return body.Deserialize<TRequest>(JsonDefaults.Options);
+                value.Deserialize(property.PropertyType, JsonDefaults.Options);
             }
             catch (JsonException ex)
             {
-                validation.Add(FieldOf(ex.Path), "has the wrong type or format");
-                return null;
+                validation.Add(property.Name + FieldOf(ex.Path).Replace("body", "", StringComparison.Ordinal) switch
+                {
+                    "" => "",
+                    var inner when inner.StartsWith('[') => inner,
+                    var inner => "." + inner,
+                }, "has the wrong type or format");
             }
+        }
+        if (!validation.IsValid) return null;
+
+        try
+        {
+            return body.Deserialize<TRequest>(JsonDefaults.Options);
+        }
+        catch (JsonException ex)
+        {
+            validation.Add(FieldOf(ex.Path), "has the wrong type or format");
+            return null;
         }
     }
 

@@ -12,14 +12,20 @@ namespace PatientJourney.BuildingBlocks.Http;
 
 /// <summary>
 /// What no caller may exceed, whoever it is: the size of a request body and the rate of requests. Every
-/// clinical request is a few hundred bytes; the limits are configuration (Limits:*, RateLimit:*).
+/// clinical request is a few hundred bytes, a batch of them at most <see cref="DepartmentBatch.MaxEntries"/> of those;
+/// the limits are configuration (Limits:*, RateLimit:*).
 /// </summary>
-public sealed record EdgeLimits(long MaxRequestBodyBytes, int PermitsPerSecond, int Burst)
+public sealed record EdgeLimits(long MaxRequestBodyBytes, int PermitsPerSecond, int Burst, long MaxBatchBodyBytes)
 {
     public static EdgeLimits From(IConfiguration configuration) => new(
         configuration.GetValue<long?>("Limits:MaxRequestBodyBytes") ?? 64 * 1024,
         configuration.GetValue<int?>("RateLimit:PermitsPerSecond") ?? 200,
-        configuration.GetValue<int?>("RateLimit:Burst") ?? 400);
+        configuration.GetValue<int?>("RateLimit:Burst") ?? 400,
+        configuration.GetValue<long?>("Limits:MaxBatchBodyBytes") ?? 4 * 1024 * 1024);
+
+    /// <summary>The body limit of a request: a department's batch has its own.</summary>
+    public long MaxBodyBytesOf(HttpRequest request) =>
+        request.Path.Equals(DepartmentBatch.Route, StringComparison.OrdinalIgnoreCase) ? MaxBatchBodyBytes : MaxRequestBodyBytes;
 
     public static IServiceCollection AddEdgeLimits(IServiceCollection services, EdgeLimits limits)
     {
@@ -59,23 +65,24 @@ public sealed record EdgeLimits(long MaxRequestBodyBytes, int PermitsPerSecond, 
     /// </summary>
     public static IApplicationBuilder UseRequestBodyLimit(IApplicationBuilder app, EdgeLimits limits) => app.Use(async (http, next) =>
     {
-        var hardLimit = limits.MaxRequestBodyBytes * 16;
+        var limit = limits.MaxBodyBytesOf(http.Request);
+        var hardLimit = limit * 16;
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } kestrel)
             kestrel.MaxRequestBodySize = hardLimit;
-        if (http.Request.ContentLength > limits.MaxRequestBodyBytes)
+        if (http.Request.ContentLength > limit)
         {
             if (http.Request.ContentLength <= hardLimit) await http.Request.Body.CopyToAsync(Stream.Null, http.RequestAborted);
-            await TooLarge(limits).ExecuteAsync(http);
+            await TooLarge(limit).ExecuteAsync(http);
             return;
         }
-        http.Request.Body = new LimitedReadStream(http.Request.Body, limits.MaxRequestBodyBytes);
+        http.Request.Body = new LimitedReadStream(http.Request.Body, limit);
         await next(http);
     });
 
-    public static IResult TooLarge(EdgeLimits limits) => Results.Problem(
+    public static IResult TooLarge(long limit) => Results.Problem(
         statusCode: StatusCodes.Status413PayloadTooLarge, title: "Request body too large",
-        detail: $"body must be at most {limits.MaxRequestBodyBytes} bytes",
-        extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { ["body"] = [$"must be at most {limits.MaxRequestBodyBytes} bytes"] } });
+        detail: $"body must be at most {limit} bytes",
+        extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { ["body"] = [$"must be at most {limit} bytes"] } });
 
     /// <summary>A chunked body has no Content-Length: count what is read and stop at the limit.</summary>
     private sealed class LimitedReadStream(Stream inner, long limit) : Stream

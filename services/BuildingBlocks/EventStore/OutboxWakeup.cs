@@ -1,0 +1,48 @@
+using JasperFx.Events.Daemon.HighWater;
+using Marten;
+using Marten.Services;
+
+namespace PatientJourney.BuildingBlocks.EventStore;
+
+/// <summary>
+/// Wakes the outbox the moment this process commits events, instead of leaving them until the daemon's next poll.
+/// Marten's daemon waits between high-water polls on <see cref="IDaemonWakeup"/>; this one returns early when a
+/// session that appended events has committed (a Marten listener on every session of the store). The poll stays as
+/// the safety net for what no commit here announces (a gap left by a transaction that failed half-way, another
+/// instance writing the same store), so it can be slow: an idle department no longer queries its store 10-20 times a
+/// second, and an event no longer waits up to a poll interval before it is forwarded.
+/// </summary>
+public sealed class OutboxWakeup : DocumentSessionListenerBase, IDaemonWakeup
+{
+    // At most one wake-up pending: commits during a poll are all covered by the next poll.
+    private readonly SemaphoreSlim _committed = new(0, 1);
+
+    /// <summary>How long the daemon waits when no commit wakes it, after a poll that found events and after one that did not.</summary>
+    public static readonly (TimeSpan Busy, TimeSpan Quiet) Polling = (TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(1));
+
+    public override Task AfterCommitAsync(IDocumentSession session, IChangeSet commit, CancellationToken token)
+    {
+        if (commit.GetEvents().Any()) Pulse();
+        return Task.CompletedTask;
+    }
+
+    public void Pulse()
+    {
+        try
+        {
+            _committed.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // a wake-up is already pending
+        }
+    }
+
+    /// <summary>Waits until a commit announces events or <paramref name="delay"/> has passed; true when a commit woke it.</summary>
+    public Task<bool> WaitAsync(TimeSpan delay, CancellationToken cancellationToken) => _committed.WaitAsync(delay, cancellationToken);
+
+    Task IDaemonWakeup.WaitAsync(TimeSpan delay, CancellationToken cancellationToken) => WaitAsync(delay, cancellationToken);
+
+    // The daemon may dispose its wake-up when it stops and use it again after a restart; there is nothing to release.
+    public void Dispose() { }
+}
