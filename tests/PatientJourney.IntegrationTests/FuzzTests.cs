@@ -70,6 +70,56 @@ public class FuzzTests(PatientJourneySystem system) : IClassFixture<PatientJourn
     }
 
     [Fact]
+    public async Task Batches_of_generated_bad_entries_answer_each_entry_with_a_problem_and_record_nothing()
+    {
+        var before = await DepartmentEventCountsAsync();
+        var random = new Random(20261129);
+        var failures = new List<string>();
+        for (var b = 0; b < 100; b++)
+        {
+            var department = Routes[random.Next(Routes.Length)].Department;
+            var routes = Routes.Where(r => r.Department == department).ToList();
+            // Built from bytes, not strings: a mutation's invalid UTF-8 must reach the server as it is.
+            var envelope = new MemoryStream();
+            envelope.Write("{\"entries\":["u8);
+            var descriptions = new List<string>();
+            while (descriptions.Count < 10)
+            {
+                var route = routes[random.Next(routes.Count)];
+                var (description, content) = Mutate(route, random);
+                var body = await content.ReadAsByteArrayAsync();
+                // A body that is no JSON object would refuse the whole envelope; those are the single-request test's.
+                try
+                {
+                    using var parsed = System.Text.Json.JsonDocument.Parse(body);
+                    if (parsed.RootElement.ValueKind != System.Text.Json.JsonValueKind.Object) continue;
+                }
+                catch (System.Text.Json.JsonException) { continue; }
+                if (descriptions.Count > 0) envelope.Write(","u8);
+                envelope.Write(Encoding.UTF8.GetBytes($$"""{"path":"{{route.Path}}","body":"""));
+                envelope.Write(body);
+                envelope.Write("}"u8);
+                descriptions.Add($"{route.Path} [{description}]");
+            }
+            envelope.Write("]}"u8);
+            var request = new ByteArrayContent(envelope.ToArray());
+            request.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            using var response = await system.Departments[department].PostAsync("/batch", request);
+            var text = await response.Content.ReadAsStringAsync();
+            if (response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.RequestEntityTooLarge
+                && response.Content.Headers.ContentType?.MediaType == "application/problem+json")
+                continue; // the envelope itself refused (a body too deep to read, say): nothing of it recorded
+            if (response.StatusCode != HttpStatusCode.OK) { failures.Add($"batch {b} -> {(int)response.StatusCode}: {Truncate(text)}"); continue; }
+            foreach (var (entry, description) in JsonNode.Parse(text)!["entries"]!.AsArray().Zip(descriptions))
+                if ((int)entry!["status"]! is not (400 or 404 or 409 or 413) || entry["problem"]?["errors"] is null)
+                    failures.Add($"batch {b}: {description} -> {Truncate(entry.ToJsonString())}");
+        }
+
+        Assert.True(failures.Count == 0, $"{failures.Count} bad batch entries were not refused properly:\n" + string.Join("\n", failures.Take(20)));
+        Assert.Equal(before, await DepartmentEventCountsAsync());
+    }
+
+    [Fact]
     public async Task Every_template_body_is_itself_valid()
     {
         // Guards the fuzz test: were a template invalid, its mutations would prove nothing.

@@ -159,6 +159,45 @@ public sealed class LoadDriver : IDisposable
         return phase.Figures();
     }
 
+    /// <summary>
+    /// The open loop through <c>POST /batch</c>: every <paramref name="tick"/> the requests due by then (at
+    /// <paramref name="perSecond"/>), each the next request of a patient whose previous one was answered, go out as one
+    /// batch per department, whatever the answers of earlier batches. Latency is timed from each entry's 202 as before.
+    /// </summary>
+    public async Task<LoadFigures> RunOpenBatchesAsync(int perSecond, TimeSpan duration, TimeSpan tick, CancellationToken ct)
+    {
+        var phase = new Phase();
+        var free = new ConcurrentQueue<IEnumerator<DepartmentRequest>>();
+        var inFlight = new List<Task>();
+        var started = Stopwatch.GetTimestamp();
+        long sent = 0;
+        while (true)
+        {
+            var elapsed = Stopwatch.GetElapsedTime(started);
+            if (elapsed >= duration) break;
+            var due = new List<IEnumerator<DepartmentRequest>>();
+            for (var until = (long)(elapsed.TotalSeconds * perSecond); sent < until; sent++)
+            {
+                if (!free.TryDequeue(out var patient) || !patient.MoveNext())
+                {
+                    patient = NextPatient().GetEnumerator();
+                    patient.MoveNext();
+                }
+                due.Add(patient);
+            }
+            foreach (var batch in due.GroupBy(p => p.Current.Department))
+            {
+                var patients = batch.ToList();
+                inFlight.Add(SendBatchAsync(batch.Key, patients.Select(p => p.Current).ToList(), phase, ct)
+                    .ContinueWith(_ => { foreach (var p in patients) free.Enqueue(p); }, TaskScheduler.Default));
+            }
+            inFlight.RemoveAll(t => t.IsCompleted);
+            await Task.Delay(tick, ct);
+        }
+        await Task.WhenAll(inFlight);
+        return phase.Figures();
+    }
+
     private IReadOnlyList<DepartmentRequest> NextPatient()
     {
         var n = Interlocked.Increment(ref _nextPatient);

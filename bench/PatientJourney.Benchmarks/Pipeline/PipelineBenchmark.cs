@@ -67,6 +67,9 @@ public sealed record PipelineFigures(
 /// </summary>
 public static class PipelineBenchmark
 {
+    /// <summary>With batches, the offered load goes out as one batch per department this often (what became due since).</summary>
+    public static readonly TimeSpan OfferedBatchTick = TimeSpan.FromMilliseconds(100);
+
     public static async Task<PipelineFigures> RunAsync(PipelineOptions options, CancellationToken ct = default)
     {
         var output = options.Output;
@@ -89,8 +92,10 @@ public static class PipelineBenchmark
             await PhaseAsync("warm-up", departments, environment, watcher, d => d.RunClosedAsync(options.Clients, options.Warmup, ct), null, ct);
 
             var pids = processes.ToDictionary(p => p.Key, p => p.Value.ProcessId ?? 0);
-            output.WriteLine($"bench: offered load, {options.OfferedPerSecond} requests/s for {options.Offered.TotalSeconds:F0} s");
-            var offered = await PhaseAsync("offered", departments, environment, watcher, d => d.RunOpenAsync(options.OfferedPerSecond, options.Offered, ct), pids, ct);
+            output.WriteLine($"bench: offered load, {options.OfferedPerSecond} requests/s for {options.Offered.TotalSeconds:F0} s{(options.Batch > 1 ? $", a batch per department every {OfferedBatchTick.TotalMilliseconds:F0} ms" : "")}");
+            var offered = await PhaseAsync("offered", departments, environment, watcher, d => options.Batch > 1
+                ? d.RunOpenBatchesAsync(options.OfferedPerSecond, options.Offered, OfferedBatchTick, ct)
+                : d.RunOpenAsync(options.OfferedPerSecond, options.Offered, ct), pids, ct);
             output.WriteLine($"bench: {Line(offered)}");
 
             output.WriteLine($"bench: saturation, {options.Clients} clients for {options.Saturation.TotalSeconds:F0} s{(options.Batch > 1 ? $", batches of {options.Batch}" : "")}");
@@ -236,7 +241,7 @@ public static class PipelineBenchmark
         text.AppendLine("| phase | events accepted/s | delivered/s | every 10 s (accepted/delivered) | 202→visible p50 | p95 | p99 | max | drained after | refused | failed |");
         text.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var p in new[] { f.Offered, f.Saturation })
-            text.AppendLine($"| {p.Name} ({(p == f.Offered ? $"{options.OfferedPerSecond} requests/s offered" : $"{options.Clients} clients{(options.Batch > 1 ? $", batches of {options.Batch}" : "")}")}, {p.Window.TotalSeconds:F0} s) | {N(p.AcceptedPerSecond)} | {N(p.DeliveredPerSecond)} | "
+            text.AppendLine($"| {p.Name} ({(p == f.Offered ? $"{options.OfferedPerSecond} requests/s offered{(options.Batch > 1 ? " in batches" : "")}" : $"{options.Clients} clients{(options.Batch > 1 ? $", batches of {options.Batch}" : "")}")}, {p.Window.TotalSeconds:F0} s) | {N(p.AcceptedPerSecond)} | {N(p.DeliveredPerSecond)} | "
                             + string.Join(" · ", p.EveryTenSeconds.Select(b => $"{N(b.Accepted)}/{N(b.Delivered)}"))
                             + $" | {p.Latency.P50:F0} ms | {p.Latency.P95:F0} ms | {p.Latency.P99:F0} ms | {p.Latency.Max:F0} ms | {p.Drain.TotalSeconds:F1} s | {p.Load.Refused} | {p.Load.Failed} |");
         text.AppendLine();

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Builder;
@@ -48,8 +49,8 @@ public static class DepartmentBatch
             .Select(c => (c.RoutePattern, c.Prepare!))
             .ToList());
 
-        return app.MapPost(Route, (HttpContext http, DepartmentWriter writer, TimeProvider clock, CancellationToken ct) =>
-                HandleAsync(http, writer, clock, commands.Value, ct))
+        return app.MapPost(Route, (HttpContext http, DepartmentWriter writer, TimeProvider clock, EdgeLimits limits, CancellationToken ct) =>
+                HandleAsync(http, writer, clock, limits, commands.Value, ct))
             .WithName("RecordBatch")
             .WithSummary("Many commands of this department in one request, each answered as if posted on its own")
             .Accepts<BatchRequest>("application/json")
@@ -62,7 +63,7 @@ public static class DepartmentBatch
     }
 
     private static async Task<IResult> HandleAsync(
-        HttpContext http, DepartmentWriter writer, TimeProvider clock, IReadOnlyList<(RoutePattern Pattern, PrepareCommand Prepare)> commands, CancellationToken ct)
+        HttpContext http, DepartmentWriter writer, TimeProvider clock, EdgeLimits limits, IReadOnlyList<(RoutePattern Pattern, PrepareCommand Prepare)> commands, CancellationToken ct)
     {
         var validation = new RequestValidation();
         var document = await DepartmentCommands.ParseBodyAsync(http.Request.Body, validation, ct);
@@ -73,7 +74,7 @@ public static class DepartmentBatch
         {
             var entries = ReadEnvelope(document.RootElement, validation);
             if (entries is null) return TypedResults.ValidationProblem(validation.Errors);
-            answers = Queue(entries, commands, writer, clock, http.User.Subject(), ct);
+            answers = Queue(entries, commands, writer, clock, limits, http.User.Subject(), ct);
         }
 
         var answered = new List<BatchEntryAnswer>(answers.Length);
@@ -82,7 +83,7 @@ public static class DepartmentBatch
     }
 
     private static Task<IResult>[] Queue(List<(string Path, JsonElement Body, string IdempotencyKey)> entries,
-        IReadOnlyList<(RoutePattern Pattern, PrepareCommand Prepare)> commands, DepartmentWriter writer, TimeProvider clock, string recordedBy, CancellationToken ct)
+        IReadOnlyList<(RoutePattern Pattern, PrepareCommand Prepare)> commands, DepartmentWriter writer, TimeProvider clock, EdgeLimits limits, string recordedBy, CancellationToken ct)
     {
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         // Every entry is queued before any is awaited, in order: the writer decides one patient's commands in the
@@ -92,7 +93,10 @@ public static class DepartmentBatch
         {
             var (path, body, idempotencyKey) = entries[i];
             var entryValidation = new RequestValidation();
-            answers[i] = Match(commands, path) is not { } command
+            // An entry may be no larger than the same command posted alone (what bounds its free text).
+            answers[i] = JsonMarshal.GetRawUtf8Value(body).Length > limits.MaxRequestBodyBytes
+                ? Task.FromResult(EdgeLimits.TooLarge(limits.MaxRequestBodyBytes))
+                : Match(commands, path) is not { } command
                 ? Task.FromResult<IResult>(TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found",
                     detail: "no command of this department is posted to this path",
                     extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { ["path"] = ["is not a command of this department"] } }))
