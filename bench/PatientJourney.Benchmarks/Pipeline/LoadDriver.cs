@@ -144,12 +144,7 @@ public sealed class LoadDriver : IDisposable
             if (elapsed >= duration) break;
             for (var due = (long)(elapsed.TotalSeconds * perSecond); sent < due; sent++)
             {
-                if (!free.TryDequeue(out var patient) || !patient.MoveNext())
-                {
-                    patient = NextPatient().GetEnumerator();
-                    patient.MoveNext();
-                }
-                var next = patient;
+                var next = NextFree(free);
                 inFlight.Add(SendAsync(next.Current, phase, ct).ContinueWith(_ => free.Enqueue(next), TaskScheduler.Default));
             }
             inFlight.RemoveAll(t => t.IsCompleted);
@@ -178,12 +173,7 @@ public sealed class LoadDriver : IDisposable
             var due = new List<IEnumerator<DepartmentRequest>>();
             for (var until = (long)(elapsed.TotalSeconds * perSecond); sent < until; sent++)
             {
-                if (!free.TryDequeue(out var patient) || !patient.MoveNext())
-                {
-                    patient = NextPatient().GetEnumerator();
-                    patient.MoveNext();
-                }
-                due.Add(patient);
+                due.Add(NextFree(free));
             }
             foreach (var batch in due.GroupBy(p => p.Current.Department))
             {
@@ -196,6 +186,15 @@ public sealed class LoadDriver : IDisposable
         }
         await Task.WhenAll(inFlight);
         return phase.Figures();
+    }
+
+    /// <summary>The next request of a patient whose previous one was answered, or of a new patient when none is free.</summary>
+    private IEnumerator<DepartmentRequest> NextFree(ConcurrentQueue<IEnumerator<DepartmentRequest>> free)
+    {
+        if (free.TryDequeue(out var patient) && patient.MoveNext()) return patient;
+        patient = NextPatient().GetEnumerator();
+        patient.MoveNext();
+        return patient;
     }
 
     private IReadOnlyList<DepartmentRequest> NextPatient()
