@@ -79,6 +79,7 @@ public class DepartmentBatchTests(PatientJourneySystem system) : IClassFixture<P
         var chemotherapy = system.Departments[Departments.Chemotherapy];
         await AssertRefused(await PostBatch(Entry("/patients/BATCH-3/regimens", Regimen), """{"path":"/patients/BATCH-3/regimens"}"""), "entries[1].body");
         await AssertRefused(await PostBatch(Entry("/patients/BATCH-3/regimens", Regimen), """{"body":{}}"""), "entries[1].path");
+        await AssertRefused(await PostBatch(Entry("/patients/BATCH-3/regimens", Regimen, new string('k', 129))), "entries[0].idempotencyKey");
         await AssertRefused(await PostBatch(Enumerable.Repeat(Entry("/patients/BATCH-3/adverse-events", """{"occurredOn":"2011-08-02","term":"x","grade":1}"""), 1001).ToArray()), "entries");
         await AssertRefused(await chemotherapy.PostAsync("/batch", new StringContent("""{"entries":[]}""", Encoding.UTF8, "application/json")), "entries");
         await AssertRefused(await chemotherapy.PostAsync("/batch", new StringContent("[1,2", Encoding.UTF8, "application/json")), "body");

@@ -138,7 +138,8 @@ public static class DepartmentBatch
             var key = "";
             if (entry.TryGetProperty("idempotencyKey", out var k) && k.ValueKind != JsonValueKind.Null)
             {
-                if (k.ValueKind != JsonValueKind.String) validation.Add(at + ".idempotencyKey", "must be a string");
+                if (k.ValueKind != JsonValueKind.String || k.GetString()!.Length > DepartmentCommands.MaxIdempotencyKeyLength)
+                    validation.Add(at + ".idempotencyKey", $"must be a string of at most {DepartmentCommands.MaxIdempotencyKeyLength} characters");
                 else key = k.GetString()!;
             }
             entries.Add((path ?? "", body, key));

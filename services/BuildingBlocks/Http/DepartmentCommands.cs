@@ -59,7 +59,7 @@ public sealed record AcceptedEvent(Guid EventId, string PatientId, string Type);
 /// </summary>
 public static class DepartmentCommands
 {
-    private const int MaxIdempotencyKeyLength = 128;
+    internal const int MaxIdempotencyKeyLength = 128;
 
     // The body is read by hand, not bound, so that a wrong content type or malformed JSON is a 400 naming
     // the field like every other bad input (framework binding answers 415 or an empty 400).
