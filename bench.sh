@@ -11,5 +11,6 @@ bench=bench/PatientJourney.Benchmarks/bin/Release/net10.0/PatientJourney.Benchma
 if [ "$#" -gt 0 ]; then exec dotnet "$bench" "$@"; fi
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(lscpu | sed -n 's/^Model name: *//p')"
 dotnet "$bench" pipeline
+dotnet "$bench" pipeline --clients 8 --batch 64
 dotnet "$bench" rebuild --events 1000000
 dotnet "$bench" worklist --patients 100000
