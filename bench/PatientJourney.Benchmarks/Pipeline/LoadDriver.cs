@@ -129,37 +129,10 @@ public sealed class LoadDriver : IDisposable
 
     /// <summary>
     /// Starts <paramref name="perSecond"/> requests a second, each the next request of a patient whose previous one was
-    /// answered (a new patient when none is free), so the offered load does not bend to the answers.
+    /// answered (a new patient when none is free), so the offered load does not bend to the answers. With a
+    /// <paramref name="batchTick"/>, what became due goes out every tick as one <c>POST /batch</c> per department.
     /// </summary>
-    public async Task<LoadFigures> RunOpenAsync(int perSecond, TimeSpan duration, CancellationToken ct)
-    {
-        var phase = new Phase();
-        var free = new ConcurrentQueue<IEnumerator<DepartmentRequest>>();
-        var inFlight = new List<Task>();
-        var started = Stopwatch.GetTimestamp();
-        long sent = 0;
-        while (true)
-        {
-            var elapsed = Stopwatch.GetElapsedTime(started);
-            if (elapsed >= duration) break;
-            for (var due = (long)(elapsed.TotalSeconds * perSecond); sent < due; sent++)
-            {
-                var next = NextFree(free);
-                inFlight.Add(SendAsync(next.Current, phase, ct).ContinueWith(_ => free.Enqueue(next), TaskScheduler.Default));
-            }
-            inFlight.RemoveAll(t => t.IsCompleted);
-            await Task.Delay(1, ct);
-        }
-        await Task.WhenAll(inFlight);
-        return phase.Figures();
-    }
-
-    /// <summary>
-    /// The open loop through <c>POST /batch</c>: every <paramref name="tick"/> the requests due by then (at
-    /// <paramref name="perSecond"/>), each the next request of a patient whose previous one was answered, go out as one
-    /// batch per department, whatever the answers of earlier batches. Latency is timed from each entry's 202 as before.
-    /// </summary>
-    public async Task<LoadFigures> RunOpenBatchesAsync(int perSecond, TimeSpan duration, TimeSpan tick, CancellationToken ct)
+    public async Task<LoadFigures> RunOpenAsync(int perSecond, TimeSpan duration, CancellationToken ct, TimeSpan? batchTick = null)
     {
         var phase = new Phase();
         var free = new ConcurrentQueue<IEnumerator<DepartmentRequest>>();
@@ -171,18 +144,19 @@ public sealed class LoadDriver : IDisposable
             var elapsed = Stopwatch.GetElapsedTime(started);
             if (elapsed >= duration) break;
             var due = new List<IEnumerator<DepartmentRequest>>();
-            for (var until = (long)(elapsed.TotalSeconds * perSecond); sent < until; sent++)
-            {
-                due.Add(NextFree(free));
-            }
-            foreach (var batch in due.GroupBy(p => p.Current.Department))
-            {
-                var patients = batch.ToList();
-                inFlight.Add(SendBatchAsync(batch.Key, patients.Select(p => p.Current).ToList(), phase, ct)
-                    .ContinueWith(_ => { foreach (var p in patients) free.Enqueue(p); }, TaskScheduler.Default));
-            }
+            for (var until = (long)(elapsed.TotalSeconds * perSecond); sent < until; sent++) due.Add(NextFree(free));
+            if (batchTick is null)
+                foreach (var next in due)
+                    inFlight.Add(SendAsync(next.Current, phase, ct).ContinueWith(_ => free.Enqueue(next), TaskScheduler.Default));
+            else
+                foreach (var batch in due.GroupBy(p => p.Current.Department))
+                {
+                    var patients = batch.ToList();
+                    inFlight.Add(SendBatchAsync(batch.Key, patients.Select(p => p.Current).ToList(), phase, ct)
+                        .ContinueWith(_ => { foreach (var p in patients) free.Enqueue(p); }, TaskScheduler.Default));
+                }
             inFlight.RemoveAll(t => t.IsCompleted);
-            await Task.Delay(tick, ct);
+            await Task.Delay(batchTick ?? TimeSpan.FromMilliseconds(1), ct);
         }
         await Task.WhenAll(inFlight);
         return phase.Figures();

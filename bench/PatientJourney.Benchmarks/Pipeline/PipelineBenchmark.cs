@@ -93,9 +93,7 @@ public static class PipelineBenchmark
 
             var pids = processes.ToDictionary(p => p.Key, p => p.Value.ProcessId ?? 0);
             output.WriteLine($"bench: offered load, {options.OfferedPerSecond} requests/s for {options.Offered.TotalSeconds:F0} s{(options.Batch > 1 ? $", a batch per department every {OfferedBatchTick.TotalMilliseconds:F0} ms" : "")}");
-            var offered = await PhaseAsync("offered", departments, environment, watcher, d => options.Batch > 1
-                ? d.RunOpenBatchesAsync(options.OfferedPerSecond, options.Offered, OfferedBatchTick, ct)
-                : d.RunOpenAsync(options.OfferedPerSecond, options.Offered, ct), pids, ct);
+            var offered = await PhaseAsync("offered", departments, environment, watcher, d => d.RunOpenAsync(options.OfferedPerSecond, options.Offered, ct, options.Batch > 1 ? OfferedBatchTick : null), pids, ct);
             output.WriteLine($"bench: {Line(offered)}");
 
             output.WriteLine($"bench: saturation, {options.Clients} clients for {options.Saturation.TotalSeconds:F0} s{(options.Batch > 1 ? $", batches of {options.Batch}" : "")}");

@@ -9,8 +9,9 @@ namespace PatientJourney.BuildingBlocks.EventStore;
 /// Marten's daemon waits between high-water polls on <see cref="IDaemonWakeup"/>; this one returns early when a
 /// session that appended events has committed (a Marten listener on every session of the store). The poll stays as
 /// the safety net for what no commit here announces (a gap left by a transaction that failed half-way, another
-/// instance writing the same store), so it can be slow: an idle department no longer queries its store 10-20 times a
-/// second, and an event no longer waits up to a poll interval before it is forwarded.
+/// instance writing the same store): as often as before while events flow, once a second when quiet (was ten times),
+/// so an idle department no longer queries its store 10-20 times a second, and an event no longer waits up to a poll
+/// interval before it is forwarded.
 /// </summary>
 public sealed class OutboxWakeup : DocumentSessionListenerBase, IDaemonWakeup
 {
