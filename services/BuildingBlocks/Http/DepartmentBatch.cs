@@ -97,9 +97,7 @@ public static class DepartmentBatch
             answers[i] = JsonMarshal.GetRawUtf8Value(body).Length > limits.MaxRequestBodyBytes
                 ? Task.FromResult(EdgeLimits.TooLarge(limits.MaxRequestBodyBytes))
                 : Match(commands, path) is not { } command
-                ? Task.FromResult<IResult>(TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found",
-                    detail: "no command of this department is posted to this path",
-                    extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { ["path"] = ["is not a command of this department"] } }))
+                ? Task.FromResult(DepartmentCommands.Refuse(new Refusal(StatusCodes.Status404NotFound, "path", "is not a command of this department")))
                 : command.Prepare(new CommandInput(command.Route, body, idempotencyKey, recordedBy, today), entryValidation) is { } write
                     ? writer.SubmitAsync(write, ct)
                     : Task.FromResult<IResult>(TypedResults.ValidationProblem(entryValidation.Errors));
