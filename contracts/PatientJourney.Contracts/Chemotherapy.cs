@@ -7,6 +7,9 @@ public abstract record ChemotherapyEvent : ClinicalEvent
     public override string Department => Departments.Chemotherapy;
 }
 
+/// <summary>Contract v2: the chemotherapy department's events forwarded together, as one message.</summary>
+public sealed record ChemotherapyEventBatch : ClinicalEventBatch<ChemotherapyEvent>;
+
 [JsonConverter(typeof(ContractEnumConverter<DrugRoute>))]
 public enum DrugRoute
 {

@@ -7,6 +7,9 @@ public abstract record DiagnosisEvent : ClinicalEvent
     public override string Department => Departments.Diagnosis;
 }
 
+/// <summary>Contract v2: the diagnosis department's events forwarded together, as one message.</summary>
+public sealed record DiagnosisEventBatch : ClinicalEventBatch<DiagnosisEvent>;
+
 [JsonConverter(typeof(ContractEnumConverter<Sex>))]
 public enum Sex
 {

@@ -7,6 +7,9 @@ public abstract record ImagingEvent : ClinicalEvent
     public override string Department => Departments.Imaging;
 }
 
+/// <summary>Contract v2: the imaging department's events forwarded together, as one message.</summary>
+public sealed record ImagingEventBatch : ClinicalEventBatch<ImagingEvent>;
+
 [JsonConverter(typeof(ContractEnumConverter<PetCtIndication>))]
 public enum PetCtIndication
 {

@@ -5,6 +5,9 @@ public abstract record InterventionalEvent : ClinicalEvent
     public override string Department => Departments.Interventional;
 }
 
+/// <summary>Contract v2: the interventional department's events forwarded together, as one message.</summary>
+public sealed record InterventionalEventBatch : ClinicalEventBatch<InterventionalEvent>;
+
 /// <summary>Transarterial chemoembolization; occurredOn is performedOn.</summary>
 public sealed record TacePerformed : InterventionalEvent
 {

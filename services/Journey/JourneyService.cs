@@ -35,18 +35,26 @@ public static class JourneyServiceExtensions
         builder.Services.AddPostgresReadiness(settings.PostgresConnectionString);
 
         var retryLimit = builder.Configuration.GetValue<int?>("Journey:RetryLimit") ?? 10;
-        var consumers = ContractEvents.All.Select(t => typeof(ClinicalEventConsumer<>).MakeGenericType(t)).ToArray();
+        var consumers = ContractEvents.All.Select(t => typeof(ClinicalEventConsumer<>).MakeGenericType(t))
+            .Concat(ContractBatches.All.Select(t => typeof(ClinicalEventBatchConsumer<,>).MakeGenericType(t, t.BaseType!.GetGenericArguments()[0])))
+            .ToArray();
         builder.Services.AddPatientJourneyBus(BrokerAccounts.Connection(settings.RabbitMq, builder.Configuration, BrokerAccounts.Journey),
-            x => { foreach (var consumer in consumers) x.AddConsumer(consumer); },
+            x =>
+            {
+                foreach (var consumer in consumers)
+                    x.AddConsumer(consumer, consumer.GetGenericTypeDefinition() == typeof(ClinicalEventBatchConsumer<,>)
+                        ? typeof(ClinicalEventBatchConsumerDefinition<,>).MakeGenericType(consumer.GetGenericArguments()) : null);
+            },
             (context, cfg) => cfg.ReceiveEndpoint(JourneyService.QueueName, e =>
             {
                 e.SetQuorumQueue();
                 // The reason travels with the dead letter (MT-Fault-* headers); no Fault<T> events, so the journey's
                 // broker user needs no exchanges beyond its own.
                 e.PublishFaults = false;
-                // Enough messages in hand for the recorder to commit hundreds at a time (group commit).
-                e.PrefetchCount = 500;
-                e.ConcurrentMessageLimit = 250;
+                // Enough events in hand for the recorder to commit hundreds at a time (group commit): a batch message
+                // holds up to 100 of them, so fewer batches than single events are consumed at once (memory).
+                e.PrefetchCount = 100;
+                e.ConcurrentMessageLimit = 100;
                 // Concurrent appends to one patient's stream fail on its version and are retried; a message
                 // that still fails goes to journey-events_error with its reason in MT-Fault-* headers.
                 e.UseMessageRetry(r =>

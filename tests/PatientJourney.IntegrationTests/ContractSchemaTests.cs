@@ -20,6 +20,13 @@ public class ContractSchemaTests(PatientJourneySystem system) : IClassFixture<Pa
     private static JsonSchema SchemaFor(string type) => Schemas.GetOrAdd(type, t =>
         JsonSchema.FromText(File.ReadAllText(Path.Combine(Repository.Root, ContractSchemaGenerator.Folder, "events", $"{t}.schema.json"))));
 
+    /// <summary>A batch's schema refers to its events' schemas by $id: those are loaded first.</summary>
+    private static JsonSchema BatchSchemaFor(Type batch)
+    {
+        foreach (var e in ContractEvents.All) SchemaFor(e.Name);
+        return Schemas.GetOrAdd(batch.Name, t => JsonSchema.FromText(File.ReadAllText(Path.Combine(Repository.Root, ContractSchemaGenerator.Folder, "batches", $"{t}.schema.json"))));
+    }
+
     private static string Failures(EvaluationResults results) =>
         string.Join("; ", (results.Details ?? []).Where(d => d.Errors is { Count: > 0 }).SelectMany(d => d.Errors!.Select(e => $"{d.InstanceLocation}: {e.Value}")));
 
@@ -30,6 +37,7 @@ public class ContractSchemaTests(PatientJourneySystem system) : IClassFixture<Pa
         foreach (var (name, content) in ContractSchemaGenerator.Generate())
             Assert.True(content == File.ReadAllText(Path.Combine(Repository.Root, ContractSchemaGenerator.Folder, name)), $"docs/contracts/{name} is out of date");
         Assert.Equal(ContractEvents.All.Count, Directory.GetFiles(Path.Combine(Repository.Root, ContractSchemaGenerator.Folder, "events")).Length);
+        Assert.Equal(ContractBatches.All.Count, Directory.GetFiles(Path.Combine(Repository.Root, ContractSchemaGenerator.Folder, "batches")).Length);
     }
 
     [Fact]
@@ -51,6 +59,19 @@ public class ContractSchemaTests(PatientJourneySystem system) : IClassFixture<Pa
             Assert.True(results.IsValid, $"{instance["type"]}: {Failures(results)}");
         }
         Assert.Equal(ContractEvents.All.Select(t => t.Name).Order(), events.Select(e => (string)e!["type"]!).Distinct().Order());
+
+        // The same events as the departments' outboxes send them by default: a batch per department (contract v2).
+        foreach (var batch in ContractBatches.All)
+        {
+            var department = ContractBatches.DepartmentOf(batch);
+            var entries = events.Select(e => e!.AsObject().DeepClone().AsObject()).Where(e => (string)e["department"]! == department).ToList();
+            foreach (var entry in entries) { entry.Remove("storedAt"); entry.Remove("journeyVersion"); }
+            var message = new JsonObject { ["events"] = new JsonArray([.. entries]) };
+            var results = BatchSchemaFor(batch).Evaluate(JsonDocument.Parse(message.ToJsonString()).RootElement, options);
+            Assert.True(results.IsValid, $"{batch.Name}: {Failures(results)}");
+            message["events"]![0]!.AsObject().Remove("patientId");
+            Assert.False(BatchSchemaFor(batch).Evaluate(JsonDocument.Parse(message.ToJsonString()).RootElement, options).IsValid, $"{batch.Name} without a patientId");
+        }
 
         var broken = JsonSerializer.SerializeToNode(new AdverseEventRecorded { PatientId = "P", OccurredOn = new DateOnly(2011, 2, 1), Term = "x", Grade = 3 }, JsonDefaults.Options)!.AsObject();
         broken["grade"] = "three";

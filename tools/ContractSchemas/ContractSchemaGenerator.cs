@@ -28,6 +28,32 @@ public static class ContractSchemaGenerator
         return ordered;
     }
 
+    /// <summary>A department's batch (contract v2): its entries are the department's own events, each by its v1 schema.</summary>
+    public static JsonObject BatchSchemaOf(Type batchType)
+    {
+        var department = ContractBatches.DepartmentOf(batchType);
+        // Each entry is one of the department's events, told apart by its type (their schemas alone may overlap).
+        var events = new JsonArray([.. ContractEvents.OwnedBy(department).Select(t => (JsonNode)new JsonObject
+        {
+            ["allOf"] = new JsonArray(
+                new JsonObject { ["$ref"] = $"urn:patientjourney:contracts:v1:{t.Name}" },
+                new JsonObject { ["required"] = new JsonArray("type"), ["properties"] = new JsonObject { ["type"] = new JsonObject { ["const"] = t.Name } } }),
+        })]);
+        return new JsonObject
+        {
+            ["$schema"] = "https://json-schema.org/draft/2020-12/schema",
+            ["$id"] = $"urn:patientjourney:contracts:v2:{batchType.Name}",
+            ["title"] = batchType.Name,
+            ["description"] = $"Events of the {department} department forwarded together, in the order it recorded them; each entry is the event exactly as in its own v1 message (docs/contracts/events)",
+            ["type"] = "object",
+            ["required"] = new JsonArray("events"),
+            ["properties"] = new JsonObject
+            {
+                ["events"] = new JsonObject { ["type"] = "array", ["minItems"] = 1, ["items"] = new JsonObject { ["oneOf"] = events } },
+            },
+        };
+    }
+
     /// <summary>File name (under docs/contracts) to content.</summary>
     public static IReadOnlyDictionary<string, string> Generate()
     {
@@ -68,10 +94,42 @@ public static class ContractSchemaGenerator
                 ["channel"] = new JsonObject { ["$ref"] = $"#/channels/{type.Name}" },
             };
         }
+        foreach (var type in ContractBatches.All)
+        {
+            var department = ContractBatches.DepartmentOf(type);
+            files[$"batches/{type.Name}.schema.json"] = BatchSchemaOf(type).ToJsonString(options) + "\n";
+            var exchange = $"{type.Namespace}:{type.Name}";
+            messages[type.Name] = new JsonObject
+            {
+                ["name"] = type.Name,
+                ["contentType"] = "application/vnd.masstransit+json",
+                ["summary"] = $"Contract v2: MassTransit envelope whose \"message\" holds up to {ClinicalEventPublisher.MaxBatch} events of the {department} department, in the order it recorded them; \"messageType\" is [\"urn:message:{exchange}\"]",
+                ["payload"] = new JsonObject { ["$ref"] = $"./batches/{type.Name}.schema.json" },
+            };
+            channels[type.Name] = new JsonObject
+            {
+                ["address"] = exchange,
+                ["description"] = "RabbitMQ fanout exchange, durable",
+                ["messages"] = new JsonObject { [type.Name] = new JsonObject { ["$ref"] = $"#/components/messages/{type.Name}" } },
+                ["bindings"] = new JsonObject { ["amqp"] = new JsonObject { ["is"] = "routingKey", ["exchange"] = new JsonObject { ["name"] = exchange, ["type"] = "fanout", ["durable"] = true, ["autoDelete"] = false } } },
+            };
+            operations[$"publish{type.Name}"] = new JsonObject
+            {
+                ["action"] = "send",
+                ["summary"] = $"The {department} department's outbox publishes each page of its durable events as batches (Bus:Messages=Batches, the default); with Bus:Messages=Events it publishes one message per event instead",
+                ["channel"] = new JsonObject { ["$ref"] = $"#/channels/{type.Name}" },
+            };
+            operations[$"journeyReceives{type.Name}"] = new JsonObject
+            {
+                ["action"] = "receive",
+                ["summary"] = "The journey consumes it from its quorum queue journey-events, bound to this exchange; the whole batch is recorded or refused",
+                ["channel"] = new JsonObject { ["$ref"] = $"#/channels/{type.Name}" },
+            };
+        }
         var asyncApi = new JsonObject
         {
             ["asyncapi"] = "3.0.0",
-            ["info"] = new JsonObject { ["title"] = "PatientJourney department events", ["version"] = "1.0.0", ["description"] = "Every clinical fact a department accepts, as published on RabbitMQ. Generated from contracts/ by tools/ContractSchemas." },
+            ["info"] = new JsonObject { ["title"] = "PatientJourney department events", ["version"] = "2.0.0", ["description"] = "Every clinical fact a department accepts, as published on RabbitMQ: one message per event (contract v1) or the department's batches of them (contract v2, the default). Generated from contracts/ by tools/ContractSchemas." },
             ["defaultContentType"] = "application/vnd.masstransit+json",
             ["servers"] = new JsonObject { ["rabbitmq"] = new JsonObject { ["host"] = "localhost:5672", ["pathname"] = "/patientjourney", ["protocol"] = "amqp", ["protocolVersion"] = "0.9.1" } },
             ["channels"] = channels,

@@ -72,7 +72,7 @@ replay.SetAction(async (parse, ct) =>
     var published = 0;
     await AnsiConsole.Status().StartAsync("replaying", async status =>
         published = await SourceReplay.ReplayAsync(parse.GetValue(connection)!, PatientJourney.Contracts.Departments.All,
-            d => BrokerAccounts.ActingAs(target, configuration, d), new ImmediateProgress<int>(n => status.Status($"replaying: {n:N0} events published")), ct));
+            d => BrokerAccounts.ActingAs(target, configuration, d), ClinicalEventPublisher.MessagesFrom(configuration), new ImmediateProgress<int>(n => status.Status($"replaying: {n:N0} events published")), ct));
     AnsiConsole.MarkupLineInterpolated($"published {published:N0} events, each confirmed by the broker");
     return 0;
 });

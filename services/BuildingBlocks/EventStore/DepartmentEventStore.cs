@@ -19,6 +19,7 @@ public static class DepartmentEventStore
     {
         var settings = InfrastructureSettings.From(builder.Configuration);
         var wakeup = new OutboxWakeup();
+        _ = ClinicalEventPublisher.MessagesFrom(builder.Configuration); // a wrong Bus:Messages stops the start, not the first page
         builder.Services.AddMarten(opts =>
             {
                 opts.ConfigureClinicalEventStore(settings.PostgresConnectionString, department);

@@ -4,6 +4,7 @@ using JasperFx.Events.Projections;
 using Marten;
 using Marten.Subscriptions;
 using MassTransit;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using PatientJourney.Contracts;
 
@@ -12,41 +13,30 @@ namespace PatientJourney.BuildingBlocks.EventStore;
 /// <summary>
 /// The outbox: the department's own event store is the record of what was accepted, and this
 /// subscription publishes it. Marten advances its progress only when this method returns, i.e. after
-/// the broker confirmed every publish of the page; a failure leaves progress where it was and the daemon
+/// the broker confirmed every message of the page (batches, or one message per event: Bus:Messages); a failure leaves progress where it was and the daemon
 /// retries the page, so delivery is at-least-once and the journey de-duplicates by eventId.
 /// </summary>
 public sealed partial class OutboxForwarder : SubscriptionBase
 {
     private readonly IBus _bus;
     private readonly ILogger<OutboxForwarder> _logger;
+    private readonly BusMessages _messages;
 
-    public OutboxForwarder(IBus bus, ILogger<OutboxForwarder> logger)
+    public OutboxForwarder(IBus bus, ILogger<OutboxForwarder> logger, IConfiguration configuration)
     {
         _bus = bus;
         _logger = logger;
+        _messages = ClinicalEventPublisher.MessagesFrom(configuration);
         Name = "OutboxForwarder";
     }
 
     public override async Task<IChangeListener> ProcessEventsAsync(
         EventRange page, ISubscriptionController controller, IDocumentOperations operations, CancellationToken cancellationToken)
     {
-        // All publishes of a page are in flight together; one awaited publish at a time caps out near 1k/s.
-        var publishes = new List<Task>(page.Events.Count);
-        foreach (var e in page.Events)
-        {
-            if (e.Data is not ClinicalEvent clinical) continue;
-            publishes.Add(_bus.Publish(clinical, e.EventType, Pipe.Execute<PublishContext>(ctx =>
-            {
-                ctx.MessageId = e.Id;
-                // Unroutable (no queue bound yet, e.g. the journey has never run) fails the publish instead of
-                // dropping the event; the page is then retried until a consumer's queue exists.
-                ctx.Mandatory = true;
-            }), cancellationToken));
-        }
-
+        var events = page.Events.Where(e => e.Data is ClinicalEvent).Select(e => (e.Id, (ClinicalEvent)e.Data)).ToList();
         try
         {
-            await Task.WhenAll(publishes);
+            await ClinicalEventPublisher.PublishAsync(_bus, events, _messages, cancellationToken);
         }
         catch (Exception ex)
         {

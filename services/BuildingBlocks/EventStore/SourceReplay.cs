@@ -7,14 +7,14 @@ namespace PatientJourney.BuildingBlocks.EventStore;
 
 /// <summary>
 /// Re-drives every department's own event store through the bus, in each store's sequence order, exactly as the
-/// outbox published it (same message ids, publisher confirms, mandatory): a new, empty journey fed this way
+/// outbox publishes it (ClinicalEventPublisher: same message ids, publisher confirms, mandatory): a new, empty journey fed this way
 /// rebuilds itself from the sources of truth.
 /// </summary>
 public static class SourceReplay
 {
     public static async Task<int> ReplayAsync(
         string connectionString, IEnumerable<string> departments, Func<string, RabbitMqSettings> departmentConnection,
-        IProgress<int>? progress = null, CancellationToken ct = default)
+        BusMessages messages = BusMessages.Batches, IProgress<int>? progress = null, CancellationToken ct = default)
     {
         var published = 0;
         foreach (var department in departments)
@@ -31,12 +31,9 @@ public static class SourceReplay
                     await using var session = store.QuerySession();
                     var page = await session.Events.QueryAllRawEvents().Where(e => e.Sequence > after).OrderBy(e => e.Sequence).Take(500).ToListAsync(ct);
                     if (page.Count == 0) break;
-                    await Task.WhenAll(page.Where(e => e.Data is ClinicalEvent).Select(e => bus.Publish(e.Data, e.EventType, Pipe.Execute<PublishContext>(c =>
-                    {
-                        c.MessageId = e.Id;
-                        c.Mandatory = true;
-                    }), ct)));
-                    published += page.Count(e => e.Data is ClinicalEvent);
+                    var events = page.Where(e => e.Data is ClinicalEvent).Select(e => (e.Id, (ClinicalEvent)e.Data)).ToList();
+                    await ClinicalEventPublisher.PublishAsync(bus, events, messages, ct);
+                    published += events.Count;
                     after = page[^1].Sequence;
                     progress?.Report(published);
                 }

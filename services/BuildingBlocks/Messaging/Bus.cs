@@ -54,9 +54,9 @@ public static class Bus
         {
             if (context.TryGetPayload<RabbitMqSendContext>(out var rabbitContext)) rabbitContext.BasicProperties.UserId = rabbit.Username;
         }));
-        // Exchanges are named by the contract's event names; the abstract envelopes get none.
+        // Exchanges are named by the contract's event and batch names; the abstract envelopes and batch bases get none.
         cfg.Publish<ClinicalEvent>(p => p.Exclude = true);
-        foreach (var envelope in new[] { typeof(Contracts.Diagnosis.DiagnosisEvent), typeof(Contracts.Chemotherapy.ChemotherapyEvent), typeof(Contracts.Interventional.InterventionalEvent), typeof(Contracts.Imaging.ImagingEvent) })
+        foreach (var envelope in new[] { typeof(Contracts.Diagnosis.DiagnosisEvent), typeof(Contracts.Chemotherapy.ChemotherapyEvent), typeof(Contracts.Interventional.InterventionalEvent), typeof(Contracts.Imaging.ImagingEvent) }.Concat(ContractBatches.Bases))
             cfg.Publish(envelope, p => p.Exclude = true);
     }
 }

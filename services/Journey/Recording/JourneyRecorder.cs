@@ -53,6 +53,15 @@ public sealed partial class JourneyRecorder : IAsyncDisposable
         return _commits.SubmitAsync(message, ct);
     }
 
+    /// <summary>Records a batch of events (each checked before any is submitted), done when every one of them is.</summary>
+    public Task RecordAsync(IReadOnlyList<ClinicalEvent> events, CancellationToken ct)
+    {
+        foreach (var e in events) Check(e);
+        var recorded = new Task[events.Count];
+        for (var i = 0; i < events.Count; i++) recorded[i] = _commits.SubmitAsync(events[i], ct);
+        return Task.WhenAll(recorded);
+    }
+
     private async Task WriteBatchAsync(IReadOnlyList<PendingWrite<ClinicalEvent, bool>> batch, CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();
@@ -124,27 +133,52 @@ public sealed partial class JourneyRecorder : IAsyncDisposable
     public ValueTask DisposeAsync() => _commits.DisposeAsync();
 }
 
-/// <summary>One consumer per contract event type, all on the journey's queue.</summary>
+/// <summary>One consumer per contract event type (contract v1), all on the journey's queue.</summary>
 public sealed class ClinicalEventConsumer<TEvent>(JourneyRecorder recorder) : IConsumer<TEvent> where TEvent : ClinicalEvent
 {
     public Task Consume(ConsumeContext<TEvent> context)
     {
         // An envelope without its message deserializes to null; retrying cannot fill it in.
         if (context.Message is null) throw new InvalidClinicalEventException("the envelope holds no message");
-        CheckSender(context);
+        Senders.Check(context, ContractEvents.DepartmentOf(typeof(TEvent)), typeof(TEvent).Name);
         return recorder.RecordAsync(context.Message, context.CancellationToken);
     }
+}
 
+/// <summary>
+/// One consumer per department's batch (contract v2), on the same queue. A batch is acknowledged once every event of
+/// it is recorded (or was already); a batch holding anything invalid is refused whole, before any of it is recorded.
+/// </summary>
+public sealed class ClinicalEventBatchConsumer<TBatch, TEvent>(JourneyRecorder recorder) : IConsumer<TBatch>
+    where TBatch : ClinicalEventBatch<TEvent> where TEvent : ClinicalEvent
+{
+    public Task Consume(ConsumeContext<TBatch> context)
+    {
+        var events = context.Message?.Events;
+        if (events is null || events.Count == 0 || events.Any(e => e is null)) throw new InvalidClinicalEventException("the envelope holds no batch of events");
+        Senders.Check(context, ContractBatches.DepartmentOf(typeof(TBatch)), typeof(TBatch).Name);
+        return recorder.RecordAsync(events, context.CancellationToken);
+    }
+}
+
+/// <summary>Each department's batches (up to 100 events each) consumed this many at a time: 32 batches keep six writers fed.</summary>
+public sealed class ClinicalEventBatchConsumerDefinition<TBatch, TEvent> : ConsumerDefinition<ClinicalEventBatchConsumer<TBatch, TEvent>>
+    where TBatch : ClinicalEventBatch<TEvent> where TEvent : ClinicalEvent
+{
+    public ClinicalEventBatchConsumerDefinition() => ConcurrentMessageLimit = 8;
+}
+
+internal static class Senders
+{
     /// <summary>
-    /// Only the department that owns an event type may send it: the broker-validated user_id must be that
+    /// Only the department that owns an event type (or batch) may send it: the broker-validated user_id must be that
     /// department's user. Anything else (another department, no user_id) goes to the error queue unrecorded.
     /// </summary>
-    private static void CheckSender(ConsumeContext<TEvent> context)
+    public static void Check(ConsumeContext context, string owner, string what)
     {
         var sender = context.ReceiveContext.TryGetPayload<RabbitMqBasicConsumeContext>(out var rabbit) ? rabbit.Properties.UserId : null;
-        var owner = ContractEvents.DepartmentOf(typeof(TEvent));
         if (BrokerAccounts.DepartmentOfUser(sender) != owner)
             throw new InvalidClinicalEventException(
-                $"{typeof(TEvent).Name} is recorded only by the {owner} department; this one was sent by {(string.IsNullOrEmpty(sender) ? "an unidentified sender" : sender)}");
+                $"{what} is recorded only by the {owner} department; this one was sent by {(string.IsNullOrEmpty(sender) ? "an unidentified sender" : sender)}");
     }
 }

@@ -1,0 +1,55 @@
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using PatientJourney.Contracts;
+
+namespace PatientJourney.BuildingBlocks;
+
+/// <summary>What a department puts on the bus for its events (docs/api-contract.md, "On the bus").</summary>
+public enum BusMessages
+{
+    /// <summary>Contract v2: one batch message per outbox page (at most <see cref="ClinicalEventPublisher.MaxBatch"/> events).</summary>
+    Batches,
+    /// <summary>Contract v1: one message per event, named by the event.</summary>
+    Events,
+}
+
+/// <summary>
+/// Publishes a department's stored events, as its outbox and the replay tool both do: confirmed by the broker,
+/// mandatory (unroutable fails instead of dropping a fact), under message ids that a retried page repeats.
+/// </summary>
+public static class ClinicalEventPublisher
+{
+    /// <summary>Events per batch message: bounds a message (~1-2 KB an event) and what the journey holds per prefetched message.</summary>
+    public const int MaxBatch = 50;
+
+    /// <summary>Bus:Messages, Batches unless set; a value that is neither stops the service at start rather than guess.</summary>
+    public static BusMessages MessagesFrom(IConfiguration configuration) => configuration["Bus:Messages"] switch
+    {
+        null or "" => BusMessages.Batches,
+        var value when Enum.GetNames<BusMessages>().FirstOrDefault(n => n.Equals(value, StringComparison.OrdinalIgnoreCase)) is { } name => Enum.Parse<BusMessages>(name),
+        var value => throw new InvalidOperationException($"Bus:Messages is '{value}'; it must be Batches (contract v2) or Events (contract v1)"),
+    };
+
+    /// <summary>Publishes the events (any mix of departments, each to its own department's message) and waits for every confirm.</summary>
+    public static Task PublishAsync(IPublishEndpoint bus, IReadOnlyList<(Guid Id, ClinicalEvent Event)> events, BusMessages messages, CancellationToken ct) =>
+        // All publishes are in flight together; one awaited publish at a time caps out near 1k/s.
+        Task.WhenAll(MessagesOf(events, messages).Select(m => bus.Publish(m.Message, m.Message.GetType(), Mandatory(m.MessageId), ct)).ToList());
+
+    /// <summary>
+    /// The messages for these events: one per event under the event's id, or one batch per department and
+    /// <see cref="MaxBatch"/> events under its first event's id, so a retried page sends the same message ids again.
+    /// </summary>
+    public static IEnumerable<(object Message, Guid MessageId)> MessagesOf(IReadOnlyList<(Guid Id, ClinicalEvent Event)> events, BusMessages messages) =>
+        messages == BusMessages.Events
+            ? events.Select(e => ((object)e.Event, e.Id))
+            : events.GroupBy(e => e.Event.Department).SelectMany(department => department.Chunk(MaxBatch)
+                .Select(chunk => (ContractBatches.Of(department.Key, chunk.Select(e => e.Event).ToArray()), chunk[0].Id)));
+
+    // Unroutable (no queue bound yet, e.g. the journey has never run) fails the publish instead of dropping the events;
+    // the page is then retried until a consumer's queue exists.
+    private static IPipe<PublishContext> Mandatory(Guid messageId) => Pipe.Execute<PublishContext>(ctx =>
+    {
+        ctx.MessageId = messageId;
+        ctx.Mandatory = true;
+    });
+}
