@@ -161,7 +161,11 @@ public sealed class ClinicalEventBatchConsumer<TBatch, TEvent>(JourneyRecorder r
     }
 }
 
-/// <summary>Each department's batches (up to 100 events each) consumed this many at a time: 32 batches keep six writers fed.</summary>
+/// <summary>
+/// Each department's batches (up to 50 events each) consumed this many at a time. More in hand makes the six writers'
+/// batches larger (~34 events a batch at saturation with 8, ~52 with 16, ~73 with 32) but the journey's memory with
+/// them: with 16 it peaked at 277-309 MB under a long backlog, with 8 at 250-272 (docs/benchmarks.md).
+/// </summary>
 public sealed class ClinicalEventBatchConsumerDefinition<TBatch, TEvent> : ConsumerDefinition<ClinicalEventBatchConsumer<TBatch, TEvent>>
     where TBatch : ClinicalEventBatch<TEvent> where TEvent : ClinicalEvent
 {
