@@ -16,6 +16,9 @@ public abstract record ClinicalEventBatch<TEvent> where TEvent : ClinicalEvent
 
 public static class ContractBatches
 {
+    /// <summary>Events a batch may hold (contract v2); a longer list is refused whole.</summary>
+    public const int MaxEvents = 50;
+
     /// <summary>The batch message of each department, so hosts can register them with the bus.</summary>
     public static IReadOnlyList<Type> All { get; } =
         [typeof(Diagnosis.DiagnosisEventBatch), typeof(Chemotherapy.ChemotherapyEventBatch), typeof(Interventional.InterventionalEventBatch), typeof(Imaging.ImagingEventBatch)];
@@ -59,14 +62,19 @@ public sealed class ClinicalEventListConverter : JsonConverterFactory
             var events = new List<TEvent>();
             while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
             {
+                if (events.Count == ContractBatches.MaxEvents) throw new JsonException($"events holds more than {ContractBatches.MaxEvents} events");
                 if (reader.TokenType != JsonTokenType.StartObject) throw new JsonException($"events[{events.Count}] must be an object");
                 var name = TypeOf(reader);
                 if (name is null || !Types.TryGetValue(name, out var type))
-                    throw new JsonException($"events[{events.Count}].type {(name is null ? "is missing" : $"'{name}' is no {typeof(TEvent).Name}")}");
+                    throw new JsonException($"events[{events.Count}].type {(name is null ? "is missing" : $"{Echo(name)} is no {typeof(TEvent).Name}")}");
                 events.Add((TEvent)(JsonSerializer.Deserialize(ref reader, type, options) ?? throw new JsonException($"events[{events.Count}] is null")));
             }
             return events;
         }
+
+        // The sender wrote it: it reaches the error queue's reason only if it looks like an event name, never as free text.
+        private static string Echo(string name) =>
+            name.Length is > 0 and <= 64 && name.All(char.IsAsciiLetter) ? $"'{name}'" : "the one given";
 
         // A look ahead on a copy of the reader: the converter is handed the whole array, so skipping is safe.
         private static string? TypeOf(Utf8JsonReader probe)

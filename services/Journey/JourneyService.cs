@@ -52,14 +52,17 @@ public static class JourneyServiceExtensions
                 // broker user needs no exchanges beyond its own.
                 e.PublishFaults = false;
                 // Enough events in hand for the recorder to commit hundreds at a time (group commit): a batch message
-                // holds up to 100 of them, so fewer batches than single events are consumed at once (memory).
+                // holds up to 50 of them, so batches are limited further per consumer (ClinicalEventBatchConsumerDefinition).
                 e.PrefetchCount = 100;
                 e.ConcurrentMessageLimit = 100;
                 // Concurrent appends to one patient's stream fail on its version and are retried; a message
                 // that still fails goes to journey-events_error with its reason in MT-Fault-* headers.
                 e.UseMessageRetry(r =>
                 {
+                    // Refused for good: a wrong sender or event, or content that cannot be read (retrying cannot fix it).
                     r.Ignore<InvalidClinicalEventException>();
+                    r.Ignore<System.Text.Json.JsonException>();
+                    r.Ignore<System.Runtime.Serialization.SerializationException>();
                     r.Exponential(retryLimit, TimeSpan.FromMilliseconds(20), TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(50));
                 });
                 foreach (var consumer in consumers) e.ConfigureConsumer(context, consumer);

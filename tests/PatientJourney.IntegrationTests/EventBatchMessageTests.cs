@@ -94,6 +94,20 @@ public class EventBatchMessageTests(PatientJourneySystem system) : IClassFixture
         Assert.Equal(HttpStatusCode.NotFound, (await system.JourneyClient.GetAsync("/patients/BATCH-5/journey")).StatusCode);
     }
 
+    [Theory]
+    [InlineData("""{ "events": [] }""")]
+    [InlineData("""{ "events": null }""")]
+    [InlineData("""{ }""")]
+    public async Task A_batch_without_events_is_dead_lettered(string message)
+    {
+        var diagnosis = BrokerAccounts.ActingAs(system.Isolation.RabbitMq, new ConfigurationBuilder().Build(), Departments.Diagnosis);
+        var messageId = Guid.NewGuid();
+        await PublishRawAsync(diagnosis, "PatientJourney.Contracts.Diagnosis:DiagnosisEventBatch",
+            RawBroker.Envelope(messageId, "PatientJourney.Contracts.Diagnosis:DiagnosisEventBatch", JsonNode.Parse(message)!), messageId);
+
+        await DeadLetterAsync(messageId);
+    }
+
     private static async Task PublishRawAsync(RabbitMqSettings account, string exchange, byte[] body, Guid messageId)
     {
         await using var connection = await RawBroker.ConnectAsync(account);

@@ -21,6 +21,7 @@ public class JourneyMessageFuzzTests(PatientJourneySystem system) : IClassFixtur
     private const int Messages = 300;
     private const string Exchange = "PatientJourney.Contracts.Diagnosis:ClinicVisitRecorded";
     private const string VisitType = "PatientJourney.Contracts.Diagnosis:ClinicVisitRecorded";
+    private const string BatchType = "PatientJourney.Contracts.Diagnosis:DiagnosisEventBatch";
 
     [Fact]
     public async Task Three_hundred_malformed_envelopes_are_dead_lettered_or_skipped_and_nothing_is_recorded()
@@ -78,10 +79,21 @@ public class JourneyMessageFuzzTests(PatientJourneySystem system) : IClassFixtur
         const string mt = "application/vnd.masstransit+json";
         var id = Guid.NewGuid();
         var visit = new JsonObject { ["eventId"] = id.ToString(), ["patientId"] = $"MSGFUZZ-{i}", ["occurredOn"] = "2020-01-01", ["schemaVersion"] = 1 };
+        // Every other dozen goes as contract v2: the bad visit in a batch beside a proper one, which must not be recorded either.
+        var inBatch = i % 24 >= 12;
         byte[] Envelope(JsonNode? message, string type = VisitType) => Encoding.UTF8.GetBytes(new JsonObject
         {
-            ["messageId"] = id.ToString(), ["messageType"] = new JsonArray($"urn:message:{type}"), ["message"] = message,
+            ["messageId"] = id.ToString(),
+            ["messageType"] = new JsonArray($"urn:message:{(inBatch ? BatchType : type)}"),
+            ["message"] = inBatch ? Batch(message, type) : message,
         }.ToJsonString());
+        JsonObject Batch(JsonNode? message, string type)
+        {
+            var proper = (JsonObject)visit.DeepClone();
+            (proper["eventId"], proper["patientId"], proper["type"]) = (Guid.NewGuid().ToString(), $"MSGFUZZ-{i}-BESIDE", "ClinicVisitRecorded");
+            if (message is JsonObject bad) bad["type"] = type.Split(':')[1];
+            return new JsonObject { ["events"] = new JsonArray(proper, message) };
+        }
         JsonObject With(string field, JsonNode? value)
         {
             var copy = (JsonObject)visit.DeepClone();

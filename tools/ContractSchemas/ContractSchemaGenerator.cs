@@ -49,7 +49,7 @@ public static class ContractSchemaGenerator
             ["required"] = new JsonArray("events"),
             ["properties"] = new JsonObject
             {
-                ["events"] = new JsonObject { ["type"] = "array", ["minItems"] = 1, ["items"] = new JsonObject { ["oneOf"] = events } },
+                ["events"] = new JsonObject { ["type"] = "array", ["minItems"] = 1, ["maxItems"] = ContractBatches.MaxEvents, ["items"] = new JsonObject { ["oneOf"] = events } },
             },
         };
     }
@@ -103,7 +103,7 @@ public static class ContractSchemaGenerator
             {
                 ["name"] = type.Name,
                 ["contentType"] = "application/vnd.masstransit+json",
-                ["summary"] = $"Contract v2: MassTransit envelope whose \"message\" holds up to {ClinicalEventPublisher.MaxBatch} events of the {department} department, in the order it recorded them; \"messageType\" is [\"urn:message:{exchange}\"]",
+                ["summary"] = $"Contract v2: MassTransit envelope whose \"message\" holds up to {ContractBatches.MaxEvents} events of the {department} department, in the order it recorded them; \"messageType\" is [\"urn:message:{exchange}\"]",
                 ["payload"] = new JsonObject { ["$ref"] = $"./batches/{type.Name}.schema.json" },
             };
             channels[type.Name] = new JsonObject
@@ -122,7 +122,7 @@ public static class ContractSchemaGenerator
             operations[$"journeyReceives{type.Name}"] = new JsonObject
             {
                 ["action"] = "receive",
-                ["summary"] = "The journey consumes it from its quorum queue journey-events, bound to this exchange; the whole batch is recorded or refused",
+                ["summary"] = "The journey consumes it from its quorum queue journey-events, bound to this exchange; a batch with anything invalid in it is refused whole",
                 ["channel"] = new JsonObject { ["$ref"] = $"#/channels/{type.Name}" },
             };
         }

@@ -33,10 +33,9 @@ public sealed partial class OutboxForwarder : SubscriptionBase
     public override async Task<IChangeListener> ProcessEventsAsync(
         EventRange page, ISubscriptionController controller, IDocumentOperations operations, CancellationToken cancellationToken)
     {
-        var events = page.Events.Where(e => e.Data is ClinicalEvent).Select(e => (e.Id, (ClinicalEvent)e.Data)).ToList();
         try
         {
-            await ClinicalEventPublisher.PublishAsync(_bus, events, _messages, cancellationToken);
+            await ClinicalEventPublisher.PublishAsync(_bus, page.Events, _messages, cancellationToken);
         }
         catch (Exception ex)
         {

@@ -31,7 +31,7 @@ public static class SourceReplay
                     await using var session = store.QuerySession();
                     var page = await session.Events.QueryAllRawEvents().Where(e => e.Sequence > after).OrderBy(e => e.Sequence).Take(500).ToListAsync(ct);
                     if (page.Count == 0) break;
-                    var events = page.Where(e => e.Data is ClinicalEvent).Select(e => (e.Id, (ClinicalEvent)e.Data)).ToList();
+                    var events = ClinicalEventPublisher.ClinicalOf(page);
                     await ClinicalEventPublisher.PublishAsync(bus, events, messages, ct);
                     published += events.Count;
                     after = page[^1].Sequence;

@@ -1,3 +1,4 @@
+using JasperFx.Events;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using PatientJourney.Contracts;
@@ -7,7 +8,7 @@ namespace PatientJourney.BuildingBlocks;
 /// <summary>What a department puts on the bus for its events (docs/api-contract.md, "On the bus").</summary>
 public enum BusMessages
 {
-    /// <summary>Contract v2: one batch message per outbox page (at most <see cref="ClinicalEventPublisher.MaxBatch"/> events).</summary>
+    /// <summary>Contract v2: batch messages of a page's events (at most <see cref="ContractBatches.MaxEvents"/> each).</summary>
     Batches,
     /// <summary>Contract v1: one message per event, named by the event.</summary>
     Events,
@@ -19,8 +20,6 @@ public enum BusMessages
 /// </summary>
 public static class ClinicalEventPublisher
 {
-    /// <summary>Events per batch message: bounds a message (~1-2 KB an event) and what the journey holds per prefetched message.</summary>
-    public const int MaxBatch = 50;
 
     /// <summary>Bus:Messages, Batches unless set; a value that is neither stops the service at start rather than guess.</summary>
     public static BusMessages MessagesFrom(IConfiguration configuration) => configuration["Bus:Messages"] switch
@@ -30,6 +29,14 @@ public static class ClinicalEventPublisher
         var value => throw new InvalidOperationException($"Bus:Messages is '{value}'; it must be Batches (contract v2) or Events (contract v1)"),
     };
 
+    /// <summary>Publishes the clinical events of a page of a department's store and waits for every confirm.</summary>
+    public static Task PublishAsync(IPublishEndpoint bus, IEnumerable<IEvent> stored, BusMessages messages, CancellationToken ct) =>
+        PublishAsync(bus, ClinicalOf(stored), messages, ct);
+
+    /// <summary>The clinical events of stored ones, with their ids (Marten's tombstones and anything else left out).</summary>
+    public static IReadOnlyList<(Guid Id, ClinicalEvent Event)> ClinicalOf(IEnumerable<IEvent> stored) =>
+        stored.Where(e => e.Data is ClinicalEvent).Select(e => (e.Id, (ClinicalEvent)e.Data)).ToList();
+
     /// <summary>Publishes the events (any mix of departments, each to its own department's message) and waits for every confirm.</summary>
     public static Task PublishAsync(IPublishEndpoint bus, IReadOnlyList<(Guid Id, ClinicalEvent Event)> events, BusMessages messages, CancellationToken ct) =>
         // All publishes are in flight together; one awaited publish at a time caps out near 1k/s.
@@ -37,12 +44,12 @@ public static class ClinicalEventPublisher
 
     /// <summary>
     /// The messages for these events: one per event under the event's id, or one batch per department and
-    /// <see cref="MaxBatch"/> events under its first event's id, so a retried page sends the same message ids again.
+    /// <see cref="ContractBatches.MaxEvents"/> events under its first event's id, so a retried page sends the same message ids again.
     /// </summary>
     public static IEnumerable<(object Message, Guid MessageId)> MessagesOf(IReadOnlyList<(Guid Id, ClinicalEvent Event)> events, BusMessages messages) =>
         messages == BusMessages.Events
             ? events.Select(e => ((object)e.Event, e.Id))
-            : events.GroupBy(e => e.Event.Department).SelectMany(department => department.Chunk(MaxBatch)
+            : events.GroupBy(e => e.Event.Department).SelectMany(department => department.Chunk(ContractBatches.MaxEvents)
                 .Select(chunk => (ContractBatches.Of(department.Key, chunk.Select(e => e.Event).ToArray()), chunk[0].Id)));
 
     // Unroutable (no queue bound yet, e.g. the journey has never run) fails the publish instead of dropping the events;

@@ -56,7 +56,17 @@ public sealed partial class JourneyRecorder : IAsyncDisposable
     /// <summary>Records a batch of events (each checked before any is submitted), done when every one of them is.</summary>
     public Task RecordAsync(IReadOnlyList<ClinicalEvent> events, CancellationToken ct)
     {
-        foreach (var e in events) Check(e);
+        for (var i = 0; i < events.Count; i++)
+        {
+            try
+            {
+                Check(events[i]);
+            }
+            catch (InvalidClinicalEventException invalid)
+            {
+                throw new InvalidClinicalEventException($"events[{i}] ({events[i].EventId}): {invalid.Message}; nothing of the batch was recorded");
+            }
+        }
         var recorded = new Task[events.Count];
         for (var i = 0; i < events.Count; i++) recorded[i] = _commits.SubmitAsync(events[i], ct);
         return Task.WhenAll(recorded);
@@ -148,6 +158,8 @@ public sealed class ClinicalEventConsumer<TEvent>(JourneyRecorder recorder) : IC
 /// <summary>
 /// One consumer per department's batch (contract v2), on the same queue. A batch is acknowledged once every event of
 /// it is recorded (or was already); a batch holding anything invalid is refused whole, before any of it is recorded.
+/// Its events are written by the writers of their patients: if the store fails past the retries, the batch is
+/// dead-lettered with part of it possibly recorded, and re-driving it records the rest (events are kept once by id).
 /// </summary>
 public sealed class ClinicalEventBatchConsumer<TBatch, TEvent>(JourneyRecorder recorder) : IConsumer<TBatch>
     where TBatch : ClinicalEventBatch<TEvent> where TEvent : ClinicalEvent

@@ -32,6 +32,7 @@ public class EventBatchTests
     [InlineData("CtResulted", "'CtResulted' is no DiagnosisEvent")]
     [InlineData(null, "events[1].type is missing")]
     [InlineData(42, "events[1].type is missing")]
+    [InlineData("Jane Doe, born 1970-01-01", "events[1].type the one given is no DiagnosisEvent")] // free text is never echoed
     public void A_batch_entry_that_is_not_one_of_its_departments_events_refuses_the_whole_message(object? type, string reason)
     {
         var json = JsonSerializer.SerializeToNode(new DiagnosisEventBatch { Events = [Visit(1), Visit(2)] }, JsonDefaults.Options)!;
@@ -41,6 +42,16 @@ public class EventBatchTests
 
         var refused = Assert.Throws<JsonException>(() => json.Deserialize<DiagnosisEventBatch>(JsonDefaults.Options));
         Assert.Contains(reason, refused.Message);
+    }
+
+    [Fact]
+    public void A_batch_of_more_events_than_the_contract_allows_is_refused_whole()
+    {
+        var json = JsonSerializer.SerializeToNode(new DiagnosisEventBatch { Events = [.. Enumerable.Range(0, ContractBatches.MaxEvents + 1).Select(i => Visit(i % 28 + 1))] }, JsonDefaults.Options)!;
+
+        Assert.Contains($"more than {ContractBatches.MaxEvents}", Assert.Throws<JsonException>(() => json.Deserialize<DiagnosisEventBatch>(JsonDefaults.Options)).Message);
+        json["events"]!.AsArray().RemoveAt(0);
+        Assert.Equal(ContractBatches.MaxEvents, json.Deserialize<DiagnosisEventBatch>(JsonDefaults.Options)!.Events.Count);
     }
 
     [Fact]
