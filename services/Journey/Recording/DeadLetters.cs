@@ -18,7 +18,31 @@ public sealed class DeadLetters(RabbitMqSettings connection) : IAsyncDisposable
 
     private IConnection? _connection;
 
-    public async Task<IReadOnlyList<DeadLetter>> ListAsync(CancellationToken ct = default)
+    public Task<IReadOnlyList<DeadLetter>> ListAsync(CancellationToken ct = default) => OnceStartedAsync(ListOnceAsync, ct);
+
+    /// <summary>Sends the named messages (all when none is named) back to the journey's queue; returns how many.</summary>
+    public Task<int> RedriveAsync(IReadOnlyCollection<string>? messageIds = null, CancellationToken ct = default) =>
+        OnceStartedAsync(c => RedriveOnceAsync(messageIds, c), ct);
+
+    // MassTransit declares the error queue with the first dead letter; for a moment after, the quorum queue has no
+    // process behind it and RabbitMQ answers INTERNAL_ERROR "noproc": it is starting, so look again shortly.
+    private static async Task<T> OnceStartedAsync<T>(Func<CancellationToken, Task<T>> action, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await action(ct);
+            }
+            catch (RabbitMQ.Client.Exceptions.OperationInterruptedException ex)
+                when (attempt < 25 && ex.ShutdownReason is { ReplyCode: 541 } reason && reason.ReplyText.Contains("noproc", StringComparison.Ordinal))
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(200), ct);
+            }
+        }
+    }
+
+    private async Task<IReadOnlyList<DeadLetter>> ListOnceAsync(CancellationToken ct)
     {
         await using (var probe = await OpenChannelAsync(ct))
             if (!await ErrorQueueExistsAsync(probe, ct)) return [];
@@ -37,8 +61,7 @@ public sealed class DeadLetters(RabbitMqSettings connection) : IAsyncDisposable
         }
     }
 
-    /// <summary>Sends the named messages (all when none is named) back to the journey's queue; returns how many.</summary>
-    public async Task<int> RedriveAsync(IReadOnlyCollection<string>? messageIds = null, CancellationToken ct = default)
+    private async Task<int> RedriveOnceAsync(IReadOnlyCollection<string>? messageIds, CancellationToken ct)
     {
         await using (var probe = await OpenChannelAsync(ct))
             if (!await ErrorQueueExistsAsync(probe, ct)) return 0;
