@@ -5,6 +5,9 @@ namespace PatientJourney.BuildingBlocks;
 /// <summary>Where the infrastructure is; every value can be overridden by configuration or environment.</summary>
 public sealed record InfrastructureSettings(string PostgresConnectionString, RabbitMqSettings RabbitMq)
 {
+    /// <summary>What a department's outbox publishes (Bus:Messages): contract v2 batches unless set to v1 events.</summary>
+    public BusMessages BusMessages { get; init; } = BusMessages.Batches;
+
     public const string DefaultPostgres =
         "Host=localhost;Port=5432;Database=patientjourney;Username=patientjourney;Password=patientjourney";
 
@@ -15,7 +18,11 @@ public sealed record InfrastructureSettings(string PostgresConnectionString, Rab
             ushort.TryParse(configuration["RabbitMq:Port"], out var port) ? port : (ushort)5672,
             configuration["RabbitMq:VirtualHost"] ?? "patientjourney",
             configuration["RabbitMq:Username"] ?? "patientjourney",
-            configuration["RabbitMq:Password"] ?? "patientjourney"));
+            configuration["RabbitMq:Password"] ?? "patientjourney"))
+    {
+        // Read with the rest, when every service starts: a wrong value stops it there, not at its outbox's first page.
+        BusMessages = ClinicalEventPublisher.MessagesFrom(configuration),
+    };
 
     /// <summary>
     /// PostgreSQL on the same machine gets no TLS unless the connection string asks for it: loopback traffic never

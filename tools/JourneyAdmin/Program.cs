@@ -68,11 +68,12 @@ var replay = new Command("replay", "Re-drive every department's own event store 
 replay.SetAction(async (parse, ct) =>
 {
     var configuration = new ConfigurationBuilder().AddEnvironmentVariables().Build();
-    var target = InfrastructureSettings.From(configuration).RabbitMq with { VirtualHost = parse.GetValue(vhost)! };
+    var settings = InfrastructureSettings.From(configuration);
+    var target = settings.RabbitMq with { VirtualHost = parse.GetValue(vhost)! };
     var published = 0;
     await AnsiConsole.Status().StartAsync("replaying", async status =>
         published = await SourceReplay.ReplayAsync(parse.GetValue(connection)!, PatientJourney.Contracts.Departments.All,
-            d => BrokerAccounts.ActingAs(target, configuration, d), ClinicalEventPublisher.MessagesFrom(configuration), new ImmediateProgress<int>(n => status.Status($"replaying: {n:N0} events published")), ct));
+            d => BrokerAccounts.ActingAs(target, configuration, d), settings.BusMessages, new ImmediateProgress<int>(n => status.Status($"replaying: {n:N0} events published")), ct));
     AnsiConsole.MarkupLineInterpolated($"published {published:N0} events, each confirmed by the broker");
     return 0;
 });

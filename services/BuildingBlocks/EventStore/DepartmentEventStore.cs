@@ -19,7 +19,6 @@ public static class DepartmentEventStore
     {
         var settings = InfrastructureSettings.From(builder.Configuration);
         var wakeup = new OutboxWakeup();
-        _ = ClinicalEventPublisher.MessagesFrom(builder.Configuration); // a wrong Bus:Messages stops the start, not the first page
         builder.Services.AddMarten(opts =>
             {
                 opts.ConfigureClinicalEventStore(settings.PostgresConnectionString, department);

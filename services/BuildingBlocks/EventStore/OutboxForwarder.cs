@@ -4,7 +4,6 @@ using JasperFx.Events.Projections;
 using Marten;
 using Marten.Subscriptions;
 using MassTransit;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using PatientJourney.Contracts;
 
@@ -22,11 +21,11 @@ public sealed partial class OutboxForwarder : SubscriptionBase
     private readonly ILogger<OutboxForwarder> _logger;
     private readonly BusMessages _messages;
 
-    public OutboxForwarder(IBus bus, ILogger<OutboxForwarder> logger, IConfiguration configuration)
+    public OutboxForwarder(IBus bus, ILogger<OutboxForwarder> logger, InfrastructureSettings settings)
     {
         _bus = bus;
         _logger = logger;
-        _messages = ClinicalEventPublisher.MessagesFrom(configuration);
+        _messages = settings.BusMessages;
         Name = "OutboxForwarder";
     }
 
