@@ -54,6 +54,8 @@ public static class ContractSchemaGenerator
         };
     }
 
+    private static string ExchangeOf(Type type) => $"{type.Namespace}:{type.Name}";
+
     /// <summary>File name (under docs/contracts) to content.</summary>
     public static IReadOnlyDictionary<string, string> Generate()
     {
@@ -62,18 +64,17 @@ public static class ContractSchemaGenerator
         var messages = new JsonObject();
         var channels = new JsonObject();
         var operations = new JsonObject();
-        foreach (var type in ContractEvents.All)
+        // One channel (a fanout exchange named by the message type), its message and who sends and receives it.
+        void Describe(Type type, string folder, string summary, string publishSummary, string receiveSummary)
         {
-            var schema = SchemaOf(type);
-            files[$"events/{type.Name}.schema.json"] = schema.ToJsonString(options) + "\n";
-            var exchange = $"{type.Namespace}:{type.Name}";
             messages[type.Name] = new JsonObject
             {
                 ["name"] = type.Name,
                 ["contentType"] = "application/vnd.masstransit+json",
-                ["summary"] = $"MassTransit envelope whose \"message\" is the {type.Name} event; \"messageType\" is [\"urn:message:{exchange}\"]. A plain JSON body of the event is also accepted by consumers configured for raw JSON.",
-                ["payload"] = new JsonObject { ["$ref"] = $"./events/{type.Name}.schema.json" },
+                ["summary"] = summary,
+                ["payload"] = new JsonObject { ["$ref"] = $"./{folder}/{type.Name}.schema.json" },
             };
+            var exchange = ExchangeOf(type);
             channels[type.Name] = new JsonObject
             {
                 ["address"] = exchange,
@@ -84,47 +85,32 @@ public static class ContractSchemaGenerator
             operations[$"publish{type.Name}"] = new JsonObject
             {
                 ["action"] = "send",
-                ["summary"] = $"The {ContractEvents.DepartmentOf(type)} department publishes {type.Name} once it is durable in its own store",
+                ["summary"] = publishSummary,
                 ["channel"] = new JsonObject { ["$ref"] = $"#/channels/{type.Name}" },
             };
             operations[$"journeyReceives{type.Name}"] = new JsonObject
             {
                 ["action"] = "receive",
-                ["summary"] = "The journey consumes it from its quorum queue journey-events, bound to this exchange",
+                ["summary"] = receiveSummary,
                 ["channel"] = new JsonObject { ["$ref"] = $"#/channels/{type.Name}" },
             };
+        }
+        foreach (var type in ContractEvents.All)
+        {
+            files[$"events/{type.Name}.schema.json"] = SchemaOf(type).ToJsonString(options) + "\n";
+            Describe(type, "events",
+                $"MassTransit envelope whose \"message\" is the {type.Name} event; \"messageType\" is [\"urn:message:{ExchangeOf(type)}\"]. A plain JSON body of the event is also accepted by consumers configured for raw JSON.",
+                $"The {ContractEvents.DepartmentOf(type)} department publishes {type.Name} once it is durable in its own store",
+                "The journey consumes it from its quorum queue journey-events, bound to this exchange");
         }
         foreach (var type in ContractBatches.All)
         {
             var department = ContractBatches.DepartmentOf(type);
             files[$"batches/{type.Name}.schema.json"] = BatchSchemaOf(type).ToJsonString(options) + "\n";
-            var exchange = $"{type.Namespace}:{type.Name}";
-            messages[type.Name] = new JsonObject
-            {
-                ["name"] = type.Name,
-                ["contentType"] = "application/vnd.masstransit+json",
-                ["summary"] = $"Contract v2: MassTransit envelope whose \"message\" holds up to {ContractBatches.MaxEvents} events of the {department} department, in the order it recorded them; \"messageType\" is [\"urn:message:{exchange}\"]",
-                ["payload"] = new JsonObject { ["$ref"] = $"./batches/{type.Name}.schema.json" },
-            };
-            channels[type.Name] = new JsonObject
-            {
-                ["address"] = exchange,
-                ["description"] = "RabbitMQ fanout exchange, durable",
-                ["messages"] = new JsonObject { [type.Name] = new JsonObject { ["$ref"] = $"#/components/messages/{type.Name}" } },
-                ["bindings"] = new JsonObject { ["amqp"] = new JsonObject { ["is"] = "routingKey", ["exchange"] = new JsonObject { ["name"] = exchange, ["type"] = "fanout", ["durable"] = true, ["autoDelete"] = false } } },
-            };
-            operations[$"publish{type.Name}"] = new JsonObject
-            {
-                ["action"] = "send",
-                ["summary"] = $"The {department} department's outbox publishes each page of its durable events as batches (Bus:Messages=Batches, the default); with Bus:Messages=Events it publishes one message per event instead",
-                ["channel"] = new JsonObject { ["$ref"] = $"#/channels/{type.Name}" },
-            };
-            operations[$"journeyReceives{type.Name}"] = new JsonObject
-            {
-                ["action"] = "receive",
-                ["summary"] = "The journey consumes it from its quorum queue journey-events, bound to this exchange; a batch with anything invalid in it is refused whole",
-                ["channel"] = new JsonObject { ["$ref"] = $"#/channels/{type.Name}" },
-            };
+            Describe(type, "batches",
+                $"Contract v2: MassTransit envelope whose \"message\" holds up to {ContractBatches.MaxEvents} events of the {department} department, in the order it recorded them; \"messageType\" is [\"urn:message:{ExchangeOf(type)}\"]",
+                $"The {department} department's outbox publishes each page of its durable events as batches (Bus:Messages=Batches, the default); with Bus:Messages=Events it publishes one message per event instead",
+                "The journey consumes it from its quorum queue journey-events, bound to this exchange; a batch with anything invalid in it is refused whole");
         }
         var asyncApi = new JsonObject
         {
