@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.AspNetCore.Routing.Patterns;
+using Microsoft.AspNetCore.Routing.Template;
 using PatientJourney.BuildingBlocks.Security;
 
 namespace PatientJourney.BuildingBlocks.Http;
@@ -42,11 +42,11 @@ public static class DepartmentBatch
     public static RouteHandlerBuilder MapDepartmentBatch(this IEndpointRouteBuilder app)
     {
         // Resolved on first use: by then every command of the department is mapped.
-        var commands = new Lazy<IReadOnlyList<(RoutePattern Pattern, PrepareCommand Prepare)>>(() => app.DataSources
+        var commands = new Lazy<IReadOnlyList<(TemplateMatcher Matcher, PrepareCommand Prepare)>>(() => app.DataSources
             .SelectMany(source => source.Endpoints).OfType<RouteEndpoint>()
             .Select(e => (e.RoutePattern, e.Metadata.GetMetadata<DepartmentCommandEndpoint>()?.Prepare))
             .Where(c => c.Prepare is not null)
-            .Select(c => (c.RoutePattern, c.Prepare!))
+            .Select(c => (new TemplateMatcher(new RouteTemplate(c.RoutePattern), new RouteValueDictionary()), c.Prepare!))
             .ToList());
 
         return app.MapPost(Route, (HttpContext http, DepartmentWriter writer, TimeProvider clock, EdgeLimits limits, CancellationToken ct) =>
@@ -63,7 +63,7 @@ public static class DepartmentBatch
     }
 
     private static async Task<IResult> HandleAsync(
-        HttpContext http, DepartmentWriter writer, TimeProvider clock, EdgeLimits limits, IReadOnlyList<(RoutePattern Pattern, PrepareCommand Prepare)> commands, CancellationToken ct)
+        HttpContext http, DepartmentWriter writer, TimeProvider clock, EdgeLimits limits, IReadOnlyList<(TemplateMatcher Matcher, PrepareCommand Prepare)> commands, CancellationToken ct)
     {
         var validation = new RequestValidation();
         var document = await DepartmentCommands.ParseBodyAsync(http.Request.Body, validation, ct);
@@ -83,7 +83,7 @@ public static class DepartmentBatch
     }
 
     private static Task<IResult>[] Queue(List<(string Path, JsonElement Body, string IdempotencyKey)> entries,
-        IReadOnlyList<(RoutePattern Pattern, PrepareCommand Prepare)> commands, DepartmentWriter writer, TimeProvider clock, EdgeLimits limits, string recordedBy, CancellationToken ct)
+        IReadOnlyList<(TemplateMatcher Matcher, PrepareCommand Prepare)> commands, DepartmentWriter writer, TimeProvider clock, EdgeLimits limits, string recordedBy, CancellationToken ct)
     {
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         // Every entry is queued before any is awaited, in order: the writer decides one patient's commands in the
@@ -147,25 +147,14 @@ public static class DepartmentBatch
 
     /// <summary>The command posted to <paramref name="path"/>, with its route values, as routing would have found it.</summary>
     private static (PrepareCommand Prepare, IReadOnlyDictionary<string, string> Route)? Match(
-        IReadOnlyList<(RoutePattern Pattern, PrepareCommand Prepare)> commands, string path)
+        IReadOnlyList<(TemplateMatcher Matcher, PrepareCommand Prepare)> commands, string path)
     {
-        var segments = path.Trim('/').Split('/');
-        foreach (var (pattern, prepare) in commands)
+        var pathString = PathString.FromUriComponent(path);
+        foreach (var (matcher, prepare) in commands)
         {
-            if (pattern.PathSegments.Count != segments.Length) continue;
-            var route = new Dictionary<string, string>(StringComparer.Ordinal);
-            var matches = true;
-            for (var s = 0; s < segments.Length && matches; s++)
-            {
-                var parts = pattern.PathSegments[s].Parts;
-                matches = parts.Count == 1 && parts[0] switch
-                {
-                    RoutePatternLiteralPart literal => string.Equals(literal.Content, segments[s], StringComparison.OrdinalIgnoreCase),
-                    RoutePatternParameterPart parameter when segments[s].Length > 0 => route.TryAdd(parameter.Name, Uri.UnescapeDataString(segments[s])),
-                    _ => false,
-                };
-            }
-            if (matches) return (prepare, route);
+            var values = new RouteValueDictionary();
+            if (matcher.TryMatch(pathString, values))
+                return (prepare, values.ToDictionary(v => v.Key, v => v.Value as string ?? "", StringComparer.Ordinal));
         }
         return null;
     }
