@@ -38,6 +38,14 @@ if [ "$(psql_admin "show max_connections")" -lt 500 ]; then
   for _ in $(seq 1 60); do (cd / && as_root su postgres -c "pg_isready -q") && break; sleep 0.5; done
 fi
 
+# WAL: every journey write rewrites a patient's view (8 KB of JSON), so full-page images after each checkpoint are most
+# of the WAL; compressed, and with checkpoints forced by WAL volume less often, the disk stalls that made the latency's
+# tail went away (docs/benchmarks.md, 2026-12-02). Both take effect on a reload.
+pg_reload=0
+[ "$(psql_admin "show wal_compression")" = lz4 ] || { psql_admin "alter system set wal_compression = 'lz4'"; pg_reload=1; }
+[ "$(psql_admin "show max_wal_size")" = 4GB ] || { psql_admin "alter system set max_wal_size = '4GB'"; pg_reload=1; }
+[ "$pg_reload" = 0 ] || psql_admin "select pg_reload_conf()" >/dev/null
+
 # RabbitMQ
 if ! as_root rabbitmqctl -q status >/dev/null 2>&1; then
   as_root rabbitmq-server -detached

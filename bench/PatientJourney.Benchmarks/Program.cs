@@ -26,8 +26,9 @@ var seconds = new Option<int>("--seconds") { Description = "Length of the satura
 var offered = new Option<int>("--offered") { Description = "Requests a second in the fixed-load phase", DefaultValueFactory = _ => 500 };
 var offeredSeconds = new Option<int>("--offered-seconds") { Description = "Length of the fixed-load phase", DefaultValueFactory = _ => 30 };
 var batch = new Option<int>("--batch") { Description = "Entries per POST /batch at saturation (1: every request on its own)", DefaultValueFactory = _ => 1 };
+var warmup = new Option<int>("--warmup") { Description = "Seconds of the offered load before anything is measured (the services' JIT settles)", DefaultValueFactory = _ => 40 };
 var keep = new Option<bool>("--keep") { Description = "Keep the run's database and vhost for a look afterwards" };
-var pipeline = new Command("pipeline", "Department APIs → stores → broker → journey, beside the raw limits of HTTP, RabbitMQ and COPY") { clients, seconds, offered, offeredSeconds, batch, keep };
+var pipeline = new Command("pipeline", "Department APIs → stores → broker → journey, beside the raw limits of HTTP, RabbitMQ and COPY") { clients, seconds, offered, offeredSeconds, batch, warmup, keep };
 pipeline.SetAction(async (parse, ct) =>
 {
     var options = new PipelineOptions
@@ -37,6 +38,7 @@ pipeline.SetAction(async (parse, ct) =>
         Saturation = TimeSpan.FromSeconds(parse.GetValue(seconds)),
         OfferedPerSecond = parse.GetValue(offered),
         Offered = TimeSpan.FromSeconds(parse.GetValue(offeredSeconds)),
+        Warmup = TimeSpan.FromSeconds(parse.GetValue(warmup)),
         Keep = parse.GetValue(keep),
     };
     var figures = await PipelineBenchmark.RunAsync(options, ct);
