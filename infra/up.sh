@@ -31,16 +31,24 @@ psql_admin() { (cd / && as_root su postgres -c "psql -v ON_ERROR_STOP=1 -qtAc \"
   psql_admin "create role $PJ_USER login createdb password '$PJ_PASSWORD'"
 [ "$(psql_admin "select 1 from pg_database where datname='$PJ_DB'")" = 1 ] ||
   psql_admin "create database $PJ_DB owner $PJ_USER"
-# Integration tests make a database per test class; many hosts at once need more than the default 100.
-if [ "$(psql_admin "show max_connections")" -lt 500 ]; then
-  psql_admin "alter system set max_connections = 500"
+# Settings that take a restart. Integration tests make a database per test class; many hosts at once need more than
+# the default 100 connections. Debian's 128 MB of shared buffers and 4 MB of WAL buffers made backends write pages
+# and WAL themselves under load (pg_stat_bgwriter: 1.4 million backend writes; pg_stat_wal: 70,000 times the WAL
+# buffers were full), stalling commits for hundreds of milliseconds; with 1 GB and 64 MB neither happened and the
+# latency's p99 at 500 requests/s fell from 350-480 to 280 ms (docs/benchmarks.md, 2026-12-02).
+pg_restart=0
+if [ "$(psql_admin "show max_connections")" -lt 500 ]; then psql_admin "alter system set max_connections = 500"; pg_restart=1; fi
+[ "$(psql_admin "show shared_buffers")" = 1GB ] || { psql_admin "alter system set shared_buffers = '1GB'"; pg_restart=1; }
+[ "$(psql_admin "show wal_buffers")" = 64MB ] || { psql_admin "alter system set wal_buffers = '64MB'"; pg_restart=1; }
+if [ "$pg_restart" = 1 ]; then
   as_root pg_ctlcluster "$pg_version" "$pg_cluster" restart
   for _ in $(seq 1 60); do (cd / && as_root su postgres -c "pg_isready -q") && break; sleep 0.5; done
 fi
 
-# WAL: every journey write rewrites a patient's view (8 KB of JSON), so full-page images after each checkpoint are most
-# of the WAL; compressed, and with checkpoints forced by WAL volume less often, the disk stalls that made the latency's
-# tail went away (docs/benchmarks.md, 2026-12-02). Both take effect on a reload.
+# WAL: every journey write rewrites a patient's view (8 KB of JSON); with 1 GB of WAL a checkpoint was forced every
+# couple of minutes under load (10 of 11 checkpoints in one afternoon of benchmarks), each followed by full-page images
+# of every page touched. Compressed images and fewer forced checkpoints write less to the disk that every commit and
+# RabbitMQ's quorum queue wait on (docs/benchmarks.md, 2026-12-02). Both take effect on a reload.
 pg_reload=0
 [ "$(psql_admin "show wal_compression")" = lz4 ] || { psql_admin "alter system set wal_compression = 'lz4'"; pg_reload=1; }
 [ "$(psql_admin "show max_wal_size")" = 4GB ] || { psql_admin "alter system set max_wal_size = '4GB'"; pg_reload=1; }

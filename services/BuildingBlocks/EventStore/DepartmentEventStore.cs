@@ -42,22 +42,30 @@ public static class DepartmentEventStore
         return builder;
     }
 
+    /// <summary>
+    /// The connection a store of clinical events uses. Nothing a session leaves behind outlives its transaction (the
+    /// stream locks are transaction locks), so a pooled connection needs no DISCARD ALL round trip each time a session
+    /// returns it. Every write repeats the same few statements (append, view upsert, chain link): prepared on the
+    /// connection after their second use, PostgreSQL no longer parses and plans each one (-39 % of its CPU per event at
+    /// 500 requests/s, docs/benchmarks.md). Marten names its columns in every statement, so a table altered while the
+    /// services run does not change a prepared statement's result type. An operator's own Max Auto Prepare wins.
+    /// </summary>
+    public static string ClinicalStoreConnection(string connectionString)
+    {
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        var connection = new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true };
+        if (!given.ContainsKey("Max Auto Prepare") && !given.ContainsKey("MaxAutoPrepare"))
+        {
+            connection.MaxAutoPrepare = 100;
+            if (!given.ContainsKey("Auto Prepare Min Usages") && !given.ContainsKey("AutoPrepareMinUsages")) connection.AutoPrepareMinUsages = 2;
+        }
+        return connection.ConnectionString;
+    }
+
     /// <summary>Marten settings shared by every store of clinical events (departments and journey).</summary>
     public static void ConfigureClinicalEventStore(this StoreOptions opts, string connectionString, string schema)
     {
-        // Nothing a session leaves behind outlives its transaction (the stream locks are transaction locks), so a pooled
-        // connection needs no DISCARD ALL round trip each time a session returns it.
-        var connection = new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true };
-        // Every write repeats the same few statements (append, view upsert, chain link): prepared on the connection after
-        // their second use, PostgreSQL no longer parses and plans each one, -39 % of its CPU per event at 500 requests/s
-        // (docs/benchmarks.md, 2026-12-02). Marten names its columns in every statement, so a table altered while the
-        // services run does not change a prepared statement's result type. An operator's own setting wins.
-        if (connection.MaxAutoPrepare == 0)
-        {
-            connection.MaxAutoPrepare = 100;
-            connection.AutoPrepareMinUsages = 2;
-        }
-        opts.Connection(connection.ConnectionString);
+        opts.Connection(ClinicalStoreConnection(connectionString));
         opts.DatabaseSchemaName = schema;
         opts.Events.DatabaseSchemaName = schema;
         opts.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;

@@ -1,5 +1,6 @@
 using Npgsql;
 using PatientJourney.BuildingBlocks;
+using PatientJourney.BuildingBlocks.EventStore;
 
 namespace PatientJourney.UnitTests;
 
@@ -14,4 +15,14 @@ public class InfrastructureSettingsTests
     [InlineData("Host=localhost,db.hospital.example;Database=pj", SslMode.Prefer)]
     public void PostgreSQL_on_loopback_goes_without_TLS_unless_asked_and_any_other_host_keeps_what_was_written(string given, SslMode expected) =>
         Assert.Equal(expected, new NpgsqlConnectionStringBuilder(InfrastructureSettings.WithoutTlsOnLoopback(given)).SslMode);
+
+    [Theory]
+    [InlineData("Host=localhost;Database=pj", 100, 2)]
+    [InlineData("Host=localhost;Database=pj;Max Auto Prepare=0", 0, 5)]
+    [InlineData("Host=localhost;Database=pj;MaxAutoPrepare=20;Auto Prepare Min Usages=7", 20, 7)]
+    public void Clinical_stores_prepare_their_repeated_statements_unless_the_operator_said_otherwise(string given, int maxAutoPrepare, int minUsages)
+    {
+        var connection = new NpgsqlConnectionStringBuilder(DepartmentEventStore.ClinicalStoreConnection(given));
+        Assert.Equal((maxAutoPrepare, minUsages, true), (connection.MaxAutoPrepare, connection.AutoPrepareMinUsages, connection.NoResetOnClose));
+    }
 }
