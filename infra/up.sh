@@ -34,8 +34,8 @@ psql_admin() { (cd / && as_root su postgres -c "psql -v ON_ERROR_STOP=1 -qtAc \"
 # Settings that take a restart. Integration tests make a database per test class; many hosts at once need more than
 # the default 100 connections. Debian's 128 MB of shared buffers and 4 MB of WAL buffers made backends write pages
 # and WAL themselves under load (pg_stat_bgwriter: 1.4 million backend writes; pg_stat_wal: 70,000 times the WAL
-# buffers were full), stalling commits for hundreds of milliseconds; with 1 GB and 64 MB neither happened and the
-# latency's p99 at 500 requests/s fell from 350-480 to 280 ms (docs/benchmarks.md, 2026-12-02).
+# buffers were full), each one a write a commit waited for; with 1 GB and 64 MB neither happened again over a whole
+# benchmark run (docs/benchmarks.md, 2026-12-02).
 pg_restart=0
 if [ "$(psql_admin "show max_connections")" -lt 500 ]; then psql_admin "alter system set max_connections = 500"; pg_restart=1; fi
 [ "$(psql_admin "show shared_buffers")" = 1GB ] || { psql_admin "alter system set shared_buffers = '1GB'"; pg_restart=1; }

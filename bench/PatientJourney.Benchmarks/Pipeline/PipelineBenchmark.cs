@@ -21,7 +21,7 @@ public sealed record PipelineOptions
     public int OfferedPerSecond { get; init; } = 500;
     public TimeSpan Offered { get; init; } = TimeSpan.FromSeconds(30);
     /// <summary>The offered load (same rate, same door) before anything is measured: freshly started services spend much of
-    /// the machine on tier-up compilation for their first ~30 s (minutes with dynamic PGO), which is start-up, not the
+    /// the machine on tier-up compilation for their first 30-60 s (minutes with dynamic PGO), which is start-up, not the
     /// pipeline's cost (the report's JIT row shows what is left of it in each phase).</summary>
     public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(40);
     /// <summary>How long the bare endpoint is driven, and how many messages and rows the raw broker and COPY baselines move.</summary>
