@@ -57,4 +57,32 @@ public class DeadLetterTests(PatientJourneySystem system) : IClassFixture<Patien
         var held = (await system.JourneyClient.GetFromJsonAsync<JsonArray>("/patients/POISON-1/events"))!;
         Assert.Equal(eventId.ToString(), (string)Assert.Single(held)!["eventId"]!);
     }
+
+    [Fact]
+    public async Task Dead_letters_are_listed_again_after_the_broker_closed_the_tools_connection()
+    {
+        // RabbitMQ closes the whole connection on a connection-level error (the error queue's INTERNAL_ERROR "noproc"
+        // right after it is declared): the next look must open a new connection, not fail on the closed one.
+        await using var letters = Open();
+        await letters.ListAsync();
+        using var management = Isolation.ManagementApi();
+        var vhost = Uri.EscapeDataString(system.Isolation.RabbitMq.VirtualHost);
+        string? name = null;
+        await Eventually.HoldsAsync(async () =>
+        {
+            var connections = (await management.GetFromJsonAsync<JsonArray>($"/api/vhosts/{vhost}/connections"))!;
+            name = connections.Select(c => c!["client_properties"]?["connection_name"]?.GetValue<string>() == "journey-admin dead-letters" ? (string?)c!["name"] : null)
+                .FirstOrDefault(n => n is not null);
+            return name is not null;
+        }, "the tool's connection listed by the broker");
+        using (var closed = await management.DeleteAsync($"/api/connections/{Uri.EscapeDataString(name!)}"))
+            Assert.True(closed.IsSuccessStatusCode, $"closing the connection answered {closed.StatusCode}");
+        await Eventually.HoldsAsync(async () =>
+        {
+            var connections = (await management.GetFromJsonAsync<JsonArray>($"/api/vhosts/{vhost}/connections"))!;
+            return connections.All(c => (string?)c!["name"] != name);
+        }, "the connection gone");
+
+        Assert.Empty(await letters.ListAsync());
+    }
 }

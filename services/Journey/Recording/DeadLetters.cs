@@ -124,8 +124,16 @@ public sealed class DeadLetters(RabbitMqSettings connection) : IAsyncDisposable
 
     private async Task<IChannel> OpenChannelAsync(CancellationToken ct)
     {
+        // INTERNAL_ERROR is a connection-level error: RabbitMQ closes the whole connection with it, so the next look
+        // needs a new one (not one that recovers on its own five seconds later).
+        if (_connection is { IsOpen: false } closed)
+        {
+            _connection = null;
+            await closed.DisposeAsync();
+        }
         _connection ??= await new ConnectionFactory
         {
+            AutomaticRecoveryEnabled = false,
             HostName = connection.Host,
             Port = connection.Port,
             VirtualHost = connection.VirtualHost,
