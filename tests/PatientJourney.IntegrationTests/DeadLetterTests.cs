@@ -67,21 +67,14 @@ public class DeadLetterTests(PatientJourneySystem system) : IClassFixture<Patien
         await letters.ListAsync();
         using var management = Isolation.ManagementApi();
         var vhost = Uri.EscapeDataString(system.Isolation.RabbitMq.VirtualHost);
+        async Task<string?> ToolConnectionAsync() => (await management.GetFromJsonAsync<JsonArray>($"/api/vhosts/{vhost}/connections"))!
+            .Where(c => (string?)c!["client_properties"]?["connection_name"] == DeadLetters.ConnectionName)
+            .Select(c => (string?)c!["name"]).FirstOrDefault();
         string? name = null;
-        await Eventually.HoldsAsync(async () =>
-        {
-            var connections = (await management.GetFromJsonAsync<JsonArray>($"/api/vhosts/{vhost}/connections"))!;
-            name = connections.Select(c => c!["client_properties"]?["connection_name"]?.GetValue<string>() == "journey-admin dead-letters" ? (string?)c!["name"] : null)
-                .FirstOrDefault(n => n is not null);
-            return name is not null;
-        }, "the tool's connection listed by the broker");
+        await Eventually.HoldsAsync(async () => (name = await ToolConnectionAsync()) is not null, "the tool's connection listed by the broker");
         using (var closed = await management.DeleteAsync($"/api/connections/{Uri.EscapeDataString(name!)}"))
             Assert.True(closed.IsSuccessStatusCode, $"closing the connection answered {closed.StatusCode}");
-        await Eventually.HoldsAsync(async () =>
-        {
-            var connections = (await management.GetFromJsonAsync<JsonArray>($"/api/vhosts/{vhost}/connections"))!;
-            return connections.All(c => (string?)c!["name"] != name);
-        }, "the connection gone");
+        await Eventually.HoldsAsync(async () => await ToolConnectionAsync() is null, "the connection gone");
 
         Assert.Empty(await letters.ListAsync());
     }

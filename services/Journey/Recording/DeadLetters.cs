@@ -15,6 +15,8 @@ public sealed record DeadLetter(string MessageId, string? MessageType, string? S
 public sealed class DeadLetters(RabbitMqSettings connection) : IAsyncDisposable
 {
     public const string ErrorQueue = JourneyService.QueueName + "_error";
+    /// <summary>How the tool's connection is named to the broker (its management UI lists it so).</summary>
+    public const string ConnectionName = "journey-admin dead-letters";
 
     private IConnection? _connection;
 
@@ -139,7 +141,7 @@ public sealed class DeadLetters(RabbitMqSettings connection) : IAsyncDisposable
             VirtualHost = connection.VirtualHost,
             UserName = connection.Username,
             Password = connection.Password,
-            ClientProvidedName = "journey-admin dead-letters",
+            ClientProvidedName = ConnectionName,
         }.CreateConnectionAsync(ct);
         return await _connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), ct);
     }
