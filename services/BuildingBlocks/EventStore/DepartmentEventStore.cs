@@ -18,7 +18,8 @@ public static class DepartmentEventStore
     public static WebApplicationBuilder AddDepartmentEventStore(this WebApplicationBuilder builder, string department)
     {
         var settings = InfrastructureSettings.From(builder.Configuration);
-        var wakeup = new OutboxWakeup();
+        var backlog = OutboxBacklog.From(builder.Configuration);
+        var wakeup = new OutboxWakeup(backlog);
         builder.Services.AddMarten(opts =>
             {
                 opts.ConfigureClinicalEventStore(settings.PostgresConnectionString, department);
@@ -34,9 +35,12 @@ public static class DepartmentEventStore
             })
             .AddAsyncDaemon(DaemonMode.Solo)
             .UseLightweightSessions();
-        builder.Services.AddPatientJourneyBus(BrokerAccounts.Connection(settings.RabbitMq, builder.Configuration, department));
+        var broker = BrokerAccounts.Connection(settings.RabbitMq, builder.Configuration, department);
+        builder.Services.AddPatientJourneyBus(broker);
+        builder.Services.AddSingleton(_ => JourneyQueueWatch.From(broker, builder.Configuration));
         builder.Services.AddPostgresReadiness(settings.PostgresConnectionString);
         builder.Services.AddSingleton(new DepartmentName(department));
+        builder.Services.AddSingleton(backlog);
         builder.Services.AddSingleton<Http.DepartmentWriter>();
         builder.Services.AddAuthorizationBuilder().AddPolicy(Policies.RecordDepartmentFacts, p => p.RequireRole(Roles.Department(department)));
         return builder;

@@ -13,7 +13,7 @@ namespace PatientJourney.BuildingBlocks.EventStore;
 /// so an idle department no longer queries its store 10-20 times a second, and an event no longer waits up to a poll
 /// interval before it is forwarded.
 /// </summary>
-public sealed class OutboxWakeup : DocumentSessionListenerBase, IDaemonWakeup
+public sealed class OutboxWakeup(OutboxBacklog? backlog = null) : DocumentSessionListenerBase, IDaemonWakeup
 {
     // At most one wake-up pending: commits during a poll are all covered by the next poll.
     private readonly SemaphoreSlim _committed = new(0, 1);
@@ -23,7 +23,10 @@ public sealed class OutboxWakeup : DocumentSessionListenerBase, IDaemonWakeup
 
     public override Task AfterCommitAsync(IDocumentSession session, IChangeSet commit, CancellationToken token)
     {
-        if (commit.GetEvents().Any()) Pulse();
+        var committed = commit.GetEvents().ToList();
+        if (committed.Count == 0) return Task.CompletedTask;
+        backlog?.Committed(committed.Max(e => e.Sequence));
+        Pulse();
         return Task.CompletedTask;
     }
 

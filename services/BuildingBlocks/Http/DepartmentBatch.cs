@@ -65,6 +65,7 @@ public static class DepartmentBatch
     private static async Task<IResult> HandleAsync(
         HttpContext http, DepartmentWriter writer, TimeProvider clock, EdgeLimits limits, IReadOnlyList<(TemplateMatcher Matcher, PrepareCommand Prepare)> commands, CancellationToken ct)
     {
+        await writer.WaitForOutboxRoomAsync(ct);
         var validation = new RequestValidation();
         var document = await DepartmentCommands.ParseBodyAsync(http.Request.Body, validation, ct);
         if (document is null) return TypedResults.ValidationProblem(validation.Errors);

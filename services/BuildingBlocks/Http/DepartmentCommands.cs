@@ -104,6 +104,7 @@ public static class DepartmentCommands
     private static async Task<IResult> HandleAsync(
         HttpContext http, DepartmentWriter writer, TimeProvider clock, PrepareCommand prepare, CancellationToken ct)
     {
+        await writer.WaitForOutboxRoomAsync(ct);
         var validation = new RequestValidation();
         var idempotencyKey = http.Request.Headers["Idempotency-Key"].ToString();
         DepartmentWrite? write;

@@ -25,9 +25,11 @@ public sealed class DepartmentWriter : IAsyncDisposable
     private readonly TimeProvider _clock;
     private readonly GroupCommit<DepartmentWrite, IResult> _commits;
     private readonly StreamCache _streams = new();
+    private readonly OutboxBacklog _outbox;
 
-    public DepartmentWriter(IDocumentStore store, DepartmentName department, TimeProvider clock)
+    public DepartmentWriter(IDocumentStore store, DepartmentName department, TimeProvider clock, OutboxBacklog outbox)
     {
+        _outbox = outbox;
         _store = store;
         _schema = department.Value;
         _clock = clock;
@@ -35,6 +37,13 @@ public sealed class DepartmentWriter : IAsyncDisposable
     }
 
     public Task<IResult> SubmitAsync(DepartmentWrite write, CancellationToken ct) => _commits.SubmitAsync(write, ct);
+
+    /// <summary>
+    /// Called by a request before it is read: waits while the journey's queue is full and the outbox is past its bound
+    /// (<see cref="OutboxBacklog"/>), never longer than its hold. Per request, not per entry of a batch, so that a
+    /// batch's entries are still queued in their order.
+    /// </summary>
+    public Task WaitForOutboxRoomAsync(CancellationToken ct) => _outbox.WaitForRoomAsync(ct);
 
     private async Task WriteBatchAsync(IReadOnlyList<PendingWrite<DepartmentWrite, IResult>> batch, CancellationToken ct)
     {
