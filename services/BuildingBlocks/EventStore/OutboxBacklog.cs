@@ -4,7 +4,7 @@ namespace PatientJourney.BuildingBlocks.EventStore;
 
 /// <summary>
 /// Backpressure from the journey to a department's door. While the journey is consuming but behind (its queue past a
-/// bound, <see cref="JourneyQueueWatch"/>) the outbox waits before its next page, its backlog (events committed here,
+/// bound, <see cref="JourneyQueueWatch"/>) the outbox waits after each page, its backlog (events committed here,
 /// not yet confirmed by the broker) grows, and past <see cref="MaxBacklog"/> a new request is held before it is read,
 /// until the outbox has room again or <see cref="MaxHold"/> has passed. Then it is taken anyway: a department never
 /// refuses a clinical fact because the journey is behind, it only slows down. A journey or a broker that is away

@@ -39,7 +39,7 @@ public sealed class DepartmentWriter : IAsyncDisposable
     public Task<IResult> SubmitAsync(DepartmentWrite write, CancellationToken ct) => _commits.SubmitAsync(write, ct);
 
     /// <summary>
-    /// Called by a request before it is read: waits while the journey's queue is full and the outbox is past its bound
+    /// Called by a request before it is read: waits while the journey is behind and the outbox is past its bound
     /// (<see cref="OutboxBacklog"/>), never longer than its hold. Per request, not per entry of a batch, so that a
     /// batch's entries are still queued in their order.
     /// </summary>

@@ -5,7 +5,7 @@ namespace PatientJourney.BuildingBlocks;
 
 /// <summary>
 /// How far behind the journey is, as its queue tells (a passive declare: messages ready, consumers), asked by a
-/// department's outbox before each page. Behind means a journey is consuming and more than
+/// department's outbox beside each publish. Behind means a journey is consuming and more than
 /// <see cref="MaxReady"/> messages wait beyond those it has in hand. A journey that is away is never "behind": the
 /// queue keeps what the outbox sends, as it always did. Any failure to ask counts as not behind, so that publishing
 /// fails or succeeds on its own. A passive declare needs no permission the department lacks.
@@ -19,7 +19,9 @@ public sealed class JourneyQueueWatch(RabbitMqSettings connection, int maxReady,
     private readonly SemaphoreSlim _asking = new(1, 1);
     private IConnection? _connection;
     private IChannel? _channel;
-    private (bool Behind, long At) _last;
+    // One reference, swapped whole: read without the lock.
+    private sealed record Answer(bool Behind, long At);
+    private volatile Answer _last = new(false, 0);
 
     /// <summary>Messages that may wait in the journey's queue beyond those it has in hand (Outbox:JourneyMaxReady, default 20 batches).</summary>
     public int MaxReady { get; } = maxReady;
@@ -29,11 +31,11 @@ public sealed class JourneyQueueWatch(RabbitMqSettings connection, int maxReady,
 
     public async Task<bool> IsBehindAsync(CancellationToken ct)
     {
-        if (TimeProvider.System.GetElapsedTime(_last.At) < Freshness) return _last.Behind;
+        if (_last is var fresh && TimeProvider.System.GetElapsedTime(fresh.At) < Freshness) return fresh.Behind;
         await _asking.WaitAsync(ct);
         try
         {
-            if (TimeProvider.System.GetElapsedTime(_last.At) < Freshness) return _last.Behind;
+            if (_last is var asked && TimeProvider.System.GetElapsedTime(asked.At) < Freshness) return asked.Behind;
             var behind = false;
             try
             {
@@ -58,7 +60,7 @@ public sealed class JourneyQueueWatch(RabbitMqSettings connection, int maxReady,
             {
                 // No queue yet (the channel is closed by the 404), no broker: not behind; the next ask opens anew.
             }
-            _last = (behind, TimeProvider.System.GetTimestamp());
+            _last = new Answer(behind, TimeProvider.System.GetTimestamp());
             return behind;
         }
         finally
