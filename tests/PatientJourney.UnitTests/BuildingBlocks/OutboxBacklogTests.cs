@@ -1,10 +1,27 @@
+using Microsoft.Extensions.Time.Testing;
 using PatientJourney.BuildingBlocks.EventStore;
 
 namespace PatientJourney.UnitTests;
 
+// The backlog's clock is a fake one moved by the test: on a busy machine wall-clock time let the journey's
+// "behind" mark expire between two steps, and the hold ended for the wrong reason.
 public class OutboxBacklogTests
 {
-    private static OutboxBacklog Backlog() => new(maxBacklog: 10, maxHold: TimeSpan.FromMinutes(1), TimeProvider.System);
+    private static readonly TimeSpan Step = TimeSpan.FromMilliseconds(20);
+    private readonly FakeTimeProvider _clock = new();
+
+    private OutboxBacklog Backlog(TimeSpan? maxHold = null) => new(maxBacklog: 10, maxHold ?? TimeSpan.FromMinutes(1), _clock);
+
+    /// <summary>The outbox keeps finding the journey behind while time moves on, one recheck at a time.</summary>
+    private async Task JourneyStaysBehindAsync(OutboxBacklog backlog, Task held, int steps)
+    {
+        for (var i = 0; i < steps && !held.IsCompleted; i++)
+        {
+            backlog.JourneyBehind();
+            _clock.Advance(Step);
+            await Task.Delay(1); // lets the held request's continuation run and set its next recheck
+        }
+    }
 
     [Fact]
     public void A_request_is_not_held_while_the_backlog_is_within_its_bound()
@@ -29,6 +46,18 @@ public class OutboxBacklogTests
     }
 
     [Fact]
+    public void The_journey_counts_as_behind_only_shortly_after_the_outbox_last_found_it_so()
+    {
+        var backlog = Backlog();
+        backlog.Committed(50);
+        backlog.JourneyBehind();
+        _clock.Advance(TimeSpan.FromMilliseconds(499));
+        Assert.True(backlog.IsFull);
+        _clock.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.False(backlog.IsFull);
+    }
+
+    [Fact]
     public async Task A_request_held_while_the_journey_is_behind_goes_on_once_the_outbox_has_room()
     {
         var backlog = Backlog();
@@ -36,31 +65,27 @@ public class OutboxBacklogTests
         backlog.JourneyBehind();
         Assert.True(backlog.IsFull);
 
-        // The outbox keeps finding the journey behind, as it does while it waits.
-        using var stop = new CancellationTokenSource();
-        var outbox = Task.Run(async () =>
-        {
-            while (!stop.IsCancellationRequested) { backlog.JourneyBehind(); await Task.Delay(10); }
-        });
         var held = backlog.WaitForRoomAsync(CancellationToken.None);
-        await Task.Delay(100);
+        await JourneyStaysBehindAsync(backlog, held, steps: 50); // a second of the fake clock
         Assert.False(held.IsCompleted);
         Assert.Equal(1, backlog.HeldRequests);
 
         backlog.Confirmed(45);
+        await JourneyStaysBehindAsync(backlog, held, steps: 1_000);
         await held.WaitAsync(TimeSpan.FromSeconds(10));
-        await stop.CancelAsync();
-        await outbox;
         Assert.Equal(5, backlog.Backlog);
     }
 
     [Fact]
     public async Task A_held_request_is_taken_anyway_after_the_longest_hold()
     {
-        var backlog = new OutboxBacklog(maxBacklog: 10, maxHold: TimeSpan.FromMilliseconds(50), TimeProvider.System);
+        var backlog = Backlog(maxHold: TimeSpan.FromMilliseconds(100));
         backlog.Committed(50);
         backlog.JourneyBehind();
-        await backlog.WaitForRoomAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+        var held = backlog.WaitForRoomAsync(CancellationToken.None);
+        await JourneyStaysBehindAsync(backlog, held, steps: 1_000);
+        await held.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.True(backlog.IsFull);
+        Assert.Equal(1, backlog.HeldRequests);
     }
 }
