@@ -15,7 +15,7 @@ public sealed class JourneyService
 {
     public const int DefaultPort = 5100;
     public const string Schema = "journey";
-    public const string QueueName = "journey-events";
+    public const string QueueName = BrokerAccounts.JourneyQueue;
 }
 
 public static class JourneyServiceExtensions

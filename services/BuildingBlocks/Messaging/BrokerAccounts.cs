@@ -19,6 +19,9 @@ public static class BrokerAccounts
 {
     public const string Journey = "journey";
 
+    /// <summary>The journey's queue: every department's events, bound to their exchanges (its error queue is this + "_error").</summary>
+    public const string JourneyQueue = "journey-events";
+
     // MassTransit's per-process bus endpoint (host_process_bus_id): temporary, auto-delete, its own.
     private const string BusEndpoint = ".+_bus_[a-z0-9]+";
 
@@ -34,15 +37,16 @@ public static class BrokerAccounts
 
     public static BrokerAccount For(string service)
     {
+        var queue = Regex.Escape(JourneyQueue);
         if (service == Redrive)
-            return new BrokerAccount(UserOf(Redrive), Configure: "^$", Write: "^journey-events$", Read: "^journey-events_error$", Tags: "impersonator");
+            return new BrokerAccount(UserOf(Redrive), Configure: "^$", Write: $"^{queue}$", Read: $"^{queue}_error$", Tags: "impersonator");
         if (service == Journey)
         {
             var events = Regex.Escape(typeof(ClinicalEvent).Namespace!) + @"\..+";
             return new BrokerAccount(UserOf(Journey),
-                Configure: $"^(journey-events.*|{events}|{BusEndpoint})$",
-                Write: $"^(journey-events.*|{BusEndpoint})$",
-                Read: $"^(journey-events.*|{events}|{BusEndpoint})$",
+                Configure: $"^({queue}.*|{events}|{BusEndpoint})$",
+                Write: $"^({queue}.*|{BusEndpoint})$",
+                Read: $"^({queue}.*|{events}|{BusEndpoint})$",
                 // A dead letter keeps its sender's user_id on the way to journey-events_error; writing it needs this
                 // tag, and the journey can write nowhere but its own queues.
                 Tags: "impersonator");

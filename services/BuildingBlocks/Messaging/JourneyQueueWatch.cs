@@ -10,9 +10,8 @@ namespace PatientJourney.BuildingBlocks;
 /// queue keeps what the outbox sends, as it always did. Any failure to ask counts as not behind, so that publishing
 /// fails or succeeds on its own. A passive declare needs no permission the department lacks.
 /// </summary>
-public sealed class JourneyQueueWatch(RabbitMqSettings connection, int maxReady, string queue = JourneyQueueWatch.Queue) : IAsyncDisposable
+public sealed class JourneyQueueWatch(RabbitMqSettings connection, int maxReady, string queue = BrokerAccounts.JourneyQueue) : IAsyncDisposable
 {
-    public const string Queue = "journey-events";
     // Asked at most this often: a page every few milliseconds at saturation needs no round trip each.
     private static readonly TimeSpan Freshness = TimeSpan.FromMilliseconds(10);
 
