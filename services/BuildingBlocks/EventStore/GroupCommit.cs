@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
 
 namespace PatientJourney.BuildingBlocks.EventStore;
 
@@ -18,7 +19,7 @@ public sealed class PendingWrite<TItem, TResult>(TItem item)
 /// transaction and sets each outcome. Nothing waits to fill a batch: an idle service writes a lone request at once, a
 /// busy one writes hundreds per round trip and per fsync instead of one.
 /// </summary>
-public sealed class GroupCommit<TItem, TResult> : IAsyncDisposable
+public sealed partial class GroupCommit<TItem, TResult> : IAsyncDisposable
 {
     private readonly Channel<PendingWrite<TItem, TResult>>[] _queues;
     private readonly Func<IReadOnlyList<PendingWrite<TItem, TResult>>, CancellationToken, Task> _writeBatch;
@@ -26,12 +27,17 @@ public sealed class GroupCommit<TItem, TResult> : IAsyncDisposable
     private readonly int _maxBatch;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task[] _writers;
+    private readonly ILogger? _logger;
 
     /// <param name="partitionKey">The stream an item writes to: one stream's items always go to the same writer, so two
     /// writers never wait on each other's stream locks.</param>
     /// <param name="writers">Batches in flight at once: one can be deciding while another commits.</param>
-    public GroupCommit(Func<IReadOnlyList<PendingWrite<TItem, TResult>>, CancellationToken, Task> writeBatch, Func<TItem, string> partitionKey, int maxBatch = 256, int writers = 2)
+    /// <param name="logger">Told when a batch fails and its writes are tried one by one (the exception's type only: its
+    /// message may name a patient).</param>
+    public GroupCommit(Func<IReadOnlyList<PendingWrite<TItem, TResult>>, CancellationToken, Task> writeBatch, Func<TItem, string> partitionKey,
+        int maxBatch = 256, int writers = 2, ILogger? logger = null)
     {
+        _logger = logger;
         _writeBatch = writeBatch;
         _partitionKey = partitionKey;
         _maxBatch = maxBatch;
@@ -62,10 +68,12 @@ public sealed class GroupCommit<TItem, TResult> : IAsyncDisposable
                 {
                     await _writeBatch(batch, _stopping.Token);
                 }
-                catch (Exception) when (batch.Count > 1 && !_stopping.IsCancellationRequested)
+                catch (Exception ex) when (batch.Count > 1 && !_stopping.IsCancellationRequested)
                 {
-                    // The transaction did not commit. One bad write must not sink the others (they would be retried
+                    // The transaction did not commit (a batch writer answers its writes as soon as it has committed, so a
+                    // write that landed is done). One bad write must not sink the others (they would be retried
                     // together and fail together again): each write still waiting is tried alone.
+                    if (_logger is not null) LogBatchFailed(_logger, batch.Count(p => !p.IsDone), batch.Count, ex.GetType().Name);
                     foreach (var pending in batch.Where(p => !p.IsDone).ToList())
                         await WriteAloneAsync(pending);
                 }
@@ -91,6 +99,9 @@ public sealed class GroupCommit<TItem, TResult> : IAsyncDisposable
             pending.Outcome.TrySetException(ex);
         }
     }
+
+    [LoggerMessage(LogLevel.Warning, "A batch of {Count} writes failed ({Error}); the {Waiting} still waiting are tried one by one")]
+    private static partial void LogBatchFailed(ILogger logger, int waiting, int count, string error);
 
     public async ValueTask DisposeAsync()
     {

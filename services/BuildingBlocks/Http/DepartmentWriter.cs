@@ -1,6 +1,7 @@
 using Marten;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Logging;
 using PatientJourney.BuildingBlocks.EventStore;
 using PatientJourney.Contracts;
 
@@ -17,7 +18,7 @@ public sealed record DepartmentWrite(
 /// in one transaction. A refused command refuses only itself; a batch that loses a race with another writer is decided
 /// again on fresh state.
 /// </summary>
-public sealed class DepartmentWriter : IAsyncDisposable
+public sealed partial class DepartmentWriter : IAsyncDisposable
 {
     private const int ConcurrencyAttempts = 5;
     private readonly IDocumentStore _store;
@@ -26,14 +27,16 @@ public sealed class DepartmentWriter : IAsyncDisposable
     private readonly GroupCommit<DepartmentWrite, IResult> _commits;
     private readonly StreamCache _streams = new();
     private readonly OutboxBacklog _outbox;
+    private readonly ILogger<DepartmentWriter> _logger;
 
-    public DepartmentWriter(IDocumentStore store, DepartmentName department, TimeProvider clock, OutboxBacklog outbox)
+    public DepartmentWriter(IDocumentStore store, DepartmentName department, TimeProvider clock, OutboxBacklog outbox, ILogger<DepartmentWriter> logger)
     {
         _outbox = outbox;
+        _logger = logger;
         _store = store;
         _schema = department.Value;
         _clock = clock;
-        _commits = new GroupCommit<DepartmentWrite, IResult>(WriteBatchAsync, w => w.PatientId);
+        _commits = new GroupCommit<DepartmentWrite, IResult>(WriteBatchAsync, w => w.PatientId, logger: logger);
     }
 
     public Task<IResult> SubmitAsync(DepartmentWrite write, CancellationToken ct) => _commits.SubmitAsync(write, ct);
@@ -108,16 +111,24 @@ public sealed class DepartmentWriter : IAsyncDisposable
             try
             {
                 if (appended.Count > 0 || session.PendingChanges.Inserts().Any()) await session.SaveChangesAsync(ct);
-                foreach (var (patientId, events) in appended) _streams.Appended(patientId, streams[patientId], events);
-                foreach (var (pending, answer) in answers) pending.Outcome.TrySetResult(answer);
-                return;
             }
             catch (Exception ex) when (attempt < ConcurrencyAttempts && IsConcurrentWrite(ex))
             {
                 // Another writer of the same stream or Idempotency-Key (another instance, say) won: decide again on fresh state.
+                LogDecidedAgain(_logger, batch.Count, attempt, ex.GetType().Name);
+                continue;
             }
+
+            // Committed: answered before anything else runs, so that nothing after the commit can make a recorded write
+            // look failed and have it decided again (it would be refused as a duplicate of itself).
+            foreach (var (pending, answer) in answers) pending.Outcome.TrySetResult(answer);
+            foreach (var (patientId, events) in appended) _streams.Appended(patientId, streams[patientId], events);
+            return;
         }
     }
+
+    [LoggerMessage(LogLevel.Information, "A batch of {Count} writes lost a race with another writer ({Error}, attempt {Attempt}); decided again")]
+    private static partial void LogDecidedAgain(ILogger logger, int count, int attempt, string error);
 
     private static bool IsConcurrentWrite(Exception ex) => ex
         is JasperFx.ConcurrencyException

@@ -43,7 +43,7 @@ public sealed partial class JourneyRecorder : IAsyncDisposable
         // the journey fell behind what the departments accepted (delivered 191-217/s against 315-316/s with six in the
         // same runs; docs/benchmarks.md). Batches never share a patient, so more writers never wait on each other's locks.
         _commits = new GroupCommit<ClinicalEvent, bool>(WriteBatchAsync, e => e.PatientId, maxBatch: 500,
-            writers: configuration.GetValue<int?>("Journey:BatchWriters") ?? 6);
+            writers: configuration.GetValue<int?>("Journey:BatchWriters") ?? 6, logger: logger);
     }
 
     /// <summary>True when the event was appended, false when the journey already had it.</summary>
@@ -112,15 +112,16 @@ public sealed partial class JourneyRecorder : IAsyncDisposable
             LogBatch(_logger, batch.Count, patients.Count, Stopwatch.GetElapsedTime(batch.Min(p => p.QueuedAt), started).TotalMilliseconds,
                 Stopwatch.GetElapsedTime(started, locked).TotalMilliseconds, Stopwatch.GetElapsedTime(locked, read).TotalMilliseconds,
                 Stopwatch.GetElapsedTime(read, projected).TotalMilliseconds, Stopwatch.GetElapsedTime(projected).TotalMilliseconds);
-        foreach (var (patientId, added) in appendedTo)
-        {
-            _streams.Appended(patientId, streams[patientId], added);
-            _changes.Publish(patientId, streams[patientId].Version + added.Count);
-        }
+        // Committed: answered first, so that nothing after the commit can make a recorded event look failed.
         foreach (var (pending, appended) in outcomes)
         {
             if (appended) LogRecorded(_logger, pending.Item.EventId, pending.Item.Type, pending.Item.Department);
             pending.Outcome.TrySetResult(appended);
+        }
+        foreach (var (patientId, added) in appendedTo)
+        {
+            _streams.Appended(patientId, streams[patientId], added);
+            _changes.Publish(patientId, streams[patientId].Version + added.Count);
         }
     }
 
