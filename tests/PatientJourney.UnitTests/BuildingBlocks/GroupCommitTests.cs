@@ -23,14 +23,14 @@ public class GroupCommitTests
         }
     }
 
-    private static async Task<int[]> SubmitTogetherAsync(Writer writer, GroupCommit<int, int> commits)
+    /// <summary>The first write occupies the writer; the five queued behind it are then taken as one batch.</summary>
+    private static async Task<(Task<int> First, Dictionary<int, Task<int>> Queued)> SubmitTogetherAsync(Writer writer, GroupCommit<int, int> commits)
     {
-        // The first write occupies the writer; the rest queue up behind it and are taken as one batch.
         var first = commits.SubmitAsync(0, CancellationToken.None);
         while (writer.Calls.IsEmpty) await Task.Delay(1);
-        var rest = Enumerable.Range(1, 5).Select(i => commits.SubmitAsync(i, CancellationToken.None)).ToList();
+        var rest = Enumerable.Range(1, 5).ToDictionary(i => i, i => commits.SubmitAsync(i, CancellationToken.None));
         writer.Release.TrySetResult();
-        return await Task.WhenAll([first, .. rest]).WaitAsync(TimeSpan.FromSeconds(10));
+        return (first, rest);
     }
 
     [Fact]
@@ -39,7 +39,8 @@ public class GroupCommitTests
         var writer = new Writer { FailAfterAnswering = true };
         await using var commits = new GroupCommit<int, int>(writer.WriteAsync, _ => "one patient", writers: 1);
 
-        var answers = await SubmitTogetherAsync(writer, commits);
+        var (first, rest) = await SubmitTogetherAsync(writer, commits);
+        var answers = await Task.WhenAll([first, .. rest.Values]).WaitAsync(TimeSpan.FromSeconds(10));
 
         Assert.Equal([0, 10, 20, 30, 40, 50], answers);
         // The lone first write, then the five queued behind it as one batch: nothing handed over twice.
@@ -52,10 +53,7 @@ public class GroupCommitTests
         var writer = new Writer { FailBeforeAnswering = batch => batch.Any(p => p.Item == 3) };
         await using var commits = new GroupCommit<int, int>(writer.WriteAsync, _ => "one patient", writers: 1);
 
-        var first = commits.SubmitAsync(0, CancellationToken.None);
-        while (writer.Calls.IsEmpty) await Task.Delay(1);
-        var rest = Enumerable.Range(1, 5).ToDictionary(i => i, i => commits.SubmitAsync(i, CancellationToken.None));
-        writer.Release.TrySetResult();
+        var (first, rest) = await SubmitTogetherAsync(writer, commits);
 
         Assert.Equal(0, await first);
         await Assert.ThrowsAsync<InvalidOperationException>(() => rest[3].WaitAsync(TimeSpan.FromSeconds(10)));
