@@ -41,6 +41,7 @@ public static class DepartmentEventStore
         builder.Services.AddPostgresReadiness(settings.PostgresConnectionString);
         builder.Services.AddSingleton(new DepartmentName(department));
         builder.Services.AddSingleton(backlog);
+        builder.Services.AddSingleton(wakeup);
         builder.Services.AddSingleton<Http.DepartmentWriter>();
         builder.Services.AddAuthorizationBuilder().AddPolicy(Policies.RecordDepartmentFacts, p => p.RequireRole(Roles.Department(department)));
         return builder;

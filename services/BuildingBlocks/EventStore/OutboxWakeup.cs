@@ -24,10 +24,18 @@ public sealed class OutboxWakeup(OutboxBacklog? backlog = null) : DocumentSessio
     public override Task AfterCommitAsync(IDocumentSession session, IChangeSet commit, CancellationToken token)
     {
         var committed = commit.GetEvents().ToList();
-        if (committed.Count == 0) return Task.CompletedTask;
-        backlog?.Committed(committed.Max(e => e.Sequence));
-        Pulse();
+        if (committed.Count > 0) Committed(committed.Max(e => e.Sequence));
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Events up to this sequence number were committed here: what a writer that appends outside Marten's event API
+    /// (<see cref="ClinicalAppends"/>) announces itself, as this listener does for Marten's appends.
+    /// </summary>
+    public void Committed(long sequence)
+    {
+        backlog?.Committed(sequence);
+        Pulse();
     }
 
     public void Pulse()

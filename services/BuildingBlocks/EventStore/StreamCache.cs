@@ -81,18 +81,3 @@ public sealed class StreamCache(int capacity = 2_000)
         }
     }
 }
-
-public static class ClinicalAppends
-{
-    /// <summary>
-    /// Appends clinical events under their own eventIds (the id every store, the bus and the hash chain share), at the
-    /// stream version the writer expects after them.
-    /// </summary>
-    public static void AppendClinical(this IDocumentSession session, string streamKey, long expectedVersion, IEnumerable<ClinicalEvent> events) =>
-        session.Events.Append(streamKey, expectedVersion, events.Select(e =>
-        {
-            var built = session.Events.BuildEvent(e);
-            built.Id = e.EventId;
-            return (object)built;
-        }).ToArray());
-}

@@ -27,11 +27,13 @@ public sealed partial class DepartmentWriter : IAsyncDisposable
     private readonly GroupCommit<DepartmentWrite, IResult> _commits;
     private readonly StreamCache _streams = new();
     private readonly OutboxBacklog _outbox;
+    private readonly OutboxWakeup _wakeup;
     private readonly ILogger<DepartmentWriter> _logger;
 
-    public DepartmentWriter(IDocumentStore store, DepartmentName department, TimeProvider clock, OutboxBacklog outbox, ILogger<DepartmentWriter> logger)
+    public DepartmentWriter(IDocumentStore store, DepartmentName department, TimeProvider clock, OutboxBacklog outbox, OutboxWakeup wakeup, ILogger<DepartmentWriter> logger)
     {
         _outbox = outbox;
+        _wakeup = wakeup;
         _logger = logger;
         _store = store;
         _schema = department.Value;
@@ -105,8 +107,7 @@ public sealed partial class DepartmentWriter : IAsyncDisposable
                 answers[pending] = Accepted(first.EventId, first.PatientId, first.Type);
             }
 
-            foreach (var (patientId, events) in appended)
-                session.AppendClinical(patientId, streams[patientId].Version + events.Count, events);
+            var lastSequence = await session.AppendClinicalAsync(_schema, appended.Select(a => new StreamAppend(a.Key, streams[a.Key].Version, a.Value)).ToList(), ct);
 
             try
             {
@@ -122,6 +123,7 @@ public sealed partial class DepartmentWriter : IAsyncDisposable
             // Committed: answered before anything else runs, so that nothing after the commit can make a recorded write
             // look failed and have it decided again (it would be refused as a duplicate of itself).
             foreach (var (pending, answer) in answers) pending.Outcome.TrySetResult(answer);
+            if (lastSequence > 0) _wakeup.Committed(lastSequence);
             foreach (var (patientId, events) in appended) _streams.Appended(patientId, streams[patientId], events);
             return;
         }

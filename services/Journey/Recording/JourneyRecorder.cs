@@ -34,16 +34,20 @@ public sealed partial class JourneyRecorder : IAsyncDisposable
     // The journey holds a patient's whole history from every department: fewer of them than a department holds.
     private readonly StreamCache _streams = new(capacity: 1_000);
 
+    public const int DefaultBatchWriters = 2;
+
     public JourneyRecorder(IDocumentStore store, JourneyChanges changes, ILogger<JourneyRecorder> logger, IConfiguration configuration)
     {
         _store = store;
         _changes = changes;
         _logger = logger;
-        // Six batches in flight: a batch's steps wait on PostgreSQL and on cores shared with the departments, and with two
-        // the journey fell behind what the departments accepted (delivered 191-217/s against 315-316/s with six in the
-        // same runs; docs/benchmarks.md). Batches never share a patient, so more writers never wait on each other's locks.
+        // Two batches in flight, each taking what many messages brought: a patient's events reach the journey about a
+        // round trip of its department apart, so only a batch that gathers more messages holds several of them and
+        // rewrites the patient's view, stream and worklist once for all (2.3 events a patient with two writers and 32
+        // batches in hand against 1.4 with six and 8: delivered 2,470-2,505/s against 1,980-2,023 in the same
+        // evening's runs, docs/benchmarks.md). Six writers were what kept up while one message carried one event.
         _commits = new GroupCommit<ClinicalEvent, bool>(WriteBatchAsync, e => e.PatientId, maxBatch: 500,
-            writers: configuration.GetValue<int?>("Journey:BatchWriters") ?? 6, logger: logger);
+            writers: configuration.GetValue<int?>("Journey:BatchWriters") ?? DefaultBatchWriters, logger: logger);
     }
 
     /// <summary>True when the event was appended, false when the journey already had it.</summary>
@@ -86,6 +90,7 @@ public sealed partial class JourneyRecorder : IAsyncDisposable
 
         var outcomes = new List<(PendingWrite<ClinicalEvent, bool> Pending, bool Appended)>(batch.Count);
         var appendedTo = new Dictionary<string, List<ClinicalEvent>>();
+        var appends = new List<StreamAppend>();
         foreach (var group in batch.GroupBy(p => p.Item.PatientId))
         {
             var stream = streams[group.Key];
@@ -100,12 +105,13 @@ public sealed partial class JourneyRecorder : IAsyncDisposable
             }
             if (added.Count == 0) continue;
 
-            session.AppendClinical(group.Key, stream.Version + added.Count, added);
+            appends.Add(new StreamAppend(group.Key, stream.Version, added));
             PatientReadModels.Write(session, group.Key, stream.Events.Concat(added), stream.Version + added.Count);
             EventChain.Link(session, lastLinks.GetValueOrDefault(group.Key), stream.Version, added);
             appendedTo[group.Key] = added;
         }
 
+        await session.AppendClinicalAsync(JourneyService.Schema, appends, ct);
         var projected = Stopwatch.GetTimestamp();
         if (appendedTo.Count > 0) await session.SaveChangesAsync(ct);
         if (_logger.IsEnabled(LogLevel.Debug))
@@ -175,14 +181,17 @@ public sealed class ClinicalEventBatchConsumer<TBatch, TEvent>(JourneyRecorder r
 }
 
 /// <summary>
-/// Each department's batches (up to 50 events each) consumed this many at a time. More in hand makes the six writers'
-/// batches larger (~34 events a batch at saturation with 8, ~52 with 16, ~73 with 32) but the journey's memory with
-/// them: with 16 it peaked at 277-309 MB under a long backlog, with 8 at 250-272 (docs/benchmarks.md).
+/// Each department's batches (up to 50 events each) consumed this many at a time (<c>Journey:BatchesInHand</c>). More
+/// in hand makes the writers' batches larger and holds more of each patient's events in one of them, at the cost of the
+/// journey's memory (docs/benchmarks.md).
 /// </summary>
 public sealed class ClinicalEventBatchConsumerDefinition<TBatch, TEvent> : ConsumerDefinition<ClinicalEventBatchConsumer<TBatch, TEvent>>
     where TBatch : ClinicalEventBatch<TEvent> where TEvent : ClinicalEvent
 {
-    public ClinicalEventBatchConsumerDefinition() => ConcurrentMessageLimit = 8;
+    public const int DefaultBatchesInHand = 32;
+
+    public ClinicalEventBatchConsumerDefinition(IConfiguration configuration) =>
+        ConcurrentMessageLimit = configuration.GetValue<int?>("Journey:BatchesInHand") ?? DefaultBatchesInHand;
 }
 
 internal static class Senders
