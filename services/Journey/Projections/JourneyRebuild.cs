@@ -183,11 +183,13 @@ public static class JourneyRebuild
             + " where name = 'default_toast_compression' and 'lz4' = any(enumvals)";
 
         private readonly IDocumentStore _store;
+        private readonly ISerializer _serializer;
         private readonly string _deleteSql;
 
         private ReadModelWriter(IDocumentStore store)
         {
             _store = store;
+            _serializer = store.Options.Serializer();
             var views = store.Options.FindOrResolveDocumentType(typeof(PatientJourneyView));
             var worklist = store.Options.FindOrResolveDocumentType(typeof(WorklistEntry));
             var patientColumn = worklist.DuplicatedFields.Single(f => f.MemberName == nameof(WorklistEntry.PatientId)).ColumnName;
@@ -210,8 +212,12 @@ public static class JourneyRebuild
                 delete.Parameters.Add(new NpgsqlParameter("patients", NpgsqlDbType.Array | NpgsqlDbType.Varchar) { Value = patients });
                 await delete.ExecuteNonQueryAsync(ct);
             }
-            await DocumentCopy.InsertAsync(_store, connection, views, ct);
-            await DocumentCopy.InsertAsync(_store, connection, views.SelectMany(WorklistEntry.For).ToArray(), ct);
+            await CopyAsync(connection, views, ct);
+            await CopyAsync(connection, views.SelectMany(WorklistEntry.For).ToArray(), ct);
         }
+
+        private Task CopyAsync<T>(NpgsqlConnection connection, IReadOnlyCollection<T> documents, CancellationToken ct) where T : notnull =>
+            ((MartenDocumentProvider<T>)_store.Storage.Database.Providers.StorageFor<T>()).BulkLoader
+                .LoadAsync(_store.Options.Tenancy.Default, _serializer, connection, documents, ct);
     }
 }

@@ -33,7 +33,6 @@ public sealed partial class JourneyRecorder : IAsyncDisposable
     private readonly GroupCommit<ClinicalEvent, bool> _commits;
     // The journey holds a patient's whole history from every department: fewer of them than a department holds.
     private readonly StreamCache _streams = new(capacity: 1_000);
-    private volatile bool _chainStorageExists;
 
     public const int DefaultBatchWriters = 2;
 
@@ -80,12 +79,6 @@ public sealed partial class JourneyRecorder : IAsyncDisposable
     private async Task WriteBatchAsync(IReadOnlyList<PendingWrite<ClinicalEvent, bool>> batch, CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();
-        if (!_chainStorageExists)
-        {
-            // A session creates the tables it writes; the chain links' COPY does not.
-            await _store.Storage.Database.EnsureStorageExistsAsync(typeof(ChainLink), ct);
-            _chainStorageExists = true;
-        }
         await using var session = _store.LightweightSession();
         var patients = batch.Select(p => p.Item.PatientId).Distinct().ToList();
         await session.LockStreamsAsync(JourneyService.Schema, patients, ct);
@@ -98,7 +91,6 @@ public sealed partial class JourneyRecorder : IAsyncDisposable
         var outcomes = new List<(PendingWrite<ClinicalEvent, bool> Pending, bool Appended)>(batch.Count);
         var appendedTo = new Dictionary<string, List<ClinicalEvent>>();
         var appends = new List<StreamAppend>();
-        var links = new List<ChainLink>();
         foreach (var group in batch.GroupBy(p => p.Item.PatientId))
         {
             var stream = streams[group.Key];
@@ -115,12 +107,11 @@ public sealed partial class JourneyRecorder : IAsyncDisposable
 
             appends.Add(new StreamAppend(group.Key, stream.Version, added));
             PatientReadModels.Write(session, group.Key, stream.Events.Concat(added), stream.Version + added.Count);
-            links.AddRange(EventChain.Links(lastLinks.GetValueOrDefault(group.Key), stream.Version, added));
+            EventChain.Link(session, lastLinks.GetValueOrDefault(group.Key), stream.Version, added);
             appendedTo[group.Key] = added;
         }
 
         await session.AppendClinicalAsync(JourneyService.Schema, appends, ct);
-        await DocumentCopy.InsertAsync(_store, session.Connection!, links, ct);
         var projected = Stopwatch.GetTimestamp();
         if (appendedTo.Count > 0) await session.SaveChangesAsync(ct);
         if (_logger.IsEnabled(LogLevel.Debug))
