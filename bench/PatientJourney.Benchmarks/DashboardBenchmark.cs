@@ -26,6 +26,7 @@ public static class DashboardBenchmark
         using (var store = WorklistBenchmark.JourneyStore(connectionString))
         {
             var random = new Random(42);
+            await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync(); // the read models' upserts do not create tables
             foreach (var chunk in Enumerable.Range(0, patients).Chunk(500))
             {
                 await using var session = store.LightweightSession();

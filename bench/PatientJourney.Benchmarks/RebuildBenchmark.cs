@@ -106,7 +106,6 @@ public static class RebuildBenchmark
         var shared = InfrastructureSettings.From(new ConfigurationBuilder().AddEnvironmentVariables().Build());
         await using var admin = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(shared.PostgresConnectionString) { Database = "postgres", Pooling = false }.ConnectionString);
         await admin.OpenAsync();
-        await using var drop = new NpgsqlCommand($"drop database if exists {database} with (force)", admin);
-        await drop.ExecuteNonQueryAsync();
+        await PatientJourney.Chaos.Infrastructure.DropDatabaseAsync(admin, database);
     }
 }

@@ -358,6 +358,28 @@ public static class Infrastructure
 {
     public static string RepositoryRoot { get; } = FindRoot();
 
+    /// <summary>
+    /// Drops a database of a test or benchmark's own. Autovacuum, busy with rows just loaded, may hold it, and our role
+    /// may not terminate a superuser's worker ("must be a member of the role whose process is being terminated"): tried
+    /// again briefly, then left behind (its name says whose it is) rather than fail a finished run.
+    /// </summary>
+    public static async Task DropDatabaseAsync(NpgsqlConnection admin, string database)
+    {
+        for (var attempt = 1; attempt <= 20; attempt++)
+        {
+            try
+            {
+                await using var drop = new NpgsqlCommand($"drop database if exists {database} with (force)", admin);
+                await drop.ExecuteNonQueryAsync();
+                return;
+            }
+            catch (PostgresException)
+            {
+                await Task.Delay(250);
+            }
+        }
+    }
+
     public static async Task RestartPostgresAsync()
     {
         var cluster = (await RunAsync("pg_lsclusters", "-h")).Split('\n')[0].Split(' ', StringSplitOptions.RemoveEmptyEntries);

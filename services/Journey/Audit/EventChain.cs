@@ -34,18 +34,18 @@ public static class EventChain
     }
 
     /// <summary>
-    /// Links events newly appended after <paramref name="version"/> to the patient's chain, in the same unit of work.
-    /// <paramref name="last"/> is the chain's link at <paramref name="version"/> (null for a new stream; a missing link
-    /// restarts from genesis, which verification then reports as the break it is).
+    /// The links of events newly appended after <paramref name="version"/> to the patient's chain, stored by the caller
+    /// in the same unit of work. <paramref name="last"/> is the chain's link at <paramref name="version"/> (null for a
+    /// new stream; a missing link restarts from genesis, which verification then reports as the break it is).
     /// </summary>
-    public static void Link(IDocumentSession session, ChainLink? last, long version, IEnumerable<ClinicalEvent> appended)
+    public static IEnumerable<ChainLink> Links(ChainLink? last, long version, IEnumerable<ClinicalEvent> appended)
     {
         var previousHash = last?.Hash ?? Genesis;
         foreach (var e in appended)
         {
             version++;
             var link = new ChainLink(ChainLink.IdOf(e.PatientId, version), e.PatientId, version, e.EventId, previousHash, HashOf(previousHash, e));
-            session.Store(link);
+            yield return link;
             previousHash = link.Hash;
         }
     }

@@ -1,3 +1,4 @@
+using PatientJourney.BuildingBlocks.EventStore;
 using Marten;
 using PatientJourney.Contracts;
 using PatientJourney.Journey.Surveillance;
@@ -63,13 +64,25 @@ public static class PatientReadModels
     public static PatientJourneyView Write(IDocumentSession session, string patientId, IEnumerable<ClinicalEvent> stream, long version)
     {
         var view = JourneyProjection.Project(patientId, stream, version);
-        var entries = WorklistEntry.For(view).ToList();
+        WriteAll(session, [view]);
+        return view;
+    }
+
+    /// <summary>
+    /// Replaces the read models of a batch's patients, from their new views: one statement for the views, one for the
+    /// worklist rows and one for the rows past each patient's new end, whatever the number of patients.
+    /// </summary>
+    public static void WriteAll(IDocumentSession session, IReadOnlyCollection<PatientJourneyView> views)
+    {
+        if (views.Count == 0) return;
+        var entries = views.SelectMany(WorklistEntry.For).ToList();
         // Rows stored over in place, only those past the new end deleted: most of a patient's items keep their
         // status key (due window, suspended) from one event to the next, and then their kept counts are not touched.
-        var ids = entries.Select(e => e.Id).ToList();
-        session.DeleteWhere<WorklistEntry>(e => e.PatientId == patientId && !ids.Contains(e.Id));
-        session.Store(view);
-        foreach (var entry in entries) session.Store(entry);
-        return view;
+        var worklist = session.DocumentStore.Options.FindOrResolveDocumentType(typeof(WorklistEntry));
+        var patientColumn = worklist.DuplicatedFields.Single(f => f.MemberName == nameof(WorklistEntry.PatientId)).ColumnName;
+        session.QueueSqlCommand($"delete from {worklist.TableName.QualifiedName} where {patientColumn} = any(?) and not (id = any(?))",
+            views.Select(v => v.Id).ToArray(), entries.Select(e => e.Id).ToArray());
+        session.Upsert(views, v => v.Id);
+        session.Upsert(entries, e => e.Id);
     }
 }

@@ -33,6 +33,7 @@ public sealed partial class JourneyRecorder : IAsyncDisposable
     private readonly GroupCommit<ClinicalEvent, bool> _commits;
     // The journey holds a patient's whole history from every department: fewer of them than a department holds.
     private readonly StreamCache _streams = new(capacity: 1_000);
+    private volatile bool _readModelTablesExist;
 
     public const int DefaultBatchWriters = 2;
 
@@ -79,6 +80,13 @@ public sealed partial class JourneyRecorder : IAsyncDisposable
     private async Task WriteBatchAsync(IReadOnlyList<PendingWrite<ClinicalEvent, bool>> batch, CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();
+        if (!_readModelTablesExist)
+        {
+            // session.Store creates the tables it writes on first use; the set-based upserts do not.
+            foreach (var type in new[] { typeof(PatientJourneyView), typeof(WorklistEntry), typeof(ChainLink) })
+                await _store.Storage.Database.EnsureStorageExistsAsync(type, ct);
+            _readModelTablesExist = true;
+        }
         await using var session = _store.LightweightSession();
         var patients = batch.Select(p => p.Item.PatientId).Distinct().ToList();
         await session.LockStreamsAsync(JourneyService.Schema, patients, ct);
@@ -91,6 +99,8 @@ public sealed partial class JourneyRecorder : IAsyncDisposable
         var outcomes = new List<(PendingWrite<ClinicalEvent, bool> Pending, bool Appended)>(batch.Count);
         var appendedTo = new Dictionary<string, List<ClinicalEvent>>();
         var appends = new List<StreamAppend>();
+        var views = new List<PatientJourneyView>();
+        var links = new List<ChainLink>();
         foreach (var group in batch.GroupBy(p => p.Item.PatientId))
         {
             var stream = streams[group.Key];
@@ -106,12 +116,15 @@ public sealed partial class JourneyRecorder : IAsyncDisposable
             if (added.Count == 0) continue;
 
             appends.Add(new StreamAppend(group.Key, stream.Version, added));
-            PatientReadModels.Write(session, group.Key, stream.Events.Concat(added), stream.Version + added.Count);
-            EventChain.Link(session, lastLinks.GetValueOrDefault(group.Key), stream.Version, added);
+            views.Add(JourneyProjection.Project(group.Key, stream.Events.Concat(added), stream.Version + added.Count));
+            links.AddRange(EventChain.Links(lastLinks.GetValueOrDefault(group.Key), stream.Version, added));
             appendedTo[group.Key] = added;
         }
 
         await session.AppendClinicalAsync(JourneyService.Schema, appends, ct);
+        // The batch's views, worklist rows and chain links in a statement each, not one a patient, row or link.
+        PatientReadModels.WriteAll(session, views);
+        session.Upsert(links, l => l.Id);
         var projected = Stopwatch.GetTimestamp();
         if (appendedTo.Count > 0) await session.SaveChangesAsync(ct);
         if (_logger.IsEnabled(LogLevel.Debug))

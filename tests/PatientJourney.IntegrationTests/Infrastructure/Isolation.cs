@@ -44,26 +44,8 @@ public sealed class Isolation : IAsyncDisposable
         using (var http = ManagementApi())
             await http.DeleteAsync($"vhosts/{Name}");
         NpgsqlConnection.ClearAllPools();
-        // A background worker of the server (autovacuum) may hold the database for a moment, and our role may not
-        // terminate it: try again briefly, then leave the database (named pj_test_*) rather than fail a test.
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                await using var admin = await OpenAdminAsync();
-                await using var drop = new NpgsqlCommand($"drop database if exists {Name} with (force)", admin);
-                await drop.ExecuteNonQueryAsync();
-                return;
-            }
-            catch (PostgresException) when (attempt < 20)
-            {
-                await Task.Delay(250);
-            }
-            catch (PostgresException)
-            {
-                return;
-            }
-        }
+        await using var admin = await OpenAdminAsync();
+        await Chaos.Infrastructure.DropDatabaseAsync(admin, Name);
     }
 
     private static async Task<NpgsqlConnection> OpenAdminAsync()
