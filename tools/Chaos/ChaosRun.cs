@@ -333,10 +333,16 @@ public sealed class ChaosEnvironment : IAsyncDisposable
 
     private async Task AdminAsync(string sql)
     {
-        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(_infrastructure.PostgresConnectionString) { Database = "postgres", Pooling = false }.ConnectionString);
-        await connection.OpenAsync();
+        await using var connection = await OpenAdminAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         await command.ExecuteNonQueryAsync();
+    }
+
+    private async Task<NpgsqlConnection> OpenAdminAsync()
+    {
+        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(_infrastructure.PostgresConnectionString) { Database = "postgres", Pooling = false }.ConnectionString);
+        await connection.OpenAsync();
+        return connection;
     }
 
     public async ValueTask DisposeAsync()
@@ -345,11 +351,8 @@ public sealed class ChaosEnvironment : IAsyncDisposable
         NpgsqlConnection.ClearAllPools();
         using (var http = BrokerAccounts.ManagementApi(_infrastructure.RabbitMq))
             await http.DeleteAsync($"vhosts/{Name}");
-        try
-        {
-            await AdminAsync($"drop database if exists {Name} with (force)");
-        }
-        catch (PostgresException) { /* left behind, named pj_chaos_*, rather than fail a finished run */ }
+        await using var admin = await OpenAdminAsync();
+        await Infrastructure.DropDatabaseAsync(admin, Name); // left behind, named pj_chaos_*, if it cannot be dropped
     }
 }
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using Marten;
 
 namespace PatientJourney.BuildingBlocks.EventStore;
@@ -14,12 +15,14 @@ public static class DocumentUpserts
 {
     private sealed record Shape(string Sql, string DotNetType, PropertyInfo[] Duplicated);
 
-    private static readonly ConcurrentDictionary<Type, Shape> Shapes = new();
+    // Per store: the statement names the store's table (its schema).
+    private static readonly ConditionalWeakTable<IDocumentStore, ConcurrentDictionary<Type, Shape>> Shapes = new();
 
     public static void Upsert<T>(this IDocumentSession session, IReadOnlyCollection<T> documents, Func<T, string> id) where T : notnull
     {
         if (documents.Count == 0) return;
-        var shape = Shapes.GetOrAdd(typeof(T), static (type, store) => ShapeOf(type, store), session.DocumentStore);
+        var shape = Shapes.GetValue(session.DocumentStore, _ => new ConcurrentDictionary<Type, Shape>())
+            .GetOrAdd(typeof(T), static (type, store) => ShapeOf(type, store), session.DocumentStore);
         var serializer = session.DocumentStore.Options.Serializer();
         var parameters = new object[3 + shape.Duplicated.Length];
         parameters[0] = shape.DotNetType;

@@ -1,5 +1,5 @@
-using PatientJourney.BuildingBlocks.EventStore;
 using Marten;
+using PatientJourney.BuildingBlocks.EventStore;
 using PatientJourney.Contracts;
 using PatientJourney.Journey.Surveillance;
 

@@ -44,9 +44,9 @@ public sealed partial class JourneyRecorder : IAsyncDisposable
         _logger = logger;
         // Two batches in flight, each taking what many messages brought: a patient's events reach the journey about a
         // round trip of its department apart, so only a batch that gathers more messages holds several of them and
-        // rewrites the patient's view, stream and worklist once for all (2.3 events a patient with two writers and 32
-        // batches in hand against 1.4 with six and 8: delivered 2,470-2,505/s against 1,980-2,023 in the same
-        // evening's runs, docs/benchmarks.md). Six writers were what kept up while one message carried one event.
+        // rewrites the patient's view, stream and worklist once for all (back to back on 2026-12-04: offered p99 401 ms
+        // and 1,010 delivered/s at batch saturation with two writers and 32 batches in hand, 982 ms and 998/s with six
+        // and 8; docs/benchmarks.md). Six writers were what kept up while one message carried one event.
         _commits = new GroupCommit<ClinicalEvent, bool>(WriteBatchAsync, e => e.PatientId, maxBatch: 500,
             writers: configuration.GetValue<int?>("Journey:BatchWriters") ?? DefaultBatchWriters, logger: logger);
     }
