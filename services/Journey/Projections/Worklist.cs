@@ -23,6 +23,8 @@ public sealed record WorklistEntry
     public required bool Suspended { get; init; }
     public required int ValidFromDay { get; init; }
 
+    public static string IdOf(string patientId, int n) => $"{patientId}/{n}";
+
     public static IEnumerable<WorklistEntry> For(PatientJourneyView view) => view.Schedule.Items
         .Where(i => i.CompletedOn is null)
         .Select((item, n) =>
@@ -30,7 +32,7 @@ public sealed record WorklistEntry
             var grace = ItemKinds.GraceDays(item.Kind);
             return new WorklistEntry
             {
-                Id = $"{view.Id}/{n}",
+                Id = IdOf(view.Id, n),
                 PatientId = view.Id,
                 DisplayName = view.DisplayName,
                 Kind = item.Kind,
@@ -70,19 +72,42 @@ public static class PatientReadModels
 
     /// <summary>
     /// Replaces the read models of a batch's patients, from their new views: one statement for the views, one for the
-    /// worklist rows and one for the rows past each patient's new end, whatever the number of patients.
+    /// worklist rows and at most one for the rows past each patient's new end, whatever the number of patients.
+    /// <paramref name="rowsBefore"/> holds how many worklist rows a patient had, where the caller knows it: only their
+    /// rows past the new end are deleted, by id; the others' rows are found by patient. Returns each patient's rows now.
     /// </summary>
-    public static void WriteAll(IDocumentSession session, IReadOnlyCollection<PatientJourneyView> views)
+    public static Dictionary<string, int> WriteAll(IDocumentSession session, IReadOnlyCollection<PatientJourneyView> views,
+        IReadOnlyDictionary<string, int>? rowsBefore = null)
     {
-        if (views.Count == 0) return;
-        var entries = views.SelectMany(WorklistEntry.For).ToList();
+        var rowsNow = new Dictionary<string, int>(views.Count, StringComparer.Ordinal);
+        if (views.Count == 0) return rowsNow;
+        var entries = new List<WorklistEntry>();
+        foreach (var view in views)
+        {
+            var before = entries.Count;
+            entries.AddRange(WorklistEntry.For(view));
+            rowsNow[view.Id] = entries.Count - before;
+        }
         // Rows stored over in place, only those past the new end deleted: most of a patient's items keep their
         // status key (due window, suspended) from one event to the next, and then their kept counts are not touched.
+        // Rows are numbered from 0 (WorklistEntry.For), so a known count names the rows past the end; a delete by patient
+        // is planned as a scan of the whole table while it is small and cost a tenth of the journey's statement time.
+        var unknown = views.Where(v => rowsBefore is null || !rowsBefore.ContainsKey(v.Id)).Select(v => v.Id).ToHashSet(StringComparer.Ordinal);
+        var pastTheEnd = rowsBefore is null ? [] : views
+            .Where(v => rowsBefore.TryGetValue(v.Id, out var n) && n > rowsNow[v.Id])
+            .SelectMany(v => Enumerable.Range(rowsNow[v.Id], rowsBefore[v.Id] - rowsNow[v.Id]).Select(n => WorklistEntry.IdOf(v.Id, n)))
+            .ToArray();
         var worklist = session.DocumentStore.Options.FindOrResolveDocumentType(typeof(WorklistEntry));
-        var patientColumn = worklist.DuplicatedFields.Single(f => f.MemberName == nameof(WorklistEntry.PatientId)).ColumnName;
-        session.QueueSqlCommand($"delete from {worklist.TableName.QualifiedName} where {patientColumn} = any(?) and not (id = any(?))",
-            views.Select(v => v.Id).ToArray(), entries.Select(e => e.Id).ToArray());
+        if (unknown.Count > 0)
+        {
+            var patientColumn = worklist.DuplicatedFields.Single(f => f.MemberName == nameof(WorklistEntry.PatientId)).ColumnName;
+            session.QueueSqlCommand($"delete from {worklist.TableName.QualifiedName} where {patientColumn} = any(?) and not (id = any(?))",
+                unknown.ToArray(), entries.Where(e => unknown.Contains(e.PatientId)).Select(e => e.Id).ToArray());
+        }
+        if (pastTheEnd.Length > 0)
+            session.QueueSqlCommand($"delete from {worklist.TableName.QualifiedName} where id = any(?)", (object)pastTheEnd);
         session.Upsert(views, v => v.Id);
         session.Upsert(entries, e => e.Id);
+        return rowsNow;
     }
 }

@@ -33,6 +33,7 @@ public sealed partial class JourneyRecorder : IAsyncDisposable
     private readonly GroupCommit<ClinicalEvent, bool> _commits;
     // The journey holds a patient's whole history from every department: fewer of them than a department holds.
     private readonly StreamCache _streams = new(capacity: 1_000);
+    private readonly PatientTails _tails = new(capacity: 1_000);
     private volatile bool _readModelTablesExist;
 
     public const int DefaultBatchWriters = 2;
@@ -92,8 +93,7 @@ public sealed partial class JourneyRecorder : IAsyncDisposable
         await session.LockStreamsAsync(JourneyService.Schema, patients, ct);
         var locked = Stopwatch.GetTimestamp();
         var streams = await _streams.ReadAsync(session, JourneyService.Schema, patients, ct);
-        var lastLinks = (await session.LoadManyAsync<ChainLink>(ct, streams.Where(s => s.Value.Version > 0).Select(s => ChainLink.IdOf(s.Key, s.Value.Version))))
-            .ToDictionary(l => l.PatientId);
+        var tails = await _tails.ReadAsync(session, streams, ct);
         var read = Stopwatch.GetTimestamp();
 
         var outcomes = new List<(PendingWrite<ClinicalEvent, bool> Pending, bool Appended)>(batch.Count);
@@ -101,6 +101,7 @@ public sealed partial class JourneyRecorder : IAsyncDisposable
         var appends = new List<StreamAppend>();
         var views = new List<PatientJourneyView>();
         var links = new List<ChainLink>();
+        var lastLinks = new Dictionary<string, ChainLink>(StringComparer.Ordinal);
         foreach (var group in batch.GroupBy(p => p.Item.PatientId))
         {
             var stream = streams[group.Key];
@@ -117,13 +118,15 @@ public sealed partial class JourneyRecorder : IAsyncDisposable
 
             appends.Add(new StreamAppend(group.Key, stream.Version, added));
             views.Add(JourneyProjection.Project(group.Key, stream.Events.Concat(added), stream.Version + added.Count));
-            links.AddRange(EventChain.Links(lastLinks.GetValueOrDefault(group.Key), stream.Version, added));
+            links.AddRange(EventChain.Links(tails[group.Key].LastLink, stream.Version, added));
+            lastLinks[group.Key] = links[^1];
             appendedTo[group.Key] = added;
         }
 
         await session.AppendClinicalAsync(JourneyService.Schema, appends, ct);
         // The batch's views, worklist rows and chain links in a statement each, not one a patient, row or link.
-        PatientReadModels.WriteAll(session, views);
+        var worklistRows = PatientReadModels.WriteAll(session, views,
+            tails.Where(t => t.Value.WorklistRows is not null).ToDictionary(t => t.Key, t => t.Value.WorklistRows!.Value));
         session.Upsert(links, l => l.Id);
         var projected = Stopwatch.GetTimestamp();
         if (appendedTo.Count > 0) await session.SaveChangesAsync(ct);
@@ -140,6 +143,7 @@ public sealed partial class JourneyRecorder : IAsyncDisposable
         foreach (var (patientId, added) in appendedTo)
         {
             _streams.Appended(patientId, streams[patientId], added);
+            _tails.Committed(patientId, new PatientTail(streams[patientId].Version + added.Count, lastLinks[patientId], worklistRows[patientId]));
             _changes.Publish(patientId, streams[patientId].Version + added.Count);
         }
     }

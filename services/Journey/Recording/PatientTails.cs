@@ -1,0 +1,48 @@
+using System.Collections.Concurrent;
+using Marten;
+using PatientJourney.BuildingBlocks.EventStore;
+using PatientJourney.Journey.Audit;
+
+namespace PatientJourney.Journey.Recording;
+
+/// <summary>
+/// What the next batch of a patient builds on besides the stream: the last link of its hash chain and how many worklist
+/// rows it has (null: not known, found by patient instead).
+/// </summary>
+public sealed record PatientTail(long Version, ChainLink? LastLink, int? WorklistRows)
+{
+    public static readonly PatientTail NewStream = new(0, null, 0);
+}
+
+/// <summary>
+/// The tails the recorder wrote lately, so that a batch reads no chain link and deletes worklist rows by id: trusted, as
+/// the stream cache is, only when the stream's version read under the patient's lock is the one the tail was written at.
+/// Bounded: past its capacity it starts again empty, and a patient missed is read from the store.
+/// </summary>
+public sealed class PatientTails(int capacity)
+{
+    private readonly ConcurrentDictionary<string, PatientTail> _tails = new(StringComparer.Ordinal);
+
+    public async Task<Dictionary<string, PatientTail>> ReadAsync(IQuerySession session, IReadOnlyDictionary<string, CachedStream> streams, CancellationToken ct)
+    {
+        var tails = new Dictionary<string, PatientTail>(streams.Count, StringComparer.Ordinal);
+        var missed = new List<string>();
+        foreach (var (patientId, stream) in streams)
+        {
+            if (stream.Version == 0) tails[patientId] = PatientTail.NewStream;
+            else if (_tails.TryGetValue(patientId, out var tail) && tail.Version == stream.Version) tails[patientId] = tail;
+            else missed.Add(patientId);
+        }
+        if (missed.Count == 0) return tails;
+        var links = (await session.LoadManyAsync<ChainLink>(ct, missed.Select(p => ChainLink.IdOf(p, streams[p].Version)))).ToDictionary(l => l.PatientId);
+        foreach (var patientId in missed) tails[patientId] = new PatientTail(streams[patientId].Version, links.GetValueOrDefault(patientId), null);
+        return tails;
+    }
+
+    /// <summary>After a commit: the patient's tail as the batch left it.</summary>
+    public void Committed(string patientId, PatientTail tail)
+    {
+        if (_tails.Count >= capacity) _tails.Clear();
+        _tails[patientId] = tail;
+    }
+}
