@@ -18,6 +18,9 @@ public sealed record PatientTail(long Version, ChainLink? LastLink, int? Worklis
 /// The tails the recorder wrote lately, so that a batch reads no chain link and deletes worklist rows by id: trusted, as
 /// the stream cache is, only when the stream's version read under the patient's lock is the one the tail was written at.
 /// Bounded: past its capacity it starts again empty, and a patient missed is read from the store.
+/// The counts hold because the journey is the only writer of worklist rows besides the rebuild, which writes the same
+/// rows from the same stream (same build: a rule change restarts the journey too); a patient without a stream is taken
+/// to have no rows.
 /// </summary>
 public sealed class PatientTails(int capacity)
 {
