@@ -81,31 +81,36 @@ public static class PatientReadModels
     {
         var rowsNow = new Dictionary<string, int>(views.Count, StringComparer.Ordinal);
         if (views.Count == 0) return rowsNow;
-        var entries = new List<WorklistEntry>();
-        foreach (var view in views)
-        {
-            var before = entries.Count;
-            entries.AddRange(WorklistEntry.For(view));
-            rowsNow[view.Id] = entries.Count - before;
-        }
         // Rows stored over in place, only those past the new end deleted: most of a patient's items keep their
         // status key (due window, suspended) from one event to the next, and then their kept counts are not touched.
         // Rows are numbered from 0 (WorklistEntry.For), so a known count names the rows past the end; a delete by patient
         // is planned as a scan of the whole table while it is small and cost a tenth of the journey's statement time.
-        var unknown = views.Where(v => rowsBefore is null || !rowsBefore.ContainsKey(v.Id)).Select(v => v.Id).ToHashSet(StringComparer.Ordinal);
-        var pastTheEnd = rowsBefore is null ? [] : views
-            .Where(v => rowsBefore.TryGetValue(v.Id, out var n) && n > rowsNow[v.Id])
-            .SelectMany(v => Enumerable.Range(rowsNow[v.Id], rowsBefore[v.Id] - rowsNow[v.Id]).Select(n => WorklistEntry.IdOf(v.Id, n)))
-            .ToArray();
+        var entries = new List<WorklistEntry>();
+        var pastTheEnd = new List<string>();
+        var unknown = new List<string>();
+        var unknownKept = new List<string>();
+        foreach (var view in views)
+        {
+            var first = entries.Count;
+            entries.AddRange(WorklistEntry.For(view));
+            var now = rowsNow[view.Id] = entries.Count - first;
+            if (rowsBefore is not null && rowsBefore.TryGetValue(view.Id, out var had))
+                for (var n = now; n < had; n++) pastTheEnd.Add(WorklistEntry.IdOf(view.Id, n));
+            else
+            {
+                unknown.Add(view.Id);
+                unknownKept.AddRange(entries.Skip(first).Select(e => e.Id));
+            }
+        }
         var worklist = session.DocumentStore.Options.FindOrResolveDocumentType(typeof(WorklistEntry));
         if (unknown.Count > 0)
         {
             var patientColumn = worklist.DuplicatedFields.Single(f => f.MemberName == nameof(WorklistEntry.PatientId)).ColumnName;
             session.QueueSqlCommand($"delete from {worklist.TableName.QualifiedName} where {patientColumn} = any(?) and not (id = any(?))",
-                unknown.ToArray(), entries.Where(e => unknown.Contains(e.PatientId)).Select(e => e.Id).ToArray());
+                unknown.ToArray(), unknownKept.ToArray());
         }
-        if (pastTheEnd.Length > 0)
-            session.QueueSqlCommand($"delete from {worklist.TableName.QualifiedName} where id = any(?)", (object)pastTheEnd);
+        if (pastTheEnd.Count > 0)
+            session.QueueSqlCommand($"delete from {worklist.TableName.QualifiedName} where id = any(?)", (object)pastTheEnd.ToArray());
         session.Upsert(views, v => v.Id);
         session.Upsert(entries, e => e.Id);
         return rowsNow;
