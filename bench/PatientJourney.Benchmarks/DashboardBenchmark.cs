@@ -25,25 +25,12 @@ public static class DashboardBenchmark
         var stopwatch = Stopwatch.StartNew();
         using (var store = WorklistBenchmark.JourneyStore(connectionString))
         {
-            var random = new Random(42);
-            await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync(); // the read models' upserts do not create tables
-            foreach (var chunk in Enumerable.Range(0, patients).Chunk(500))
-            {
-                await using var session = store.LightweightSession();
-                foreach (var i in chunk)
-                {
-                    var id = $"BENCH-{i:D6}";
-                    var events = WorklistBenchmark.Journey(i, random).OrderBy(e => e.OccurredOn).ToList();
-                    session.Events.StartStream(id, events.Cast<object>().ToArray());
-                    PatientReadModels.Write(session, id, events, events.Count);
-                }
-                await session.SaveChangesAsync();
-            }
+            await WorklistBenchmark.StoreJourneysAsync(store, patients);
             output.WriteLine($"stored {patients:N0} patients (events and read models) in {stopwatch.Elapsed.TotalSeconds:F1} s");
         }
         await WorklistBenchmark.AnalyzeAsync(connectionString);
 
-        const int journeyPort = 5190, dashboardPort = 5191;
+        int journeyPort = PatientJourney.Chaos.ServiceProcess.FreePort(), dashboardPort = PatientJourney.Chaos.ServiceProcess.FreePort();
         var common = new Dictionary<string, string>
         {
             ["ConnectionStrings__Postgres"] = connectionString,
@@ -59,7 +46,7 @@ public static class DashboardBenchmark
         {
             var cookies = new CookieContainer();
             using var http = new HttpClient(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false }) { BaseAddress = new Uri($"http://localhost:{dashboardPort}") };
-            await WorklistBenchmark.WaitReadyAsync(http);
+            await WorklistBenchmark.WaitReadyAsync(http, journey, dashboard);
             using var signIn = await http.PostAsync("/signin", new FormUrlEncodedContent(new Dictionary<string, string> { ["token"] = DevelopmentTokens.Issue("bench", [Roles.Auditor]) }));
             if (signIn.StatusCode != HttpStatusCode.Redirect) throw new InvalidOperationException($"sign-in answered {signIn.StatusCode}");
 

@@ -12,7 +12,6 @@ public class PatientReadModelsTests
     private static PatientJourneyView View(string patientId, int openItems) => new()
     {
         Id = patientId,
-        Entries = [],
         CumulativeDoxorubicinMgPerM2 = new CumulativeDoxorubicin(0m, 0m, 0m),
         Flags = [],
         Schedule = new Schedule("test", new DateOnly(2026, 1, 1),

@@ -52,11 +52,18 @@ public sealed class ServiceProcess(string name, string assembly, IReadOnlyDictio
     {
         using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
         var until = DateTime.UtcNow + deadline;
+        var process = _process ?? throw new InvalidOperationException($"{name} was never started");
         while (DateTime.UtcNow < until)
         {
+            // A service that exited (its port taken, say) must not pass for ready because something else answers there.
+            if (process.HasExited)
+            {
+                process.WaitForExit(); // its last lines in the log
+                throw new InvalidOperationException($"{name} exited with code {process.ExitCode} before it was ready; see {logFile}");
+            }
             try
             {
-                if ((await http.GetAsync("/health/ready")).IsSuccessStatusCode) return;
+                if ((await http.GetAsync("/health/ready")).IsSuccessStatusCode && !process.HasExited) return;
             }
             catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException) { }
             await Task.Delay(200);
@@ -70,12 +77,36 @@ public sealed class ServiceProcess(string name, string assembly, IReadOnlyDictio
         lock (_log) File.AppendAllText(logFile, line + Environment.NewLine);
     }
 
-    /// <summary>A port nothing listens on now (the OS picks it).</summary>
+    private static readonly HashSet<int> HandedOut = [];
+
+    /// <summary>
+    /// A port nothing listens on now, never handed out before by this process, and below the range the OS takes local
+    /// ports of outgoing connections from (32768-60999 on Linux): a port the OS picked (bind to 0) went back to that
+    /// range when the listener closed, and once an outgoing connection took it before the service bound it, the service
+    /// failed to start while another process answered on its port (a benchmark run on 2026-12-04).
+    /// </summary>
     public static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        lock (HandedOut)
+        {
+            for (var attempt = 0; attempt < 1_000; attempt++)
+            {
+                var port = Random.Shared.Next(20_000, 32_000);
+                if (HandedOut.Contains(port)) continue;
+                try
+                {
+                    using var listener = new TcpListener(IPAddress.Loopback, port);
+                    listener.Start();
+                }
+                catch (SocketException)
+                {
+                    continue;
+                }
+                HandedOut.Add(port);
+                return port;
+            }
+        }
+        throw new InvalidOperationException("no free port between 20000 and 32000");
     }
 
     public void Dispose()

@@ -26,6 +26,10 @@ public static class JourneyProjection
     public static IReadOnlyList<ClinicalEvent> InClinicalOrder(IEnumerable<ClinicalEvent> events) =>
         events.OrderBy(e => e.OccurredOn).ThenBy(e => e.RecordedAt).ThenBy(e => e.EventId).ToList();
 
+    /// <summary>The journey's entries, one per event, in clinical order.</summary>
+    public static IReadOnlyList<JourneyEntry> Entries(IEnumerable<ClinicalEvent> stream) =>
+        InClinicalOrder(stream).Select(e => new JourneyEntry(e.EventId, e.Type, e.Department, e.OccurredOn, e.RecordedAt, Summarise(e))).ToList();
+
     public static PatientJourneyView Project(string patientId, IEnumerable<ClinicalEvent> stream, long version)
     {
         var events = InClinicalOrder(stream);
@@ -38,7 +42,6 @@ public static class JourneyProjection
             Id = patientId,
             DisplayName = registration?.DisplayName,
             Registered = registration is not null,
-            Entries = events.Select(e => new JourneyEntry(e.EventId, e.Type, e.Department, e.OccurredOn, e.RecordedAt, Summarise(e))).ToList(),
             CumulativeDoxorubicinMgPerM2 = dox,
             LatestResponse = latestResponse is null ? null
                 : new LatestResponse(RecistCode(latestResponse.Category), latestResponse.OccurredOn, latestResponse.ChangeFromBaselinePercent, latestResponse.EventId),

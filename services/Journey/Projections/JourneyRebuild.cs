@@ -177,8 +177,8 @@ public static class JourneyRebuild
     /// </summary>
     private sealed class ReadModelWriter
     {
-        // LZ4 compresses the large view documents several times faster than PostgreSQL's default pglz; readers cannot
-        // tell. For this transaction only, and only where the server has it.
+        // LZ4 compresses the view documents past 2 kB (long schedules) several times faster than PostgreSQL's default
+        // pglz; readers cannot tell. For this transaction only, and only where the server has it.
         private const string UseLz4 = "select set_config('default_toast_compression', 'lz4', true) from pg_settings"
             + " where name = 'default_toast_compression' and 'lz4' = any(enumvals)";
 

@@ -4,7 +4,10 @@ namespace PatientJourney.Journey.Projections;
 
 /// <summary>
 /// The read model of one patient, rebuilt in full from the patient's journey stream on every append:
-/// a pure function of the stream, so a rebuild gives the same document.
+/// a pure function of the stream, so a rebuild gives the same document. The journey's entries are not in it: they are
+/// the stream itself, read in clinical order when the journey is asked for (<see cref="JourneyProjection.Entries"/>).
+/// Kept here they were four fifths of the document, rewritten whole by every batch that touched the patient
+/// (docs/benchmarks.md).
 /// </summary>
 public sealed record PatientJourneyView
 {
@@ -12,7 +15,6 @@ public sealed record PatientJourneyView
     public required string Id { get; init; }
     public string? DisplayName { get; init; }
     public bool Registered { get; init; }
-    public required IReadOnlyList<JourneyEntry> Entries { get; init; }
     public required CumulativeDoxorubicin CumulativeDoxorubicinMgPerM2 { get; init; }
     public LatestResponse? LatestResponse { get; init; }
     public required IReadOnlyList<JourneyFlag> Flags { get; init; }

@@ -1,8 +1,13 @@
 using Npgsql;
+using PatientJourney.BuildingBlocks.EventStore;
 
 namespace PatientJourney.Journey.Projections;
 
-/// <summary>The journey's read models as text (jsonb is canonical), to compare two journeys (or live and rebuilt) byte for byte.</summary>
+/// <summary>
+/// The journey's read models as text (jsonb is canonical), to compare two journeys (or live and rebuilt) byte for byte;
+/// with the journey's events by patient and event id (not by version: arrival order may differ), since the journey's
+/// entries are read from them rather than stored in the view.
+/// </summary>
 public static class ReadModelSnapshot
 {
     public static async Task<string> TakeAsync(string connectionString)
@@ -11,7 +16,9 @@ public static class ReadModelSnapshot
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(
             "select string_agg(id || ' ' || data::text, E'\\n' order by id) from journey.mt_doc_patientjourneyview"
-            + " union all select string_agg(id || ' ' || data::text, E'\\n' order by id) from journey.mt_doc_worklistentry", connection);
+            + " union all select string_agg(id || ' ' || data::text, E'\\n' order by id) from journey.mt_doc_worklistentry"
+            + " union all select string_agg(stream_id || ' ' || id || ' ' || data::text, E'\\n' order by stream_id, id) from ("
+            + Tombstones.ClinicalEventsSql("journey", "stream_id, id, data") + ") e", connection);
         var parts = new List<string>();
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync()) parts.Add(reader.IsDBNull(0) ? "" : reader.GetString(0));

@@ -5,6 +5,7 @@ using Hl7.Fhir.Serialization;
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 using PatientJourney.BuildingBlocks;
+using PatientJourney.BuildingBlocks.EventStore;
 using PatientJourney.BuildingBlocks.Http;
 using PatientJourney.BuildingBlocks.Security;
 using PatientJourney.Contracts;
@@ -100,22 +101,22 @@ public static class JourneyApi
         return TypedResults.Ok(list);
     }
 
-    /// <summary>The journey; with asKnownAt, as it was from the events recorded by then (recomputed from the stream).</summary>
+    /// <summary>
+    /// The journey, computed from the patient's stream (with asKnownAt, from the events recorded by then), as the
+    /// schedule and measurements are: the stored view leaves the entries out, and one read of ~30 events costs less
+    /// than rewriting them into the view on every append (docs/benchmarks.md).
+    /// </summary>
     private static async Task<Results<Ok<JourneyResponse>, ValidationProblem, ProblemHttpResult>> GetJourney(
         string patientId, string? asKnownAt, IQuerySession session, CancellationToken ct)
     {
         if (CheckPatientId(patientId) is { } invalid) return invalid;
         if (!TryParseKnownAt(asKnownAt, out var knownAt)) return BadQuery("asKnownAt", "must be a UTC date-time (ISO 8601)");
-        PatientJourneyView? view;
-        if (asKnownAt is null)
-            view = await session.LoadAsync<PatientJourneyView>(patientId, ct);
-        else
-        {
-            var known = (await ClinicalEventsAsync(session, patientId, ct)).Where(e => e.RecordedAt <= knownAt).ToList();
-            view = known.Count == 0 ? null : JourneyProjection.Project(patientId, known, known.Count);
-        }
-        if (view is null) return UnknownPatient(patientId);
-        return TypedResults.Ok(new JourneyResponse(view.Id, view.Registered, view.Entries, view.CumulativeDoxorubicinMgPerM2, view.LatestResponse, view.Flags));
+        var events = await ClinicalEventsAsync(session, patientId, ct);
+        var known = asKnownAt is null ? events : events.Where(e => e.RecordedAt <= knownAt).ToList();
+        if (known.Count == 0) return UnknownPatient(patientId);
+        var view = JourneyProjection.Project(patientId, known, known.Count);
+        return TypedResults.Ok(new JourneyResponse(view.Id, view.Registered, JourneyProjection.Entries(known), view.CumulativeDoxorubicinMgPerM2,
+            view.LatestResponse, view.Flags));
     }
 
     private static async Task<Results<Ok<SurveillanceResponse>, ValidationProblem, ProblemHttpResult>> GetSurveillance(
@@ -247,8 +248,10 @@ public static class JourneyApi
             ? view.Schedule.Items
             : SurveillanceEngine.Compute(await ClinicalEventsAsync(session, view.Id, ct), day).Items;
 
+    /// <summary>The patient's clinical events; none for Marten's tombstone stream, which is no patient.</summary>
     private static async Task<IReadOnlyList<ClinicalEvent>> ClinicalEventsAsync(IQuerySession session, string patientId, CancellationToken ct) =>
-        (await session.Events.FetchStreamAsync(patientId, token: ct)).Select(e => e.Data).OfType<ClinicalEvent>().ToList();
+        patientId == Tombstones.StreamId ? []
+            : (await session.Events.FetchStreamAsync(patientId, token: ct)).Select(e => e.Data).OfType<ClinicalEvent>().ToList();
 
     private static DateOnly Today(TimeProvider clock) => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
 

@@ -83,11 +83,12 @@ public class SurveillancePropertyTests
         }, iter: 2000);
 
     [Fact]
-    public void Read_model_rebuilt_from_any_arrival_order_is_identical_to_the_live_one() =>
+    public void Read_model_and_entries_from_any_arrival_order_are_identical_to_the_live_ones() =>
         JourneyArrivalAndDay.Sample(t =>
         {
             var arrived = t.Events.Zip(t.Order).OrderBy(x => x.Second).Select(x => x.First).ToList();
-            return Json(JourneyProjection.Project(P, t.Events, t.Events.Count)) == Json(JourneyProjection.Project(P, arrived, arrived.Count));
+            return Json(JourneyProjection.Project(P, t.Events, t.Events.Count)) == Json(JourneyProjection.Project(P, arrived, arrived.Count))
+                && Json(JourneyProjection.Entries(t.Events)) == Json(JourneyProjection.Entries(arrived));
         }, iter: 500);
 
     [Fact]
