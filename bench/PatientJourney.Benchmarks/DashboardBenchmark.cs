@@ -19,9 +19,23 @@ namespace PatientJourney.Benchmarks;
 /// </summary>
 public static class DashboardBenchmark
 {
+    private const string Database = "pj_bench_dashboard";
+
     public static async Task<int> RunAsync(int patients, int requests, string journeyDll, string dashboardDll, TextWriter output)
     {
-        var connectionString = await WorklistBenchmark.FreshDatabaseAsync("pj_bench_dashboard");
+        try
+        {
+            return await MeasureAsync(patients, requests, journeyDll, dashboardDll, output);
+        }
+        finally
+        {
+            await RebuildBenchmark.DropDatabaseAsync(Database);
+        }
+    }
+
+    private static async Task<int> MeasureAsync(int patients, int requests, string journeyDll, string dashboardDll, TextWriter output)
+    {
+        var connectionString = await WorklistBenchmark.FreshDatabaseAsync(Database);
         var stopwatch = Stopwatch.StartNew();
         using (var store = WorklistBenchmark.JourneyStore(connectionString))
         {

@@ -11,7 +11,11 @@ var journey = new Option<string>("--journey-dll")
     DefaultValueFactory = _ => Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../../services/Journey/bin/Release/net10.0/PatientJourney.Journey.dll")),
 };
 var worklist = new Command("worklist", "/worklist latency with many patients stored") { patients, requests, journey };
-worklist.SetAction((parse, _) => WorklistBenchmark.RunAsync(parse.GetValue(patients), parse.GetValue(requests), parse.GetValue(journey)!, Console.Out));
+worklist.SetAction(async (parse, _) =>
+{
+    await WorklistBenchmark.RunAsync(parse.GetValue(patients), parse.GetValue(requests), parse.GetValue(journey)!, Console.Out);
+    return 0;
+});
 var dashboardDll = new Option<string>("--dashboard-dll")
 {
     Description = "The built dashboard service",

@@ -101,7 +101,7 @@ public static class RebuildBenchmark
         if (session.Count > 0) yield return session;
     }
 
-    private static async Task DropDatabaseAsync(string database)
+    internal static async Task DropDatabaseAsync(string database)
     {
         var shared = InfrastructureSettings.From(new ConfigurationBuilder().AddEnvironmentVariables().Build());
         await using var admin = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(shared.PostgresConnectionString) { Database = "postgres", Pooling = false }.ConnectionString);

@@ -20,9 +20,26 @@ namespace PatientJourney.Benchmarks;
 /// </summary>
 public static class WorklistBenchmark
 {
-    public static async Task<int> RunAsync(int patients, int requests, string journeyDll, TextWriter output)
+    private const string Database = "pj_bench_worklist";
+
+    /// <summary>Each query's latency (ms) and answer size; the database is dropped afterwards.</summary>
+    public sealed record QueryFigures(string Query, double P50, double P95, double P99, long Bytes);
+
+    public static async Task<IReadOnlyList<QueryFigures>> RunAsync(int patients, int requests, string journeyDll, TextWriter output)
     {
-        var connectionString = await FreshDatabaseAsync("pj_bench_worklist");
+        try
+        {
+            return await MeasureAsync(patients, requests, journeyDll, output);
+        }
+        finally
+        {
+            await RebuildBenchmark.DropDatabaseAsync(Database);
+        }
+    }
+
+    private static async Task<IReadOnlyList<QueryFigures>> MeasureAsync(int patients, int requests, string journeyDll, TextWriter output)
+    {
+        var connectionString = await FreshDatabaseAsync(Database);
         var stopwatch = Stopwatch.StartNew();
         using (var store = JourneyStore(connectionString))
         {
@@ -66,6 +83,7 @@ public static class WorklistBenchmark
                 // A different patient each time, so no answer comes from a warm cache line of the one before.
                 ("/patients/{id}/journey (a different patient each time)", i => $"/patients/BENCH-{(i * 7919) % patients:D6}/journey"),
             ];
+            var figures = new List<QueryFigures>(queries.Length);
             foreach (var (label, path) in queries)
             {
                 for (var i = 0; i < 20; i++) await http.GetStringAsync(path(requests + i)); // warm-up
@@ -78,14 +96,16 @@ public static class WorklistBenchmark
                     timings.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
                 }
                 timings.Sort();
-                output.WriteLine($"| `{label}` | {patients:N0} | {requests} | {P(timings, 0.50):F1} | {P(timings, 0.95):F1} | {P(timings, 0.99):F1} | {bytes / requests:N0} |");
+                var query = new QueryFigures(label, P(timings, 0.50), P(timings, 0.95), P(timings, 0.99), bytes / requests);
+                output.WriteLine($"| `{label}` | {patients:N0} | {requests} | {query.P50:F1} | {query.P95:F1} | {query.P99:F1} | {query.Bytes:N0} |");
+                figures.Add(query);
             }
+            return figures;
         }
         finally
         {
             journey.Kill(entireProcessTree: true);
         }
-        return 0;
     }
 
     /// <summary>

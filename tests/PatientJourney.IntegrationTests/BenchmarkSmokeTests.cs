@@ -47,6 +47,18 @@ public class BenchmarkSmokeTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_small_read_api_run_answers_every_worklist_and_journey_query_from_stored_patients()
+    {
+        using var log = new StringWriter();
+        var figures = await WorklistBenchmark.RunAsync(300, 5, PatientJourney.Chaos.ServiceProcess.AssemblyOf("Journey"), log);
+        output.WriteLine(log.ToString());
+
+        Assert.Equal(4, figures.Count);
+        // Every answer held something: the journey endpoint found each patient's events, the worklist its rows.
+        Assert.All(figures, q => Assert.True(q.Bytes > 100 && q.P50 > 0, $"{q.Query}: {q.Bytes} bytes"));
+    }
+
+    [Fact]
     public async Task A_small_rebuild_run_rebuilds_every_stored_patient()
     {
         using var log = new StringWriter();
