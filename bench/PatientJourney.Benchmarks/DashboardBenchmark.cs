@@ -6,6 +6,7 @@ using Npgsql;
 using PatientJourney.BuildingBlocks;
 using PatientJourney.BuildingBlocks.EventStore;
 using PatientJourney.BuildingBlocks.Security;
+using PatientJourney.Chaos;
 using PatientJourney.Contracts;
 using PatientJourney.Journey;
 using PatientJourney.Journey.Projections;
@@ -44,23 +45,18 @@ public static class DashboardBenchmark
         }
         await WorklistBenchmark.AnalyzeAsync(connectionString);
 
-        int journeyPort = PatientJourney.Chaos.ServiceProcess.FreePort(), dashboardPort = PatientJourney.Chaos.ServiceProcess.FreePort();
-        var common = new Dictionary<string, string>
-        {
-            ["ConnectionStrings__Postgres"] = connectionString,
-            ["RabbitMq__VirtualHost"] = "pj-bench-none", // no broker traffic: this measures the read side
-            ["Logging__LogLevel__Default"] = "Warning",
-            ["ASPNETCORE_ENVIRONMENT"] = "Development",
-            ["RateLimit__PermitsPerSecond"] = "1000000",
-            ["RateLimit__Burst"] = "1000000",
-        };
-        using var journey = Start(journeyDll, journeyPort, common);
-        using var dashboard = Start(dashboardDll, dashboardPort, new Dictionary<string, string>(common) { ["Journey__BaseUrl"] = $"http://localhost:{journeyPort}" });
+        using var journey = new ServiceProcess("journey", journeyDll, WorklistBenchmark.ReadSideEnvironment(connectionString), WorklistBenchmark.LogFile(Database, "journey"));
+        using var dashboard = new ServiceProcess("dashboard", dashboardDll,
+            new Dictionary<string, string>(WorklistBenchmark.ReadSideEnvironment(connectionString)) { ["Journey__BaseUrl"] = journey.BaseAddress.ToString() },
+            WorklistBenchmark.LogFile(Database, "dashboard"));
+        journey.Start();
+        dashboard.Start();
         try
         {
+            await journey.WaitReadyAsync(TimeSpan.FromMinutes(1));
+            await dashboard.WaitReadyAsync(TimeSpan.FromMinutes(1));
             var cookies = new CookieContainer();
-            using var http = new HttpClient(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false }) { BaseAddress = new Uri($"http://localhost:{dashboardPort}") };
-            await WorklistBenchmark.WaitReadyAsync(http, journey, dashboard);
+            using var http = new HttpClient(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false }) { BaseAddress = dashboard.BaseAddress };
             using var signIn = await http.PostAsync("/signin", new FormUrlEncodedContent(new Dictionary<string, string> { ["token"] = DevelopmentTokens.Issue("bench", [Roles.Auditor]) }));
             if (signIn.StatusCode != HttpStatusCode.Redirect) throw new InvalidOperationException($"sign-in answered {signIn.StatusCode}");
 
@@ -94,22 +90,9 @@ public static class DashboardBenchmark
         }
         finally
         {
-            journey.Kill(entireProcessTree: true);
-            dashboard.Kill(entireProcessTree: true);
+            journey.Kill();
+            dashboard.Kill();
         }
         return 0;
-    }
-
-    private static Process Start(string dll, int port, IReadOnlyDictionary<string, string> environment)
-    {
-        var start = new ProcessStartInfo("dotnet", [dll]) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var (key, value) in environment) start.Environment[key] = value;
-        start.Environment["ASPNETCORE_URLS"] = $"http://localhost:{port}";
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
     }
 }

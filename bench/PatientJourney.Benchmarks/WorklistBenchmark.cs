@@ -1,10 +1,10 @@
 using PatientJourney.BuildingBlocks.Security;
+using PatientJourney.Chaos;
 using System.Diagnostics;
 using Marten;
 using Microsoft.Extensions.Configuration;
 using Npgsql;
 using PatientJourney.BuildingBlocks;
-using PatientJourney.BuildingBlocks.EventStore;
 using PatientJourney.Contracts;
 using PatientJourney.Contracts.Diagnosis;
 using PatientJourney.Contracts.Imaging;
@@ -50,29 +50,16 @@ public static class WorklistBenchmark
         }
         await AnalyzeAsync(connectionString);
 
-        var port = PatientJourney.Chaos.ServiceProcess.FreePort();
-        using var journey = Process.Start(new ProcessStartInfo("dotnet", [journeyDll])
-        {
-            Environment =
-            {
-                ["ConnectionStrings__Postgres"] = connectionString,
-                ["ASPNETCORE_URLS"] = $"http://localhost:{port}",
-                ["RabbitMq__VirtualHost"] = "pj-bench-none", // no broker traffic: this measures the read side
-                ["Logging__LogLevel__Default"] = "Warning",
-                ["ASPNETCORE_ENVIRONMENT"] = "Development",
-                ["RateLimit__PermitsPerSecond"] = "1000000",
-                ["RateLimit__Burst"] = "1000000",
-            },
-            RedirectStandardOutput = true, RedirectStandardError = true,
-        })!;
+        using var journey = new ServiceProcess("journey", journeyDll, ReadSideEnvironment(connectionString), LogFile(Database, "journey"));
+        journey.Start();
         try
         {
             using var http = new HttpClient
             {
-                BaseAddress = new Uri($"http://localhost:{port}"),
+                BaseAddress = journey.BaseAddress,
                 DefaultRequestHeaders = { Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", DevelopmentTokens.Issue("bench", [Roles.Clinician])) },
             };
-            await WaitReadyAsync(http, journey);
+            await journey.WaitReadyAsync(TimeSpan.FromMinutes(1));
             var asOf = DateOnly.FromDateTime(DateTime.UtcNow).ToString("yyyy-MM-dd");
             // As of today every patient's read model is current, so the answer comes from the worklist index alone.
             (string Label, Func<int, string> Path)[] queries =
@@ -104,8 +91,27 @@ public static class WorklistBenchmark
         }
         finally
         {
-            journey.Kill(entireProcessTree: true);
+            journey.Kill();
         }
+    }
+
+    /// <summary>A service reading the benchmark's database: no broker traffic, logging at Warning, no rate limit.</summary>
+    internal static Dictionary<string, string> ReadSideEnvironment(string connectionString) => new()
+    {
+        ["ConnectionStrings__Postgres"] = connectionString,
+        ["RabbitMq__VirtualHost"] = "pj-bench-none", // no broker traffic: this measures the read side
+        ["Logging__LogLevel__Default"] = "Warning",
+        ["ASPNETCORE_ENVIRONMENT"] = "Development",
+        ["RateLimit__PermitsPerSecond"] = "1000000",
+        ["RateLimit__Burst"] = "1000000",
+    };
+
+    /// <summary>A fresh log file for one service of a benchmark, named in the error if the service fails to start.</summary>
+    internal static string LogFile(string database, string service)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"{database}-{service}.log");
+        File.Delete(path);
+        return path;
     }
 
     /// <summary>
@@ -162,11 +168,7 @@ public static class WorklistBenchmark
     }
 
     /// <summary>The journey's event store and read models, configured as the journey service configures them.</summary>
-    internal static DocumentStore JourneyStore(string connectionString) => DocumentStore.For(opts =>
-    {
-        opts.ConfigureClinicalEventStore(connectionString, JourneyService.Schema);
-        PatientReadModels.Configure(opts);
-    });
+    internal static DocumentStore JourneyStore(string connectionString) => JourneyServiceExtensions.OpenJourneyStore(connectionString);
 
     private static async Task RecreateDatabaseAsync(string connectionString, string database)
     {
@@ -183,22 +185,5 @@ public static class WorklistBenchmark
         // As autovacuum would soon after such a load: statistics, and the visibility map index-only scans rely on.
         await using var analyze = new NpgsqlCommand("vacuum analyze", connection);
         await analyze.ExecuteNonQueryAsync();
-    }
-
-    /// <summary>Until the service answers ready; a service process that exited (its port taken, say) fails at once.</summary>
-    internal static async Task WaitReadyAsync(HttpClient http, params Process[] services)
-    {
-        for (var i = 0; i < 240; i++)
-        {
-            if (services.FirstOrDefault(s => s.HasExited) is { } exited)
-                throw new InvalidOperationException($"a service process exited with code {exited.ExitCode} before it was ready");
-            try
-            {
-                if ((await http.GetAsync("/health/ready")).IsSuccessStatusCode && !services.Any(s => s.HasExited)) return;
-            }
-            catch (HttpRequestException) { }
-            await Task.Delay(250);
-        }
-        throw new TimeoutException("the journey service did not become ready");
     }
 }

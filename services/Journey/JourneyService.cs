@@ -20,14 +20,20 @@ public sealed class JourneyService
 
 public static class JourneyServiceExtensions
 {
+    /// <summary>The journey's event store and read models, as the service, its tools, benchmarks and tests open them.</summary>
+    public static void ConfigureJourneyStore(this StoreOptions opts, string connectionString)
+    {
+        opts.ConfigureClinicalEventStore(connectionString, JourneyService.Schema);
+        PatientReadModels.Configure(opts);
+    }
+
+    /// <summary>A store of the journey's own outside the service (tools, benchmarks, tests).</summary>
+    public static DocumentStore OpenJourneyStore(string connectionString) => DocumentStore.For(opts => opts.ConfigureJourneyStore(connectionString));
+
     public static WebApplicationBuilder AddJourney(this WebApplicationBuilder builder)
     {
         var settings = InfrastructureSettings.From(builder.Configuration);
-        builder.Services.AddMarten(opts =>
-        {
-            opts.ConfigureClinicalEventStore(settings.PostgresConnectionString, JourneyService.Schema);
-            PatientReadModels.Configure(opts);
-        }).UseLightweightSessions();
+        builder.Services.AddMarten(opts => opts.ConfigureJourneyStore(settings.PostgresConnectionString)).UseLightweightSessions();
         builder.Services.AddSingleton<JourneyRecorder>();
         builder.Services.AddSingleton<JourneyChanges>();
         // Before the bus (hosted services start in order): the counts' triggers exist before the first write.

@@ -1,6 +1,7 @@
 using Marten;
 using PatientJourney.BuildingBlocks.EventStore;
 using PatientJourney.IntegrationTests.Infrastructure;
+using PatientJourney.Journey;
 using PatientJourney.Journey.Projections;
 
 namespace PatientJourney.IntegrationTests;
@@ -17,11 +18,7 @@ public class DocumentUpsertsTests
     public async Task Documents_upserted_in_one_statement_load_as_Marten_stored_them_with_their_duplicated_fields_and_overwrite_in_place()
     {
         await using var isolation = await Isolation.CreateAsync();
-        using var store = DocumentStore.For(opts =>
-        {
-            opts.ConfigureClinicalEventStore(isolation.ConnectionString, "journey");
-            PatientReadModels.Configure(opts);
-        });
+        using var store = JourneyServiceExtensions.OpenJourneyStore(isolation.ConnectionString);
         var marten = Entry("UPSERT-1/0", "UPSERT-1", 740_000, false);
         await using (var session = store.LightweightSession())
         {

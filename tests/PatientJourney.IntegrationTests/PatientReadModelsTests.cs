@@ -1,5 +1,4 @@
 using Marten;
-using PatientJourney.BuildingBlocks.EventStore;
 using PatientJourney.IntegrationTests.Infrastructure;
 using PatientJourney.Journey;
 using PatientJourney.Journey.Projections;
@@ -23,11 +22,7 @@ public class PatientReadModelsTests
     public async Task A_patients_worklist_rows_past_its_new_end_are_deleted_by_id_when_the_writer_knows_how_many_it_had_and_by_patient_when_not()
     {
         await using var isolation = await Isolation.CreateAsync();
-        using var store = DocumentStore.For(opts =>
-        {
-            opts.ConfigureClinicalEventStore(isolation.ConnectionString, JourneyService.Schema);
-            PatientReadModels.Configure(opts);
-        });
+        using var store = JourneyServiceExtensions.OpenJourneyStore(isolation.ConnectionString);
         await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
 
         Dictionary<string, int> rows;

@@ -1,5 +1,4 @@
 using Marten;
-using PatientJourney.BuildingBlocks.EventStore;
 using PatientJourney.IntegrationTests.Infrastructure;
 using PatientJourney.Journey;
 using PatientJourney.Journey.Projections;
@@ -14,11 +13,7 @@ public class WorklistCountsTests
     public async Task Kept_counts_equal_counting_the_rows_after_inserts_rewrites_deletes_concurrent_writers_compaction_and_a_clean()
     {
         await using var isolation = await Isolation.CreateAsync();
-        using var store = DocumentStore.For(opts =>
-        {
-            opts.ConfigureClinicalEventStore(isolation.ConnectionString, JourneyService.Schema);
-            PatientReadModels.Configure(opts);
-        });
+        using var store = JourneyServiceExtensions.OpenJourneyStore(isolation.ConnectionString);
         var random = new Random(11);
 
         // Rows already there when the counts are installed are counted at installation.

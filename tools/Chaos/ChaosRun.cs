@@ -280,11 +280,7 @@ public sealed class ChaosEnvironment : IAsyncDisposable
     {
         NpgsqlConnection.ClearAllPools();
         var live = await ReadModelSnapshot.TakeAsync(ConnectionString);
-        using var store = DocumentStore.For(opts =>
-        {
-            opts.ConfigureClinicalEventStore(ConnectionString, JourneyService.Schema);
-            PatientReadModels.Configure(opts);
-        });
+        using var store = JourneyServiceExtensions.OpenJourneyStore(ConnectionString);
         var patients = await JourneyRebuild.RebuildAllAsync(store, ct: ct);
         var rebuilt = await ReadModelSnapshot.TakeAsync(ConnectionString);
         var altered = 0;

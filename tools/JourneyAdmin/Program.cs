@@ -133,11 +133,7 @@ static RabbitMqSettings Broker() => InfrastructureSettings.From(new Configuratio
 static RabbitMqSettings RedriveConnection(string vhost) =>
     BrokerAccounts.ActingAs(Broker() with { VirtualHost = vhost }, new ConfigurationBuilder().AddEnvironmentVariables().Build(), BrokerAccounts.Redrive);
 
-static DocumentStore Open(string connectionString) => DocumentStore.For(opts =>
-{
-    opts.ConfigureClinicalEventStore(connectionString, JourneyService.Schema);
-    PatientReadModels.Configure(opts);
-});
+static DocumentStore Open(string connectionString) => JourneyServiceExtensions.OpenJourneyStore(connectionString);
 
 /// <summary>Reports on the caller's thread (Progress&lt;T&gt; posts to the thread pool and may report after the end).</summary>
 internal sealed class ImmediateProgress<T>(Action<T> report) : IProgress<T>
