@@ -36,8 +36,9 @@ public static class JourneyServiceExtensions
         builder.Services.AddMarten(opts => opts.ConfigureJourneyStore(settings.PostgresConnectionString)).UseLightweightSessions();
         builder.Services.AddSingleton<JourneyRecorder>();
         builder.Services.AddSingleton<JourneyChanges>();
-        // Before the bus (hosted services start in order): the counts' triggers exist before the first write.
+        // Before the bus (hosted services start in order): the counts' triggers and the chain's table exist before the first write.
         builder.Services.AddHostedService<WorklistCountsCompactor>();
+        builder.Services.AddHostedService<Audit.EventChainInstaller>();
         builder.Services.AddPostgresReadiness(settings.PostgresConnectionString);
 
         var retryLimit = builder.Configuration.GetValue<int?>("Journey:RetryLimit") ?? 10;

@@ -24,6 +24,7 @@ var verify = new Command("verify", "Recheck the hash chain of one patient or of 
 verify.SetAction(async (parse, ct) =>
 {
     using var store = Open(parse.GetValue(connection)!);
+    await EventChain.EnsureAsync(store, ct); // a database from before the chain's own table has its links carried over first
     await using var session = store.QuerySession();
     var patients = parse.GetValue(patient) is { } one ? [one]
         : await session.QueryAsync<string>(Tombstones.PatientStreamsSql(JourneyService.Schema), ct);

@@ -32,12 +32,12 @@ public sealed class StreamCache(int capacity = 2_000)
             _storageExists = true;
         }
         var versions = new Dictionary<string, long>(StringComparer.Ordinal);
-        await using (var command = new NpgsqlCommand($"select id, version from {schema}.mt_streams where id = any(@ids)", session.Connection))
-        {
-            command.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = streamKeys.ToArray() });
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct)) versions[reader.GetString(0)] = reader.GetInt64(1);
-        }
+        await session.Connection!.ReadByIndexAsync(
+            new NpgsqlBatchCommand($"select id, version from {schema}.mt_streams where id = any($1)")
+            {
+                Parameters = { new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = streamKeys.ToArray() } },
+            },
+            row => versions[row.GetString(0)] = row.GetInt64(1), ct);
 
         var streams = new Dictionary<string, CachedStream>(StringComparer.Ordinal);
         var stale = new List<string>();

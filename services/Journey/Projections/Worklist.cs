@@ -59,7 +59,6 @@ public static class PatientReadModels
             .Duplicate(e => e.DueUntilDay)
             .Duplicate(e => e.ValidFromDay)
             .Duplicate(e => e.Suspended);
-        opts.Schema.For<Audit.ChainLink>().Duplicate(l => l.PatientId);
     }
 
     /// <summary>Replaces everything read from one patient's stream: the view and the patient's worklist rows.</summary>

@@ -88,8 +88,9 @@ public sealed partial class JourneyRecorder : IAsyncDisposable
         if (!_readModelTablesExist)
         {
             // session.Store creates the tables it writes on first use; the set-based upserts do not.
-            foreach (var type in new[] { typeof(PatientJourneyView), typeof(WorklistEntry), typeof(ChainLink) })
+            foreach (var type in new[] { typeof(PatientJourneyView), typeof(WorklistEntry) })
                 await _store.Storage.Database.EnsureStorageExistsAsync(type, ct);
+            await EventChain.EnsureAsync(_store, ct);
             _readModelTablesExist = true;
         }
         await using var session = _store.LightweightSession();
@@ -105,7 +106,7 @@ public sealed partial class JourneyRecorder : IAsyncDisposable
         var appends = new List<StreamAppend>();
         var views = new List<PatientJourneyView>();
         var links = new List<ChainLink>();
-        var lastLinks = new Dictionary<string, ChainLink>(StringComparer.Ordinal);
+        var lastHashes = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var group in batch.GroupBy(p => p.Item.PatientId))
         {
             var stream = streams[group.Key];
@@ -122,8 +123,8 @@ public sealed partial class JourneyRecorder : IAsyncDisposable
 
             appends.Add(new StreamAppend(group.Key, stream.Version, added));
             views.Add(JourneyProjection.Project(group.Key, stream.Events.Concat(added), stream.Version + added.Count));
-            links.AddRange(EventChain.Links(tails[group.Key].LastLink, stream.Version, added));
-            lastLinks[group.Key] = links[^1];
+            links.AddRange(EventChain.Links(tails[group.Key].LastHash, stream.Version, added));
+            lastHashes[group.Key] = links[^1].Hash;
             appendedTo[group.Key] = added;
         }
 
@@ -131,7 +132,7 @@ public sealed partial class JourneyRecorder : IAsyncDisposable
         // The batch's views, worklist rows and chain links in a statement each, not one a patient, row or link.
         var worklistRows = PatientReadModels.WriteAll(session, views,
             tails.Where(t => t.Value.WorklistRows is not null).ToDictionary(t => t.Key, t => t.Value.WorklistRows!.Value));
-        session.Upsert(links, l => l.Id);
+        EventChain.Append(session, links);
         var projected = Stopwatch.GetTimestamp();
         if (appendedTo.Count > 0) await session.SaveChangesAsync(ct);
         if (_logger.IsEnabled(LogLevel.Debug))
@@ -147,7 +148,7 @@ public sealed partial class JourneyRecorder : IAsyncDisposable
         foreach (var (patientId, added) in appendedTo)
         {
             _streams.Appended(patientId, streams[patientId], added);
-            _tails.Committed(patientId, new PatientTail(streams[patientId].Version + added.Count, lastLinks[patientId], worklistRows[patientId]));
+            _tails.Committed(patientId, new PatientTail(streams[patientId].Version + added.Count, lastHashes[patientId], worklistRows[patientId]));
             _changes.Publish(patientId, streams[patientId].Version + added.Count);
         }
     }

@@ -6,10 +6,10 @@ using PatientJourney.Journey.Audit;
 namespace PatientJourney.Journey.Recording;
 
 /// <summary>
-/// What the next batch of a patient builds on besides the stream: the last link of its hash chain and how many worklist
+/// What the next batch of a patient builds on besides the stream: the last hash of its chain and how many worklist
 /// rows it has (null: not known, found by patient instead).
 /// </summary>
-public sealed record PatientTail(long Version, ChainLink? LastLink, int? WorklistRows)
+public sealed record PatientTail(long Version, string? LastHash, int? WorklistRows)
 {
     public static readonly PatientTail NewStream = new(0, null, 0);
 }
@@ -26,7 +26,7 @@ public sealed class PatientTails(int capacity)
 {
     private readonly ConcurrentDictionary<string, PatientTail> _tails = new(StringComparer.Ordinal);
 
-    public async Task<Dictionary<string, PatientTail>> ReadAsync(IQuerySession session, IReadOnlyDictionary<string, CachedStream> streams, CancellationToken ct)
+    public async Task<Dictionary<string, PatientTail>> ReadAsync(IDocumentSession session, IReadOnlyDictionary<string, CachedStream> streams, CancellationToken ct)
     {
         var tails = new Dictionary<string, PatientTail>(streams.Count, StringComparer.Ordinal);
         var missed = new List<string>();
@@ -37,8 +37,8 @@ public sealed class PatientTails(int capacity)
             else missed.Add(patientId);
         }
         if (missed.Count == 0) return tails;
-        var links = (await session.LoadManyAsync<ChainLink>(ct, missed.Select(p => ChainLink.IdOf(p, streams[p].Version)))).ToDictionary(l => l.PatientId);
-        foreach (var patientId in missed) tails[patientId] = new PatientTail(streams[patientId].Version, links.GetValueOrDefault(patientId), null);
+        var hashes = await EventChain.HashesAtAsync(session, missed.ToDictionary(p => p, p => streams[p].Version), ct);
+        foreach (var patientId in missed) tails[patientId] = new PatientTail(streams[patientId].Version, hashes.GetValueOrDefault(patientId), null);
         return tails;
     }
 
