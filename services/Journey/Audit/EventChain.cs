@@ -121,8 +121,8 @@ public static class EventChain
         await connection.OpenAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         await using (var command = new NpgsqlCommand($"""
-            create schema if not exists {JourneyService.Schema};
             select pg_advisory_xact_lock(hashtext('{Table}'));
+            create schema if not exists {JourneyService.Schema};
             create table if not exists {Table} (patient_id varchar not null, version bigint not null, event_id uuid not null,
                 hash bytea not null, primary key (patient_id, version));
             """, connection))
