@@ -38,7 +38,7 @@ public static class DashboardBenchmark
     {
         var connectionString = await WorklistBenchmark.FreshDatabaseAsync(Database);
         var stopwatch = Stopwatch.StartNew();
-        using (var store = WorklistBenchmark.JourneyStore(connectionString))
+        using (var store = JourneyServiceExtensions.OpenJourneyStore(connectionString))
         {
             await WorklistBenchmark.StoreJourneysAsync(store, patients);
             output.WriteLine($"stored {patients:N0} patients (events and read models) in {stopwatch.Elapsed.TotalSeconds:F1} s");

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Npgsql;
 using PatientJourney.BuildingBlocks;
 using PatientJourney.Contracts;
+using PatientJourney.Journey;
 using PatientJourney.Journey.Projections;
 
 namespace PatientJourney.Benchmarks;
@@ -30,7 +31,7 @@ public static class RebuildBenchmark
         var connectionString = await WorklistBenchmark.FreshDatabaseAsync(Database);
         try
         {
-            using var store = WorklistBenchmark.JourneyStore(connectionString);
+            using var store = JourneyServiceExtensions.OpenJourneyStore(connectionString);
             var stopwatch = Stopwatch.StartNew();
             var patients = await StoreJourneysAsync(store, events, ct);
             output.WriteLine($"stored {events:N0} events of {patients:N0} patients in {stopwatch.Elapsed.TotalSeconds:F1} s");

@@ -41,7 +41,7 @@ public static class WorklistBenchmark
     {
         var connectionString = await FreshDatabaseAsync(Database);
         var stopwatch = Stopwatch.StartNew();
-        using (var store = JourneyStore(connectionString))
+        using (var store = JourneyServiceExtensions.OpenJourneyStore(connectionString))
         {
             await StoreJourneysAsync(store, patients);
             await using var session = store.QuerySession();
@@ -168,7 +168,6 @@ public static class WorklistBenchmark
     }
 
     /// <summary>The journey's event store and read models, configured as the journey service configures them.</summary>
-    internal static DocumentStore JourneyStore(string connectionString) => JourneyServiceExtensions.OpenJourneyStore(connectionString);
 
     private static async Task RecreateDatabaseAsync(string connectionString, string database)
     {

@@ -88,9 +88,9 @@ public sealed partial class JourneyRecorder : IAsyncDisposable
         if (!_readModelTablesExist)
         {
             // session.Store creates the tables it writes on first use; the set-based upserts do not.
+            // The chain's table is made at start, before the bus (EventChainInstaller).
             foreach (var type in new[] { typeof(PatientJourneyView), typeof(WorklistEntry) })
                 await _store.Storage.Database.EnsureStorageExistsAsync(type, ct);
-            await EventChain.EnsureAsync(_store, ct);
             _readModelTablesExist = true;
         }
         await using var session = _store.LightweightSession();
