@@ -32,13 +32,21 @@ public sealed record PipelineOptions
 }
 
 /// <summary>202 → visible in the journey, for the events of one phase.</summary>
-public sealed record Latency(int Events, double P50, double P95, double P99, double Max)
+public sealed record Latency(int Events, double P50, double P95, double P99, double Max, IReadOnlyList<(DateTime Second, int Events)> SlowSeconds)
 {
+    /// <summary>What the goal allows from 202 to visible; the seconds in which slower events were accepted are listed.</summary>
+    public const double GoalMilliseconds = 250;
+
     public static Latency Of(IReadOnlyDictionary<Guid, long> accepted, IReadOnlyDictionary<Guid, long> visible)
     {
-        var ms = accepted.Select(a => visible.TryGetValue(a.Key, out var seen) ? Math.Max(0, Stopwatch.GetElapsedTime(a.Value, seen).TotalMilliseconds) : double.PositiveInfinity)
-            .Order().ToList();
-        return ms.Count == 0 ? new Latency(0, 0, 0, 0, 0) : new Latency(ms.Count, P(ms, 0.50), P(ms, 0.95), P(ms, 0.99), ms[^1]);
+        var timed = accepted.Select(a => (At: a.Value, Ms: visible.TryGetValue(a.Key, out var seen) ? Math.Max(0, Stopwatch.GetElapsedTime(a.Value, seen).TotalMilliseconds) : double.PositiveInfinity)).ToList();
+        var ms = timed.Select(t => t.Ms).Order().ToList();
+        // Wall-clock seconds, to be laid beside PostgreSQL's log (autovacuum, checkpoints) and the services' logs.
+        var (wall, ticks) = (DateTime.UtcNow, Stopwatch.GetTimestamp());
+        var slow = timed.Where(t => t.Ms > GoalMilliseconds)
+            .GroupBy(t => { var at = wall - Stopwatch.GetElapsedTime(t.At, ticks); return at.AddTicks(-(at.Ticks % TimeSpan.TicksPerSecond)); })
+            .Select(g => (g.Key, g.Count())).OrderByDescending(g => g.Item2).Take(5).ToList();
+        return ms.Count == 0 ? new Latency(0, 0, 0, 0, 0, []) : new Latency(ms.Count, P(ms, 0.50), P(ms, 0.95), P(ms, 0.99), ms[^1], slow);
     }
 
     public static double P(IReadOnlyList<double> sorted, double q) => sorted.Count == 0 ? 0 : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(q * sorted.Count) - 1)];
@@ -115,7 +123,8 @@ public static class PipelineBenchmark
     }
 
     private static string Line(PhaseFigures f) =>
-        $"{f.Name}: {f.AcceptedPerSecond:F0} events/s accepted, {f.DeliveredPerSecond:F0} delivered, 202→visible p50 {f.Latency.P50:F0} ms p99 {f.Latency.P99:F0} ms max {f.Latency.Max:F0} ms, drained {f.Drain.TotalSeconds:F1} s after, {f.Load.Refused} refused, {f.Load.Failed} failed, request p50 {Latency.P(f.Load.RequestMilliseconds, 0.5):F1} ms p99 {Latency.P(f.Load.RequestMilliseconds, 0.99):F1} ms";
+        $"{f.Name}: {f.AcceptedPerSecond:F0} events/s accepted, {f.DeliveredPerSecond:F0} delivered, 202→visible p50 {f.Latency.P50:F0} ms p99 {f.Latency.P99:F0} ms max {f.Latency.Max:F0} ms, drained {f.Drain.TotalSeconds:F1} s after, {f.Load.Refused} refused, {f.Load.Failed} failed, request p50 {Latency.P(f.Load.RequestMilliseconds, 0.5):F1} ms p99 {Latency.P(f.Load.RequestMilliseconds, 0.99):F1} ms"
+        + (f.Latency.SlowSeconds.Count == 0 ? "" : $"; over {Latency.GoalMilliseconds:F0} ms, accepted in (UTC) {string.Join(", ", f.Latency.SlowSeconds.Select(s => $"{s.Second:HH:mm:ss} ({s.Events})"))}");
 
     private static async Task<PhaseFigures> PhaseAsync(
         string name, IReadOnlyDictionary<string, Uri> departments, ChaosEnvironment environment, DeliveryWatcher watcher,
