@@ -167,8 +167,6 @@ public static class WorklistBenchmark
         return new NpgsqlConnectionStringBuilder(shared.PostgresConnectionString) { Database = database }.ConnectionString;
     }
 
-    /// <summary>The journey's event store and read models, configured as the journey service configures them.</summary>
-
     private static async Task RecreateDatabaseAsync(string connectionString, string database)
     {
         await using var admin = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Database = "postgres", Pooling = false }.ConnectionString);
