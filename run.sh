@@ -1,17 +1,19 @@
 #!/usr/bin/env bash
 # Starts the whole system: PostgreSQL and RabbitMQ (infra/up.sh), the journey, the four departments and the
 # dashboard, then loads the seed case as demo data (skip it with --no-seed; --reset empties the demo data first).
+# --departments-in-one-process hosts the four departments in one process (services/Departments), on the same ports.
 # ./stop.sh stops the services.
 set -euo pipefail
 cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-seed=1; reset=0
+seed=1; reset=0; one_process=0
 for arg in "$@"; do
   case "$arg" in
     --no-seed) seed=0 ;;
     --reset) reset=1 ;;
-    *) echo "usage: ./run.sh [--no-seed] [--reset]" >&2; exit 2 ;;
+    --departments-in-one-process) one_process=1 ;;
+    *) echo "usage: ./run.sh [--no-seed] [--reset] [--departments-in-one-process]" >&2; exit 2 ;;
   esac
 done
 
@@ -26,23 +28,31 @@ export ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Development}
 
 mkdir -p .run/logs
 declare -A ports=([Journey]=5100 [Diagnosis]=5101 [Chemotherapy]=5102 [Interventional]=5103 [Imaging]=5104 [Dashboard]=5000)
+declare -A process_of=([Journey]=Journey [Diagnosis]=Diagnosis [Chemotherapy]=Chemotherapy [Interventional]=Interventional [Imaging]=Imaging [Dashboard]=Dashboard)
+processes=(Journey Diagnosis Chemotherapy Interventional Imaging Dashboard)
+if [ "$one_process" = 1 ]; then
+  for department in Diagnosis Chemotherapy Interventional Imaging; do
+    process_of[$department]=Departments
+    export "Departments__${department,,}__Urls=http://localhost:${ports[$department]}"
+  done
+  processes=(Journey Departments Dashboard)
+fi
 # The journey first, so its queue is bound before the departments forward anything (nothing is lost either way:
 # departments keep their events until the broker has them).
-for service in Journey Diagnosis Chemotherapy Interventional Imaging Dashboard; do
-  dir="services/$service"
-  ASPNETCORE_URLS="http://localhost:${ports[$service]}" \
-    nohup dotnet "$dir/bin/Release/net10.0/PatientJourney.$service.dll" >".run/logs/$service.log" 2>&1 &
-  echo $! >".run/$service.pid"
+for process in "${processes[@]}"; do
+  ASPNETCORE_URLS="http://localhost:${ports[$process]:-0}" \
+    nohup dotnet "services/$process/bin/Release/net10.0/PatientJourney.$process.dll" >".run/logs/$process.log" 2>&1 &
+  echo $! >".run/$process.pid"
 done
 
 for service in "${!ports[@]}"; do
-  port=${ports[$service]}
+  port=${ports[$service]}; process=${process_of[$service]}
   for _ in $(seq 1 120); do
     curl -fsS "http://localhost:$port/health/ready" >/dev/null 2>&1 && break
-    if ! kill -0 "$(cat ".run/$service.pid")" 2>/dev/null; then echo "$service did not start; see .run/logs/$service.log" >&2; exit 1; fi
+    if ! kill -0 "$(cat ".run/$process.pid")" 2>/dev/null; then echo "$service did not start; see .run/logs/$process.log" >&2; exit 1; fi
     sleep 0.5
   done
-  curl -fsS "http://localhost:$port/health/ready" >/dev/null || { echo "$service is not ready; see .run/logs/$service.log" >&2; exit 1; }
+  curl -fsS "http://localhost:$port/health/ready" >/dev/null || { echo "$service is not ready; see .run/logs/$process.log" >&2; exit 1; }
 done
 
 if [ "$seed" = 1 ]; then

@@ -32,7 +32,8 @@ var offeredSeconds = new Option<int>("--offered-seconds") { Description = "Lengt
 var batch = new Option<int>("--batch") { Description = "Entries per POST /batch at saturation (1: every request on its own)", DefaultValueFactory = _ => 1 };
 var warmup = new Option<int>("--warmup") { Description = "Seconds of the offered load before anything is measured (the services' JIT settles)", DefaultValueFactory = _ => 40 };
 var keep = new Option<bool>("--keep") { Description = "Keep the run's database and vhost for a look afterwards" };
-var pipeline = new Command("pipeline", "Department APIs → stores → broker → journey, beside the raw limits of HTTP, RabbitMQ and COPY") { clients, seconds, offered, offeredSeconds, batch, warmup, keep };
+var apart = new Option<bool>("--departments-apart") { Description = "Each department a process of its own instead of the four in one (services/Departments)" };
+var pipeline = new Command("pipeline", "Department APIs → stores → broker → journey, beside the raw limits of HTTP, RabbitMQ and COPY") { clients, seconds, offered, offeredSeconds, batch, warmup, keep, apart };
 pipeline.SetAction(async (parse, ct) =>
 {
     var options = new PipelineOptions
@@ -44,6 +45,7 @@ pipeline.SetAction(async (parse, ct) =>
         Offered = TimeSpan.FromSeconds(parse.GetValue(offeredSeconds)),
         Warmup = TimeSpan.FromSeconds(parse.GetValue(warmup)),
         Keep = parse.GetValue(keep),
+        DepartmentsInOneProcess = !parse.GetValue(apart),
     };
     var figures = await PipelineBenchmark.RunAsync(options, ct);
     Console.WriteLine();

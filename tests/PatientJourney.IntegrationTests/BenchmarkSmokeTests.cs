@@ -12,8 +12,10 @@ namespace PatientJourney.IntegrationTests;
 [Collection(nameof(BrokerOutage))] // the five services and the load would skew the timing-free tests around it
 public class BenchmarkSmokeTests(ITestOutputHelper output)
 {
-    [Fact]
-    public async Task A_small_pipeline_run_times_every_accepted_event_into_the_journey_beside_every_raw_baseline()
+    [Theory]
+    [InlineData(true)] // the four departments in one process (services/Departments), the benchmark's default
+    [InlineData(false)] // each department a process of its own (--departments-apart)
+    public async Task A_small_pipeline_run_times_every_accepted_event_into_the_journey_beside_every_raw_baseline(bool departmentsInOneProcess)
     {
         using var log = new StringWriter();
         var options = new PipelineOptions
@@ -26,6 +28,7 @@ public class BenchmarkSmokeTests(ITestOutputHelper output)
             Saturation = TimeSpan.FromSeconds(4),
             BaselineDuration = TimeSpan.FromSeconds(2),
             BaselineItems = 2_000,
+            DepartmentsInOneProcess = departmentsInOneProcess,
             Output = log,
         };
         var figures = await PipelineBenchmark.RunAsync(options);
@@ -41,7 +44,8 @@ public class BenchmarkSmokeTests(ITestOutputHelper output)
             Assert.Equal(phase.Load.Accepted, phase.Latency.Events);
             Assert.True(double.IsFinite(phase.Latency.Max), $"{phase.Name}: an accepted event never became visible in the journey");
         }
-        Assert.Equal(["Chemotherapy", "Diagnosis", "Imaging", "Interventional", "Journey"], figures.PeakRssMegabytes.Keys.Order());
+        Assert.Equal(departmentsInOneProcess ? ["Departments", "Journey"] : ["Chemotherapy", "Diagnosis", "Imaging", "Interventional", "Journey"],
+            figures.PeakRssMegabytes.Keys.Order());
         Assert.True(figures.Saturation.CpuSeconds.GetValueOrDefault("Journey") > 0, "no CPU figure for the journey");
         Assert.All(figures.PeakRssMegabytes, r => Assert.True(r.Value > 0, $"no memory figure for {r.Key}"));
     }

@@ -26,6 +26,8 @@ public sealed record ChaosOptions
     /// <summary>Seconds between faults: a random pause in [Min, 2 × Min].</summary>
     public double FaultIntervalSeconds { get; init; } = 3;
     public bool Keep { get; init; }
+    /// <summary>The four departments in one process (services/Departments): a kill -9 takes all four at once.</summary>
+    public bool DepartmentsInOneProcess { get; init; }
     public TextWriter Log { get; init; } = Console.Out;
 }
 
@@ -67,13 +69,13 @@ public static class ChaosRun
         await using var environment = await ChaosEnvironment.CreateAsync(infrastructure, options.Keep);
         options.Log.WriteLine($"chaos: database and vhost {environment.Name}, logs in {environment.LogDirectory}");
 
-        var processes = environment.ServiceProcesses();
+        var processes = environment.ServiceProcesses(options.DepartmentsInOneProcess);
         try
         {
             await ChaosEnvironment.StartAsync(processes);
 
             var patients = Math.Max(1, options.Events / Workload.EventsPerPatient);
-            var client = new DepartmentClient(processes.Where(p => p.Key != "Journey").ToDictionary(p => p.Key.ToLowerInvariant(), p => p.Value.BaseAddress));
+            var client = new DepartmentClient(ChaosEnvironment.DepartmentAddresses(processes));
             var workload = Task.Run(() => Parallel.ForEachAsync(Enumerable.Range(1, patients),
                 new ParallelOptions { MaxDegreeOfParallelism = options.Concurrency, CancellationToken = ct },
                 async (n, token) =>
@@ -221,9 +223,29 @@ public sealed class ChaosEnvironment : IAsyncDisposable
         return environment;
     }
 
-    /// <summary>The journey and the four departments, each a process of its own on this environment (not started).</summary>
-    public Dictionary<string, ServiceProcess> ServiceProcesses() => new[] { "Journey" }.Concat(Departments.All.Select(d => char.ToUpperInvariant(d[0]) + d[1..]))
-        .ToDictionary(s => s, s => new ServiceProcess(s, ServiceProcess.AssemblyOf(s), ServiceEnvironment(), Path.Combine(LogDirectory, s + ".log")));
+    /// <summary>
+    /// The journey and the four departments, each a process of its own on this environment (not started); or, with
+    /// <paramref name="departmentsInOneProcess"/>, the journey and the departments' host (services/Departments).
+    /// </summary>
+    public Dictionary<string, ServiceProcess> ServiceProcesses(bool departmentsInOneProcess = false)
+    {
+        var processes = new Dictionary<string, ServiceProcess> { ["Journey"] = Process("Journey") };
+        if (departmentsInOneProcess) processes["Departments"] = Process("Departments", Departments.All);
+        else foreach (var department in Departments.All) processes[char.ToUpperInvariant(department[0]) + department[1..]] = Process(department);
+        return processes;
+
+        ServiceProcess Process(string service, IReadOnlyList<string>? departments = null)
+        {
+            var name = char.ToUpperInvariant(service[0]) + service[1..];
+            return new ServiceProcess(name, ServiceProcess.AssemblyOf(name), ServiceEnvironment(), Path.Combine(LogDirectory, name + ".log"), departments);
+        }
+    }
+
+    /// <summary>Each department's address, whichever process hosts it.</summary>
+    public static Dictionary<string, Uri> DepartmentAddresses(IReadOnlyDictionary<string, ServiceProcess> processes) =>
+        processes.Values.Where(p => p.Name != "Journey")
+            .SelectMany(p => p.Departments.Count > 0 ? p.Departments : new Dictionary<string, Uri> { [p.Name.ToLowerInvariant()] = p.BaseAddress })
+            .ToDictionary(d => d.Key, d => d.Value);
 
     /// <summary>The journey first, so that its queue is bound before the departments forward anything; then the departments.</summary>
     public static async Task StartAsync(IReadOnlyDictionary<string, ServiceProcess> processes)

@@ -6,9 +6,10 @@ var concurrency = new Option<int>("--concurrency") { Description = "Patients in 
 var seed = new Option<int>("--seed") { Description = "Seed of the fault schedule", DefaultValueFactory = _ => 1 };
 var interval = new Option<double>("--fault-interval") { Description = "Seconds between faults (a random pause of 1-2x this)", DefaultValueFactory = _ => 3 };
 var keep = new Option<bool>("--keep") { Description = "Keep the run's database and vhost for inspection" };
+var oneProcess = new Option<bool>("--departments-in-one-process") { Description = "The four departments in one process (services/Departments), killed together" };
 var root = new RootCommand("Chaos run: kill -9 and restart every service, restart RabbitMQ and PostgreSQL while patients are recorded; then count")
 {
-    events, concurrency, seed, interval, keep,
+    events, concurrency, seed, interval, keep, oneProcess,
 };
 root.SetAction(async (parse, ct) =>
 {
@@ -16,6 +17,7 @@ root.SetAction(async (parse, ct) =>
     {
         Events = parse.GetValue(events), Concurrency = parse.GetValue(concurrency), Seed = parse.GetValue(seed),
         FaultIntervalSeconds = parse.GetValue(interval), Keep = parse.GetValue(keep),
+        DepartmentsInOneProcess = parse.GetValue(oneProcess),
     }, ct);
     Console.WriteLine(summary);
     Console.WriteLine(summary.Passed ? "chaos: PASSED (lost 0, duplicates 0, projections equal a rebuild)" : "chaos: FAILED");

@@ -4,8 +4,11 @@ using System.Net.Sockets;
 
 namespace PatientJourney.Chaos;
 
-/// <summary>One service as its own operating-system process, so that it can be killed with SIGKILL and started again.</summary>
-public sealed class ServiceProcess(string name, string assembly, IReadOnlyDictionary<string, string> environment, string logFile) : IDisposable
+/// <summary>
+/// One service as its own operating-system process, so that it can be killed with SIGKILL and started again; or the
+/// four departments' host (services/Departments), one process listening on a port for each of <paramref name="departments"/>.
+/// </summary>
+public sealed class ServiceProcess(string name, string assembly, IReadOnlyDictionary<string, string> environment, string logFile, IReadOnlyList<string>? departments = null) : IDisposable
 {
     private readonly object _log = new();
     private Process? _process;
@@ -15,11 +18,16 @@ public sealed class ServiceProcess(string name, string assembly, IReadOnlyDictio
     public Uri BaseAddress => new($"http://127.0.0.1:{Port}");
     public int Starts { get; private set; }
 
+    /// <summary>Each department the process hosts, at an address of its own; none for a process of one service.</summary>
+    public IReadOnlyDictionary<string, Uri> Departments { get; } =
+        (departments ?? []).ToDictionary(d => d, _ => new Uri($"http://127.0.0.1:{FreePort()}"));
+
     public void Start()
     {
         var start = new ProcessStartInfo("dotnet", [assembly]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var (key, value) in environment) start.Environment[key] = value;
         start.Environment["ASPNETCORE_URLS"] = BaseAddress.ToString();
+        foreach (var (department, address) in Departments) start.Environment[$"Departments__{department}__Urls"] = address.ToString();
         var process = Process.Start(start) ?? throw new InvalidOperationException($"{name} did not start");
         process.OutputDataReceived += (_, e) => Append(e.Data);
         process.ErrorDataReceived += (_, e) => Append(e.Data);
@@ -50,7 +58,8 @@ public sealed class ServiceProcess(string name, string assembly, IReadOnlyDictio
 
     public async Task WaitReadyAsync(TimeSpan deadline)
     {
-        using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        var addresses = Departments.Count > 0 ? Departments.Values.ToList() : [BaseAddress];
         var until = DateTime.UtcNow + deadline;
         var process = _process ?? throw new InvalidOperationException($"{name} was never started");
         while (DateTime.UtcNow < until)
@@ -63,7 +72,9 @@ public sealed class ServiceProcess(string name, string assembly, IReadOnlyDictio
             }
             try
             {
-                if ((await http.GetAsync("/health/ready")).IsSuccessStatusCode && !process.HasExited) return;
+                var ready = true;
+                foreach (var address in addresses) ready &= (await http.GetAsync(new Uri(address, "/health/ready"))).IsSuccessStatusCode;
+                if (ready && !process.HasExited) return;
             }
             catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException) { }
             await Task.Delay(200);

@@ -28,6 +28,12 @@ public sealed record PipelineOptions
     public TimeSpan BaselineDuration { get; init; } = TimeSpan.FromSeconds(15);
     public int BaselineItems { get; init; } = 100_000;
     public bool Keep { get; init; }
+
+    /// <summary>
+    /// The four departments in one process (services/Departments), the deployment for a small machine: on two cores it
+    /// carried 10-27 % more events than a process each, at a third of the memory (docs/benchmarks.md, 2026-12-05).
+    /// </summary>
+    public bool DepartmentsInOneProcess { get; init; } = true;
     public TextWriter Output { get; init; } = Console.Out;
 }
 
@@ -86,15 +92,16 @@ public static class PipelineBenchmark
         var output = options.Output;
         var infrastructure = InfrastructureSettings.From(new ConfigurationBuilder().AddEnvironmentVariables().Build());
         await using var environment = await ChaosEnvironment.CreateAsync(infrastructure, options.Keep, "pj_bench");
-        output.WriteLine($"bench: database and vhost {environment.Name}, service logs in {environment.LogDirectory}");
+        output.WriteLine($"bench: database and vhost {environment.Name}, service logs in {environment.LogDirectory}; "
+                         + (options.DepartmentsInOneProcess ? "the four departments in one process (services/Departments)" : "each department a process of its own"));
 
         var (bare, broker, copy) = await BaselinesAsync(options, infrastructure, environment, ct);
 
-        var processes = environment.ServiceProcesses();
+        var processes = environment.ServiceProcesses(options.DepartmentsInOneProcess);
         try
         {
             await ChaosEnvironment.StartAsync(processes);
-            var departments = processes.Where(p => p.Key != "Journey").ToDictionary(p => p.Key.ToLowerInvariant(), p => p.Value.BaseAddress);
+            var departments = ChaosEnvironment.DepartmentAddresses(processes);
 
             await using var watcher = new DeliveryWatcher(environment.ConnectionString);
             watcher.Start();
