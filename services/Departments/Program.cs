@@ -17,8 +17,14 @@ DepartmentHost[] departments =
     new(Departments.Imaging, ImagingService.DefaultPort, b => b.AddImaging(), a => a.MapImagingApi()),
 ];
 
-var apps = departments.Select(d => d.Build(args)).ToList();
-await Task.WhenAll(apps.Select(a => a.RunAsync()));
+// Shared fate: when one department stops (it failed, or the process was told to stop), the other three stop too and
+// the process exits with the failure, so that a supervisor never keeps a host running with a department missing.
+using var stopAll = new CancellationTokenSource();
+await Task.WhenAll(departments.Select(d => d.Build(args)).Select(async app =>
+{
+    try { await ((IHost)app).RunAsync(stopAll.Token); }
+    finally { stopAll.Cancel(); }
+}));
 
 internal sealed record DepartmentHost(string Name, int DefaultPort, Action<WebApplicationBuilder> Add, Action<WebApplication> Map)
 {

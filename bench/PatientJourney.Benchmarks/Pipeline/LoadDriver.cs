@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
-using PatientJourney.BuildingBlocks.Security;
 using PatientJourney.Contracts;
 
 namespace PatientJourney.Benchmarks.Pipeline;
@@ -27,7 +26,8 @@ public sealed class LoadDriver : IDisposable
     private int _nextPatient;
 
     /// <param name="departments">Each department's address; the same address for all of them measures a bare endpoint.</param>
-    public LoadDriver(IReadOnlyDictionary<string, Uri> departments, string patientPrefix)
+    /// <param name="tokenFor">A department's bearer token.</param>
+    public LoadDriver(IReadOnlyDictionary<string, Uri> departments, string patientPrefix, Func<string, string> tokenFor)
     {
         _patientPrefix = patientPrefix;
         var handler = new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue, PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
@@ -35,7 +35,7 @@ public sealed class LoadDriver : IDisposable
         {
             BaseAddress = departments[d],
             Timeout = TimeSpan.FromSeconds(30),
-            DefaultRequestHeaders = { Authorization = new AuthenticationHeaderValue("Bearer", DevelopmentTokens.Issue($"bench-{d}", [Roles.Department(d)], TimeSpan.FromHours(4))) },
+            DefaultRequestHeaders = { Authorization = new AuthenticationHeaderValue("Bearer", tokenFor(d)) },
         });
     }
 

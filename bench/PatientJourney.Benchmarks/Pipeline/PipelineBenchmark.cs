@@ -139,7 +139,7 @@ public static class PipelineBenchmark
     {
         var cpuBefore = pids is null ? null : ProcessMeter.CpuSeconds(pids);
         var jitBefore = pids is null ? null : ProcessMeter.JitThreadSeconds(pids.Values);
-        using var driver = new LoadDriver(departments, $"{name[0]}{Guid.NewGuid():N}"[..9].ToUpperInvariant());
+        using var driver = new LoadDriver(departments, $"{name[0]}{Guid.NewGuid():N}"[..9].ToUpperInvariant(), d => environment.DepartmentToken($"bench-{d}", d));
         var acceptedBefore = await DepartmentEventsAsync(environment.ConnectionString, ct);
         var deliveredBefore = watcher.Count;
         var buckets = new List<(double, double)>();
@@ -217,7 +217,7 @@ public static class PipelineBenchmark
         {
             var address = new Uri($"http://127.0.0.1:{port}");
             await WaitListeningAsync(address, ct);
-            using var driver = new LoadDriver(Departments.All.ToDictionary(d => d, _ => address), "BARE");
+            using var driver = new LoadDriver(Departments.All.ToDictionary(d => d, _ => address), "BARE", d => environment.DepartmentToken($"bench-{d}", d));
             await driver.RunClosedAsync(options.Clients, TimeSpan.FromSeconds(3), ct); // warm-up
             var load = await driver.RunClosedAsync(options.Clients, options.BaselineDuration, ct);
             var bare = new BaselineResult("bare ASP.NET Core 202", load.Accepted, load.Elapsed);
