@@ -266,8 +266,9 @@ public sealed class ChaosEnvironment : IAsyncDisposable
 
     public IReadOnlyDictionary<string, string> ServiceEnvironment() => new Dictionary<string, string>
     {
-        // Production, as deployed: Development's extras (the DI container's scope checks on every resolution, the
-        // developer exception page) cost 7-19 % of the pipeline's throughput here (docs/benchmarks.md, 2026-12-05).
+        // Production, as deployed. Under Development (scope validation in the DI container, the developer exception
+        // page and whatever else the frameworks switch on for it) the pipeline carried 7-19 % fewer events in two
+        // back-to-back pairs (docs/benchmarks.md, 2026-12-05); the profile did not single out one cause.
         ["ASPNETCORE_ENVIRONMENT"] = "Production",
         ["Auth__SigningKey"] = SigningSecret,
         ["ConnectionStrings__Postgres"] = ConnectionString,

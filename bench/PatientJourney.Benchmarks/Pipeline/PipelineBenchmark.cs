@@ -31,7 +31,7 @@ public sealed record PipelineOptions
 
     /// <summary>
     /// The four departments in one process (services/Departments), the deployment for a small machine: on two cores it
-    /// carried 10-27 % more events than a process each, at a third of the memory (docs/benchmarks.md, 2026-12-05).
+    /// carried 10-34 % more events than a process each, at a third of the memory (docs/benchmarks.md, 2026-12-05).
     /// </summary>
     public bool DepartmentsInOneProcess { get; init; } = true;
     public TextWriter Output { get; init; } = Console.Out;
