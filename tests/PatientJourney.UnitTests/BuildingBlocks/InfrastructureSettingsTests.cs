@@ -25,4 +25,14 @@ public class InfrastructureSettingsTests
         var connection = new NpgsqlConnectionStringBuilder(DepartmentEventStore.ClinicalStoreConnection(given));
         Assert.Equal((maxAutoPrepare, minUsages, true), (connection.MaxAutoPrepare, connection.AutoPrepareMinUsages, connection.NoResetOnClose));
     }
+
+    [Theory]
+    [InlineData("Host=localhost;Database=pj", 65536, 65536)]
+    [InlineData("Host=localhost;Database=pj;Write Buffer Size=8192", 8192, 65536)]
+    [InlineData("Host=localhost;Database=pj;ReadBufferSize=16384", 65536, 16384)]
+    public void Clinical_stores_move_a_batch_through_64_KB_buffers_unless_the_operator_said_otherwise(string given, int write, int read)
+    {
+        var connection = new NpgsqlConnectionStringBuilder(DepartmentEventStore.ClinicalStoreConnection(given));
+        Assert.Equal((write, read), (connection.WriteBufferSize, connection.ReadBufferSize));
+    }
 }
