@@ -39,9 +39,10 @@ if [ "$one_process" = 1 ]; then
 fi
 # The journey first, so its queue is bound before the departments forward anything (nothing is lost either way:
 # departments keep their events until the broker has them).
+# A service of its own listens on its port; the departments' host takes its four from Departments__<name>__Urls.
 for process in "${processes[@]}"; do
-  ASPNETCORE_URLS="http://localhost:${ports[$process]:-0}" \
-    nohup dotnet "services/$process/bin/Release/net10.0/PatientJourney.$process.dll" >".run/logs/$process.log" 2>&1 &
+  urls=${ports[$process]:+http://localhost:${ports[$process]}}
+  ASPNETCORE_URLS="$urls" nohup dotnet "services/$process/bin/Release/net10.0/PatientJourney.$process.dll" >".run/logs/$process.log" 2>&1 &
   echo $! >".run/$process.pid"
 done
 
