@@ -117,6 +117,27 @@ public static class ProcessMeter
         return totals;
     }
 
+    /// <summary>
+    /// The machine's huge pages (from /proc/meminfo): PostgreSQL's shared memory sits in them when infra/up.sh could reserve
+    /// them, and a run with them is not comparable with one without (docs/benchmarks.md, 2026-12-05, fourth session).
+    /// </summary>
+    public static string HugePages()
+    {
+        try
+        {
+            var info = File.ReadLines("/proc/meminfo").Select(l => l.Split(':', 2)).Where(p => p.Length == 2)
+                .ToDictionary(p => p[0], p => p[1].Trim());
+            long Value(string key) => info.TryGetValue(key, out var v) && long.TryParse(v.Split(' ')[0], out var n) ? n : 0;
+            var total = Value("HugePages_Total");
+            return total == 0 ? "none reserved (PostgreSQL's shared memory in 4 KB pages)"
+                : $"{total} of {Value("Hugepagesize") / 1024} MB reserved, {total - Value("HugePages_Free") + Value("HugePages_Rsvd")} in use or promised (PostgreSQL's shared memory)";
+        }
+        catch (IOException)
+        {
+            return "unknown";
+        }
+    }
+
     /// <summary>The services' tier-up compilation, a part of their CPU counted again on its own (start-up, not what an event
     /// costs). Its threads end when idle and take their time with them, so over a phase this is a lower bound.</summary>
     public const string Jit = "of which the services' JIT";

@@ -94,6 +94,7 @@ public static class PipelineBenchmark
         await using var environment = await ChaosEnvironment.CreateAsync(infrastructure, options.Keep, "pj_bench");
         output.WriteLine($"bench: database and vhost {environment.Name}, service logs in {environment.LogDirectory}; "
                          + (options.DepartmentsInOneProcess ? "the four departments in one process (services/Departments)" : "each department a process of its own"));
+        output.WriteLine($"bench: huge pages: {ProcessMeter.HugePages()}");
 
         var (bare, broker, copy) = await BaselinesAsync(options, infrastructure, environment, ct);
 
