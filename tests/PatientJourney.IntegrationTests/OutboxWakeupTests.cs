@@ -40,4 +40,22 @@ public class OutboxWakeupTests
         // Without a commit the daemon waits its safety-net poll interval out.
         Assert.False(await wakeup.WaitAsync(TimeSpan.FromMilliseconds(50), default));
     }
+
+    [Fact]
+    public async Task A_woken_outbox_gathers_for_its_set_time_before_it_polls_and_a_quiet_one_does_not_wait_longer()
+    {
+        var gather = TimeSpan.FromMilliseconds(200);
+        var wakeup = new OutboxWakeup(gather: gather);
+        JasperFx.Events.Daemon.HighWater.IDaemonWakeup daemon = wakeup;
+
+        wakeup.Committed(1);
+        var woken = System.Diagnostics.Stopwatch.StartNew();
+        await daemon.WaitAsync(TimeSpan.FromSeconds(30), default);
+        Assert.True(woken.Elapsed >= gather - TimeSpan.FromMilliseconds(20), $"returned after {woken.Elapsed.TotalMilliseconds:F0} ms");
+
+        // Nothing committed: the poll interval alone, no gather on top of it (the interval is far shorter than the gather).
+        var quiet = System.Diagnostics.Stopwatch.StartNew();
+        await daemon.WaitAsync(TimeSpan.FromMilliseconds(1), default);
+        Assert.True(quiet.Elapsed < gather, $"returned after {quiet.Elapsed.TotalMilliseconds:F0} ms");
+    }
 }

@@ -13,7 +13,7 @@ namespace PatientJourney.BuildingBlocks.EventStore;
 /// so an idle department no longer queries its store 10-20 times a second, and an event no longer waits up to a poll
 /// interval before it is forwarded.
 /// </summary>
-public sealed class OutboxWakeup(OutboxBacklog? backlog = null) : DocumentSessionListenerBase, IDaemonWakeup
+public sealed class OutboxWakeup(OutboxBacklog? backlog = null, TimeSpan gather = default) : DocumentSessionListenerBase, IDaemonWakeup
 {
     // At most one wake-up pending: commits during a poll are all covered by the next poll.
     private readonly SemaphoreSlim _committed = new(0, 1);
@@ -53,7 +53,11 @@ public sealed class OutboxWakeup(OutboxBacklog? backlog = null) : DocumentSessio
     /// <summary>Waits until a commit announces events or <paramref name="delay"/> has passed; true when a commit woke it.</summary>
     public Task<bool> WaitAsync(TimeSpan delay, CancellationToken cancellationToken) => _committed.WaitAsync(delay, cancellationToken);
 
-    Task IDaemonWakeup.WaitAsync(TimeSpan delay, CancellationToken cancellationToken) => WaitAsync(delay, cancellationToken);
+    // Woken by a commit, the daemon still waits `gather` before its poll: the commits of that moment share one page.
+    async Task IDaemonWakeup.WaitAsync(TimeSpan delay, CancellationToken cancellationToken)
+    {
+        if (await WaitAsync(delay, cancellationToken) && gather > TimeSpan.Zero) await Task.Delay(gather, cancellationToken);
+    }
 
     // The daemon may dispose its wake-up when it stops and use it again after a restart; there is nothing to release.
     public void Dispose() { }
