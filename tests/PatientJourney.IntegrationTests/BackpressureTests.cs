@@ -36,6 +36,8 @@ public class BackpressureTests
             ["Outbox:JourneyMaxReady"] = "2",
             ["Outbox:MaxBacklog"] = "10",
             ["Outbox:MaxHoldMs"] = "200",
+            // A page per commit, as without the gather: the bound of 2 messages is then reached within the 60 visits.
+            ["Outbox:GatherMs"] = "0",
         });
         using var client = diagnosis.CreateClient();
         await Eventually.HoldsAsync(() => Task.FromResult(diagnosis.BusIsReady()), "diagnosis bus ready");
