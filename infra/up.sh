@@ -40,10 +40,11 @@ pg_restart=0
 if [ "$(psql_admin "show max_connections")" -lt 500 ]; then psql_admin "alter system set max_connections = 500"; pg_restart=1; fi
 [ "$(psql_admin "show shared_buffers")" = 1GB ] || { psql_admin "alter system set shared_buffers = '1GB'"; pg_restart=1; }
 [ "$(psql_admin "show wal_buffers")" = 64MB ] || { psql_admin "alter system set wal_buffers = '64MB'"; pg_restart=1; }
-if [ "$pg_restart" = 1 ]; then
+pg_restart_and_wait() {
   as_root pg_ctlcluster "$pg_version" "$pg_cluster" restart
   for _ in $(seq 1 60); do (cd / && as_root su postgres -c "pg_isready -q") && break; sleep 0.5; done
-fi
+}
+[ "$pg_restart" = 0 ] || pg_restart_and_wait
 
 # WAL: every journey write rewrites a patient's view (8 KB of JSON); with 1 GB of WAL a checkpoint was forced every
 # couple of minutes under load (10 of 11 checkpoints in one afternoon of benchmarks), each followed by full-page images
@@ -72,8 +73,7 @@ if [ "${PJ_HUGE_PAGES:-1}" != 0 ] && [ -w /proc/sys/vm/nr_hugepages ] && ! pg_hu
   if [ "$needed" -gt 0 ] 2>/dev/null; then
     [ "$reserved" -ge "$needed" ] || echo "$needed" > /proc/sys/vm/nr_hugepages
     if [ "$(cat /proc/sys/vm/nr_hugepages)" -ge "$needed" ]; then
-      as_root pg_ctlcluster "$pg_version" "$pg_cluster" restart
-      for _ in $(seq 1 60); do (cd / && as_root su postgres -c "pg_isready -q") && break; sleep 0.5; done
+      pg_restart_and_wait
       pg_huge_pages_in_use && echo "infra: PostgreSQL's shared memory in $needed huge pages of 2 MB"
     else
       echo "$reserved" > /proc/sys/vm/nr_hugepages

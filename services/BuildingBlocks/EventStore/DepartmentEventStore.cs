@@ -3,7 +3,6 @@ using JasperFx.Events;
 using JasperFx.Events.Daemon;
 using Marten;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using PatientJourney.Contracts;
 using PatientJourney.BuildingBlocks.Security;
@@ -20,9 +19,7 @@ public static class DepartmentEventStore
     {
         var settings = InfrastructureSettings.From(builder.Configuration);
         var backlog = OutboxBacklog.From(builder.Configuration);
-        // After a commit wakes it, the outbox gathers for Outbox:GatherMs (25 by default) so that one page carries the
-        // commits of that moment: fewer reads back and fuller messages (docs/benchmarks.md, 2026-12-05, fourth session).
-        var wakeup = new OutboxWakeup(backlog, TimeSpan.FromMilliseconds(Math.Max(0, builder.Configuration.GetValue<int?>("Outbox:GatherMs") ?? 25)));
+        var wakeup = OutboxWakeup.From(builder.Configuration, backlog);
         builder.Services.AddMarten(opts =>
             {
                 opts.ConfigureClinicalEventStore(settings.PostgresConnectionString, department);

@@ -1,6 +1,7 @@
 using JasperFx.Events.Daemon.HighWater;
 using Marten;
 using Marten.Services;
+using Microsoft.Extensions.Configuration;
 
 namespace PatientJourney.BuildingBlocks.EventStore;
 
@@ -17,6 +18,13 @@ public sealed class OutboxWakeup(OutboxBacklog? backlog = null, TimeSpan gather 
 {
     // At most one wake-up pending: commits during a poll are all covered by the next poll.
     private readonly SemaphoreSlim _committed = new(0, 1);
+
+    /// <summary>
+    /// Outbox:GatherMs (default 25): after a commit wakes it, the outbox waits this long before it polls, so that one page
+    /// carries the commits of that moment: fewer reads back and fuller messages (docs/benchmarks.md, 2026-12-05, fourth session).
+    /// </summary>
+    public static OutboxWakeup From(IConfiguration configuration, OutboxBacklog backlog) =>
+        new(backlog, TimeSpan.FromMilliseconds(Math.Max(0, configuration.GetValue<int?>("Outbox:GatherMs") ?? 25)));
 
     /// <summary>How long the daemon waits when no commit wakes it, after a poll that found events and after one that did not.</summary>
     public static readonly (TimeSpan Busy, TimeSpan Quiet) Polling = (TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(1));
