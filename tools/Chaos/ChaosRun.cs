@@ -320,6 +320,12 @@ public sealed class ChaosEnvironment : IAsyncDisposable
         await using var session = store.QuerySession();
         foreach (var id in await session.QueryAsync<string>(Tombstones.PatientStreamsSql(JourneyService.Schema), ct))
             if (!(await EventChain.VerifyAsync(session, id, ct)).Intact) altered++;
+        if (live != rebuilt)
+        {
+            // Kept beside the services' logs, so that a failed run shows which read model of which patient differs.
+            await File.WriteAllTextAsync(Path.Combine(LogDirectory, "read-models-live.txt"), live, ct);
+            await File.WriteAllTextAsync(Path.Combine(LogDirectory, "read-models-rebuilt.txt"), rebuilt, ct);
+        }
         return (patients, live == rebuilt, altered);
     }
 

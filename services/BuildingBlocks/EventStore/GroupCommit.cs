@@ -37,6 +37,9 @@ public sealed partial class GroupCommit<TItem, TResult> : IAsyncDisposable
     public GroupCommit(Func<IReadOnlyList<PendingWrite<TItem, TResult>>, CancellationToken, Task> writeBatch, Func<TItem, string> partitionKey,
         int maxBatch = 256, int writers = 2, ILogger? logger = null)
     {
+        // A setting of 0 would leave no writer to take anything: every caller would wait for ever (or divide by zero).
+        ArgumentOutOfRangeException.ThrowIfLessThan(writers, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxBatch, 1);
         _logger = logger;
         _writeBatch = writeBatch;
         _partitionKey = partitionKey;

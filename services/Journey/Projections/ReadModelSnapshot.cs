@@ -14,14 +14,16 @@ public static class ReadModelSnapshot
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
+        // The parts numbered and ordered: a union's rows come in no promised order (a parallel append returns them as
+        // its workers finish), and two snapshots of the same read models must read the same.
         await using var command = new NpgsqlCommand(
-            "select string_agg(id || ' ' || data::text, E'\\n' order by id) from journey.mt_doc_patientjourneyview"
-            + " union all select string_agg(id || ' ' || data::text, E'\\n' order by id) from journey.mt_doc_worklistentry"
-            + " union all select string_agg(stream_id || ' ' || id || ' ' || data::text, E'\\n' order by stream_id, id) from ("
-            + Tombstones.ClinicalEventsSql("journey", "stream_id, id, data") + ") e", connection);
+            "select 1 as part, string_agg(id || ' ' || data::text, E'\\n' order by id) from journey.mt_doc_patientjourneyview"
+            + " union all select 2, string_agg(id || ' ' || data::text, E'\\n' order by id) from journey.mt_doc_worklistentry"
+            + " union all select 3, string_agg(stream_id || ' ' || id || ' ' || data::text, E'\\n' order by stream_id, id) from ("
+            + Tombstones.ClinicalEventsSql("journey", "stream_id, id, data") + ") e order by part", connection);
         var parts = new List<string>();
         await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync()) parts.Add(reader.IsDBNull(0) ? "" : reader.GetString(0));
+        while (await reader.ReadAsync()) parts.Add(reader.IsDBNull(1) ? "" : reader.GetString(1));
         return string.Join("\n--\n", parts);
     }
 }

@@ -33,6 +33,16 @@ public class GroupCommitTests
         return (first, rest);
     }
 
+    [Theory]
+    [InlineData(0, 256)]
+    [InlineData(-1, 256)]
+    [InlineData(2, 0)]
+    public void A_setting_of_no_writers_or_empty_batches_is_refused_at_construction(int writers, int maxBatch)
+    {
+        var writer = new Writer();
+        Assert.Throws<ArgumentOutOfRangeException>(() => new GroupCommit<int, int>(writer.WriteAsync, _ => "p", maxBatch, writers));
+    }
+
     [Fact]
     public async Task Writes_that_were_answered_before_the_batch_failed_are_never_written_again()
     {
