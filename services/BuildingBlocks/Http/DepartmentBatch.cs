@@ -1,3 +1,4 @@
+using PatientJourney.Contracts;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -66,7 +67,7 @@ public static class DepartmentBatch
         HttpContext http, DepartmentWriter writer, TimeProvider clock, EdgeLimits limits, IReadOnlyList<(TemplateMatcher Matcher, PrepareCommand Prepare)> commands, CancellationToken ct)
     {
         await writer.WaitForOutboxRoomAsync(ct);
-        var validation = new RequestValidation();
+        var validation = new FieldValidation();
         var document = await DepartmentCommands.ParseBodyAsync(http.Request.Body, validation, ct);
         if (document is null) return TypedResults.ValidationProblem(validation.Errors);
         Task<IResult>[] answers;
@@ -79,8 +80,30 @@ public static class DepartmentBatch
         }
 
         var answered = new List<BatchEntryAnswer>(answers.Length);
-        foreach (var answer in answers) answered.Add(AnswerOf(await answer));
+        foreach (var answer in answers) answered.Add(await AnswerOfAsync(answer));
         return TypedResults.Ok(new BatchAnswer(answered));
+    }
+
+    /// <summary>
+    /// An entry whose write failed (the store unreachable, say) is answered 503 on its own line, and the batch still
+    /// answers 200 with every other entry as it was committed: were the whole request to fail, a retry would record the
+    /// committed entries again under new event ids (those without an Idempotency-Key).
+    /// </summary>
+    private static async Task<BatchEntryAnswer> AnswerOfAsync(Task<IResult> answer)
+    {
+        try
+        {
+            return AnswerOf(await answer);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return new BatchEntryAnswer(StatusCodes.Status503ServiceUnavailable, null, null, null, new Microsoft.AspNetCore.Mvc.ProblemDetails
+            {
+                Status = StatusCodes.Status503ServiceUnavailable,
+                Title = "Not recorded",
+                Detail = "The department could not record this entry; nothing of it was recorded. Send it again.",
+            });
+        }
     }
 
     private static Task<IResult>[] Queue(List<(string Path, JsonElement Body, string IdempotencyKey)> entries,
@@ -93,7 +116,7 @@ public static class DepartmentBatch
         for (var i = 0; i < entries.Count; i++)
         {
             var (path, body, idempotencyKey) = entries[i];
-            var entryValidation = new RequestValidation();
+            var entryValidation = new FieldValidation();
             // An entry may be no larger than the same command posted alone (what bounds its free text).
             answers[i] = JsonMarshal.GetRawUtf8Value(body).Length > limits.MaxRequestBodyBytes
                 ? Task.FromResult(EdgeLimits.TooLarge(limits.MaxRequestBodyBytes))
@@ -107,7 +130,7 @@ public static class DepartmentBatch
     }
 
     /// <summary>The entries, or null with the envelope's offending fields (then nothing of the batch is recorded).</summary>
-    private static List<(string Path, JsonElement Body, string IdempotencyKey)>? ReadEnvelope(JsonElement root, RequestValidation validation)
+    private static List<(string Path, JsonElement Body, string IdempotencyKey)>? ReadEnvelope(JsonElement root, FieldValidation validation)
     {
         if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("entries", out var list) || list.ValueKind != JsonValueKind.Array)
         {
@@ -132,14 +155,18 @@ public static class DepartmentBatch
                 continue;
             }
             var path = entry.TryGetProperty("path", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString()! : null;
-            if (path is null || !path.StartsWith('/') || path.Length > 512) validation.Add(at + ".path", "is required: the command's path, e.g. /patients/{patientId}/visits");
+            if (path is null || !path.StartsWith('/') || path.Length > 512 || path.AsSpan().IndexOfAnyExceptInRange('!', '~') >= 0)
+                validation.Add(at + ".path", "is required: the command's path in printable ASCII, e.g. /patients/{patientId}/visits");
             if (!entry.TryGetProperty("body", out var body) || body.ValueKind != JsonValueKind.Object) validation.Add(at + ".body", "is required and must be a JSON object");
             var key = "";
             if (entry.TryGetProperty("idempotencyKey", out var k) && k.ValueKind != JsonValueKind.Null)
             {
-                if (k.ValueKind != JsonValueKind.String || k.GetString()!.Length > DepartmentCommands.MaxIdempotencyKeyLength)
-                    validation.Add(at + ".idempotencyKey", $"must be a string of at most {DepartmentCommands.MaxIdempotencyKeyLength} characters");
-                else key = k.GetString()!;
+                string? text = null;
+                try { text = k.ValueKind == JsonValueKind.String ? k.GetString() : null; }
+                catch (InvalidOperationException) { } // an escaped unpaired surrogate: no text
+                if (text is null || !DepartmentCommands.IsIdempotencyKey(text))
+                    validation.Add(at + ".idempotencyKey", "must be a string: " + DepartmentCommands.IdempotencyKeyRule);
+                else key = text;
             }
             entries.Add((path ?? "", body, key));
         }
