@@ -120,7 +120,9 @@ public static class DepartmentBatch
             // An entry may be no larger than the same command posted alone (what bounds its free text).
             answers[i] = JsonMarshal.GetRawUtf8Value(body).Length > limits.MaxRequestBodyBytes
                 ? Task.FromResult(EdgeLimits.TooLarge(limits.MaxRequestBodyBytes))
-                : Match(commands, path) is not { } command
+                : ToPathString(path) is not { } pathString
+                ? Task.FromResult(DepartmentCommands.Refuse(new Refusal(StatusCodes.Status400BadRequest, "path", "is not a URL path (it decodes to a NUL)")))
+                : Match(commands, pathString) is not { } command
                 ? Task.FromResult(DepartmentCommands.Refuse(new Refusal(StatusCodes.Status404NotFound, "path", "is not a command of this department")))
                 : command.Prepare(new CommandInput(command.Route, body, idempotencyKey, recordedBy, today), entryValidation) is { } write
                     ? writer.SubmitAsync(write, ct)
@@ -175,9 +177,8 @@ public static class DepartmentBatch
 
     /// <summary>The command posted to <paramref name="path"/>, with its route values, as routing would have found it.</summary>
     private static (PrepareCommand Prepare, IReadOnlyDictionary<string, string> Route)? Match(
-        IReadOnlyList<(TemplateMatcher Matcher, PrepareCommand Prepare)> commands, string path)
+        IReadOnlyList<(TemplateMatcher Matcher, PrepareCommand Prepare)> commands, PathString pathString)
     {
-        var pathString = PathString.FromUriComponent(path);
         foreach (var (matcher, prepare) in commands)
         {
             var values = new RouteValueDictionary();
@@ -185,6 +186,19 @@ public static class DepartmentBatch
                 return (prepare, values.ToDictionary(v => v.Key, v => v.Value as string ?? "", StringComparer.Ordinal));
         }
         return null;
+    }
+
+    /// <summary>The path decoded as routing decodes a request's; null for "%00", which Kestrel refuses in a request line.</summary>
+    private static PathString? ToPathString(string path)
+    {
+        try
+        {
+            return PathString.FromUriComponent(path);
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
     }
 
     private static BatchEntryAnswer AnswerOf(IResult result) => result switch
