@@ -7,6 +7,8 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
+using Microsoft.AspNetCore.Routing;
 using Npgsql;
 using PatientJourney.BuildingBlocks.Http;
 using PatientJourney.BuildingBlocks.Security;
@@ -15,7 +17,7 @@ using Scalar.AspNetCore;
 namespace PatientJourney.BuildingBlocks;
 
 /// <summary>What every PatientJourney web host does alike: JSON, problem documents, health, OpenAPI.</summary>
-public static class ServiceDefaults
+public static partial class ServiceDefaults
 {
     public const string ReadyTag = "ready";
     public const string BusTag = "bus";
@@ -37,6 +39,10 @@ public static class ServiceDefaults
             },
         });
 
+        // These write a request's path, query or bound values (patient ids, Idempotency-Keys) below Warning: capped here,
+        // after the configuration's rules, so that no LogLevel setting of theirs or of a parent category can open them.
+        foreach (var category in RequestEchoingCategories) builder.Logging.AddFilter(category, LogLevel.Warning);
+
         var settings = InfrastructureSettings.From(builder.Configuration);
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(TimeProvider.System);
@@ -49,10 +55,29 @@ public static class ServiceDefaults
         return builder;
     }
 
+    /// <summary>Logging categories that echo what a request carried (its path holds the patient id).</summary>
+    public static readonly IReadOnlyList<string> RequestEchoingCategories =
+    [
+        "Microsoft.AspNetCore.Hosting.Diagnostics", "Microsoft.AspNetCore.Routing", "Microsoft.AspNetCore.Http",
+        "Microsoft.AspNetCore.HttpLogging", "Microsoft.AspNetCore.Server.Kestrel", "System.Net.Http.HttpClient",
+    ];
+
     public static WebApplication MapServiceDefaults(this WebApplication app)
     {
-        // A failure that is not the caller's fault still answers with a problem document, never a stack trace.
-        app.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = StatusFor });
+        // A failure that is not the caller's fault still answers with a problem document, never a stack trace; it is
+        // logged by its kind and route, not by the framework's line, whose exception text can quote the request.
+        var failures = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("PatientJourney.UnhandledFailure");
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            StatusCodeSelector = StatusFor,
+            SuppressDiagnosticsCallback = context =>
+            {
+                LogUnhandled(failures, context.Exception.GetType().Name, context.HttpContext.Request.Method,
+                    (context.HttpContext.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "(no route)", context.HttpContext.TraceIdentifier,
+                    context.Exception.StackTrace);
+                return true;
+            },
+        });
         app.UseStatusCodePages();
         EdgeLimits.UseRequestBodyLimit(app, app.Services.GetRequiredService<EdgeLimits>());
         app.UseAuthentication();
@@ -66,6 +91,9 @@ public static class ServiceDefaults
         app.MapScalarApiReference().AllowAnonymous(); // browsable API reference at /scalar, served locally
         return app;
     }
+
+    [LoggerMessage(LogLevel.Error, "Unhandled {ExceptionType} on {Method} {Route} (trace {TraceId}) at\n{StackTrace}")]
+    private static partial void LogUnhandled(ILogger logger, string exceptionType, string method, string route, string traceId, string? stackTrace);
 
     // Bodies the framework itself refuses (too large, unreadable) are the caller's fault.
     private static int StatusFor(Exception exception) => exception switch

@@ -34,6 +34,7 @@ public static class JourneyServiceExtensions
     {
         var settings = InfrastructureSettings.From(builder.Configuration);
         builder.Services.AddMarten(opts => opts.ConfigureJourneyStore(settings.PostgresConnectionString)).UseLightweightSessions();
+        builder.Services.AddParameterFreeMartenLogging();
         builder.Services.AddSingleton<JourneyRecorder>();
         builder.Services.AddSingleton<JourneyChanges>();
         // Before the bus (hosted services start in order): the counts' triggers and the chain's table exist before the first write.

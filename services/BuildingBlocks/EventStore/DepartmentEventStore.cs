@@ -35,6 +35,7 @@ public static class DepartmentEventStore
             })
             .AddAsyncDaemon(DaemonMode.Solo)
             .UseLightweightSessions();
+        builder.Services.AddParameterFreeMartenLogging();
         var broker = BrokerAccounts.Connection(settings.RabbitMq, builder.Configuration, department);
         builder.Services.AddPatientJourneyBus(broker);
         builder.Services.AddSingleton(_ => JourneyQueueWatch.From(broker, builder.Configuration));
