@@ -12,6 +12,8 @@ command -v docker-compose >/dev/null 2>&1 || { as_root apt-get update -q && as_r
 command -v chromium >/dev/null 2>&1 || { as_root apt-get update -q && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
 
 ./infra/up.sh
+# The OpenID Connect tests run a real OpenID provider (npm oidc-provider) from tools/OidcProvider.
+source tools/OidcProvider/start.sh && install_sign_in
 
 dotnet build PatientJourney.sln -v quiet -nologo
 set +e

@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Logging;
+using Microsoft.Playwright;
 using PatientJourney.BuildingBlocks.Security;
 using PatientJourney.IntegrationTests.Infrastructure;
 
@@ -196,6 +197,37 @@ public class OpenIdConnectTests(OpenIdConnectSystem system) : IClassFixture<Open
         }, "the audit page with the visit");
     }
 
+    [Fact]
+    public async Task In_a_real_browser_a_nurse_signs_in_at_the_provider_of_another_site_and_lands_on_the_page_she_asked_for()
+    {
+        await RecordVisitAsync("OIDC-6");
+        using var auditor = system.Journey.CreateClient(await TokenAsync(OpenIdConnectSystem.AuditRobot));
+        await Eventually.HoldsAsync(async () => (await auditor.GetAsync("/patients/OIDC-6/journey")).IsSuccessStatusCode, "the visit in the journey");
+        var port = system.BrowserDashboardPort;
+        await using var dashboard = new DashboardHost(system) { Port = port, Settings = system.DashboardSettings };
+        dashboard.UseKestrel(port);
+        dashboard.StartServer();
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = "/usr/bin/chromium", Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+        });
+        var page = await browser.NewPageAsync();
+        var patientPage = $"http://127.0.0.1:{port}/patients/OIDC-6";
+        await page.GotoAsync(patientPage);
+        // At the provider: localhost is another site than 127.0.0.1, as a hospital's provider is another site than the
+        // dashboard, so the cookies that must come back with the code (correlation, nonce, session) are really tested.
+        Assert.StartsWith(system.Provider.Issuer, page.Url);
+        await page.GetByLabel("User name").FillAsync(OpenIdConnectSystem.Nurse.Username);
+        await page.GetByLabel("Password").FillAsync(OpenIdConnectSystem.Nurse.Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+
+        await Assertions.Expect(page).ToHaveURLAsync(patientPage);
+        await Assertions.Expect(page.Locator("[data-lane='diagnosis'] li[data-type='ClinicVisitRecorded']")).ToHaveCountAsync(1);
+    }
+
     /// <summary>
     /// A browser's part in the authorization code flow, with two HttpClients: the dashboard's in-memory server, and the
     /// provider over loopback (each keeping its own cookies). Redirects are followed by hand, the provider's login form is
@@ -239,5 +271,51 @@ public class OpenIdConnectTests(OpenIdConnectSystem system) : IClassFixture<Open
         }
 
         private bool IsProvider(Uri uri) => uri.GetLeftPart(UriPartial.Authority) == new Uri(provider.Issuer).GetLeftPart(UriPartial.Authority);
+    }
+}
+
+/// <summary>
+/// ./run.sh's configuration: the provider signs people in, and beside it (Development only) the services still accept the
+/// development key that the seed loader and `journey-admin token` sign with.
+/// </summary>
+public sealed class DevelopmentSignInSystem : PatientJourneySystem, IAsyncLifetime
+{
+    public OpenIdProvider Provider { get; private set; } = null!;
+
+    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
+    {
+        ["Auth:Authority"] = Provider.Issuer, ["Auth:AcceptDevelopmentTokens"] = "true",
+    };
+
+    async Task IAsyncLifetime.InitializeAsync()
+    {
+        Provider = await OpenIdProvider.StartAsync([], [OpenIdConnectSystem.AuditRobot]);
+        await InitializeAsync();
+    }
+
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        await DisposeAsync();
+        if (Provider is not null) await Provider.DisposeAsync();
+    }
+}
+
+public class DevelopmentSignInTests(DevelopmentSignInSystem system) : IClassFixture<DevelopmentSignInSystem>
+{
+    [Fact]
+    public async Task Beside_the_provider_the_seed_loaders_development_tokens_are_accepted_but_cannot_pass_for_the_provider()
+    {
+        // The departments' clients carry development tokens, as the seed loader's requests do.
+        var seed = await system.LoadSeedCaseAsync();
+
+        var provider = await system.Provider.ClientCredentialsTokenAsync(OpenIdConnectSystem.AuditRobot.ClientId, OpenIdConnectSystem.AuditRobot.Secret);
+        using var auditor = system.Journey.CreateClient(provider);
+        Assert.Equal(HttpStatusCode.OK, (await auditor.GetAsync($"/patients/{seed.PatientId}/events")).StatusCode);
+
+        // The public development key cannot sign for the provider's issuer: that iss goes to the provider's keys.
+        using var forged = system.Journey.CreateClient(DevelopmentTokens.Issue("mallory", [Roles.Auditor], issuer: system.Provider.Issuer));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await forged.GetAsync($"/patients/{seed.PatientId}/events")).StatusCode);
+        using var elsewhere = system.Journey.CreateClient(DevelopmentTokens.Issue("mallory", [Roles.Auditor], issuer: "https://idp.example.org"));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await elsewhere.GetAsync($"/patients/{seed.PatientId}/events")).StatusCode);
     }
 }

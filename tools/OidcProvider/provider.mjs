@@ -89,7 +89,7 @@ function createProvider(key) {
     },
     interactions: { url: async (_ctx, interaction) => `/interaction/${interaction.uid}` },
     pkce: { required: () => true },
-    ttl: { IdToken: config.accessTokenSeconds ?? 3600, Session: 8 * 3600, Interaction: 600, Grant: 8 * 3600, ClientCredentials: config.accessTokenSeconds ?? 3600 },
+    ttl: { AccessToken: config.accessTokenSeconds ?? 3600, AuthorizationCode: 60, IdToken: config.accessTokenSeconds ?? 3600, Session: 8 * 3600, Interaction: 600, Grant: 8 * 3600, ClientCredentials: config.accessTokenSeconds ?? 3600 },
     renderError: async (ctx, out) => {
       ctx.type = 'html';
       ctx.body = page('Sign-in error', `<h1>Sign-in error</h1><p role="alert">${escape(out.error)}: ${escape(out.error_description ?? '')}</p>`);
