@@ -163,6 +163,16 @@ public class OpenIdConnectTests(OpenIdConnectSystem system) : IClassFixture<Open
         await using var dashboard = new DashboardHost(system) { Settings = system.DashboardSettings };
         var signIn = new CodeFlow(dashboard, system.Provider);
 
+        // No pasting a token beside a provider (outside development): the sign-in page sends to the provider.
+        using (var browser = dashboard.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false }))
+        {
+            using var page = await browser.GetAsync("/signin?returnUrl=/patients/OIDC-4");
+            Assert.Equal("/signin/oidc?returnUrl=%2Fpatients%2FOIDC-4", page.Headers.Location?.ToString());
+            using var pasted = await browser.PostAsync("/signin", new FormUrlEncodedContent(new Dictionary<string, string> { ["token"] = TestTokens.For(Roles.Clinician) }));
+            Assert.False(pasted.Headers.TryGetValues("Set-Cookie", out var cookies) && cookies.Any(c => c.StartsWith("pj-dashboard=", StringComparison.Ordinal)),
+                "a pasted development token signed the browser in beside the provider");
+        }
+
         // A wrong password stays at the provider.
         using (var refused = await signIn.GoAsync("/patients/OIDC-4", OpenIdConnectSystem.Nurse.Username, "not her password"))
         {
