@@ -129,9 +129,10 @@ public static class Authentication
         o.Authority = authority;
         o.Audience = settings.Audience;
         o.RequireHttpsMetadata = settings.RequireHttpsMetadata;
-        // Key rollover at the provider: a token whose kid is unknown makes the handler fetch the discovery document and
-        // JWKS again (at most once per RefreshInterval, so a flood of made-up kids costs one fetch per interval), and
-        // the keys are fetched anyway every AutomaticRefreshInterval (the library's default is 12 hours).
+        // Key rollover at the provider: a token whose kid is unknown makes IdentityModel's token handler fetch the
+        // discovery document and JWKS again and validate once more (RefreshOnIssuerKeyNotFound asks the same of the
+        // handler after a failure), at most once per RefreshInterval: a flood of made-up kids costs one fetch per
+        // interval. The keys are fetched anyway every AutomaticRefreshInterval (the library's default is 12 hours).
         // With Switch.Microsoft.IdentityModel.UpdateConfigAsBlocking (Directory.Build.props) the request that brings the
         // new kid waits for the new keys and passes, instead of a 401 while they are fetched in the background.
         o.RefreshOnIssuerKeyNotFound = true;
