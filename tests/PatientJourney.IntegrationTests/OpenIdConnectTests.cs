@@ -39,8 +39,9 @@ public sealed class OpenIdConnectSystem : PatientJourneySystem, IAsyncLifetime
         // Two rotations in one test: the services may fetch the keys again after 1 s (default 30 s).
         ["Auth:KeyRefreshInterval"] = "00:00:01",
         ["Logging:LogLevel:PatientJourney.Security"] = "Information",
-        // Everything the authentication stack says, to show it never writes a token.
+        // Everything the authentication stack says, to show it never writes a token (captured; the console keeps Warning).
         ["Logging:LogLevel:Microsoft.AspNetCore.Authentication"] = "Trace",
+        ["Logging:Console:LogLevel:Default"] = "Warning",
     };
 
     public IReadOnlyDictionary<string, string?> DashboardSettings => new Dictionary<string, string?>
