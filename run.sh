@@ -25,6 +25,9 @@ dotnet build PatientJourney.sln -c Release -v quiet -nologo
 dotnet tools/JourneyAdmin/bin/Release/net10.0/journey-admin.dll broker-setup >/dev/null
 # Development: the services trust tokens signed with the development key (journey-admin token --role ...).
 export ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Development}
+# People sign in at a local OpenID provider with demo users (tools/OidcProvider); it exports Auth__* for the services.
+source tools/OidcProvider/start.sh
+start_sign_in
 
 mkdir -p .run/logs
 declare -A ports=([Journey]=5100 [Diagnosis]=5101 [Chemotherapy]=5102 [Interventional]=5103 [Imaging]=5104 [Dashboard]=5000)
@@ -65,6 +68,9 @@ PatientJourney is up.
   Dashboard:  http://localhost:5000
   Journey:    http://localhost:5100/patients   (OpenAPI: /openapi/v1.json on every service)
   Logs:       .run/logs/
-  Sign in:    dotnet tools/JourneyAdmin/bin/Release/net10.0/journey-admin.dll token --role clinician --sub your.name
+MSG
+print_sign_in
+cat <<MSG
+  A token for the API (development key): dotnet tools/JourneyAdmin/bin/Release/net10.0/journey-admin.dll token --role clinician --sub your.name
 Stop with ./stop.sh
 MSG

@@ -69,7 +69,10 @@ public class SecurityTests(PatientJourneySystem system) : IClassFixture<PatientJ
     public async Task A_missing_expired_or_foreign_token_is_unauthorized_at_every_service(string why, string? token)
     {
         using var diagnosis = system.Diagnosis.CreateClient(token);
-        await AssertRefusedAsync(await diagnosis.PostAsync("/patients/SEC-3/visits", Json(Visit)), HttpStatusCode.Unauthorized, why);
+        using var refused = await diagnosis.PostAsync("/patients/SEC-3/visits", Json(Visit));
+        await AssertRefusedAsync(refused, HttpStatusCode.Unauthorized, why);
+        // Never why ("the issuer ... is invalid", "the token expired at ..."): that is logged, not told.
+        Assert.Equal(token is null ? "Bearer" : "Bearer error=\"invalid_token\"", refused.Headers.WwwAuthenticate.ToString());
         using var journey = system.Journey.CreateClient(token);
         await AssertRefusedAsync(await journey.GetAsync("/worklist"), HttpStatusCode.Unauthorized, why);
         // Health stays open to probes without any token.

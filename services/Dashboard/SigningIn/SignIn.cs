@@ -40,18 +40,7 @@ public static class SignIn
                 await context.Response.WriteAsync(Html.Page("Not allowed", "<h1>Not allowed</h1><p role=\"alert\">Your role does not open this page.</p>"));
             };
         });
-        if (oidc)
-            authentication.AddOpenIdConnect(o =>
-            {
-                o.Authority = settings.Authority;
-                o.ClientId = builder.Configuration["Auth:ClientId"];
-                o.ClientSecret = builder.Configuration["Auth:ClientSecret"];
-                o.ResponseType = "code";
-                o.SaveTokens = true; // the access token is forwarded to the journey
-                o.MapInboundClaims = false;
-                o.TokenValidationParameters.NameClaimType = DevelopmentTokens.SubjectClaim;
-                o.TokenValidationParameters.RoleClaimType = DevelopmentTokens.RoleClaim;
-            });
+        if (oidc) authentication.AddOpenIdSignIn(settings, builder.Configuration);
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddTransient<ForwardUserToken>();
         return builder;
@@ -59,8 +48,12 @@ public static class SignIn
 
     public static void Map(IEndpointRouteBuilder app)
     {
-        app.MapGet("/signin", (string? returnUrl, string? error) => Results.Content(Page(returnUrl, error), "text/html; charset=utf-8"))
+        // With a provider, signing in happens there; pasting a token stays only where local tokens are accepted (development).
+        app.MapGet("/signin", (string? returnUrl, string? error, AuthSettings settings) => settings.Authority is not null && !settings.AcceptsLocalTokens
+                ? Results.Redirect($"{OpenIdSignIn.Path}?returnUrl={Uri.EscapeDataString(returnUrl ?? "/")}")
+                : Results.Content(Page(returnUrl, error, settings.Authority is not null), "text/html; charset=utf-8"))
             .AllowAnonymous().ExcludeFromDescription();
+        OpenIdSignIn.Map(app);
         app.MapPost("/signin", SignInWithTokenAsync).AllowAnonymous().DisableAntiforgery().ExcludeFromDescription();
         app.MapPost("/signout", async (HttpContext http) =>
         {
@@ -74,7 +67,8 @@ public static class SignIn
         var form = http.Request.HasFormContentType ? await http.Request.ReadFormAsync() : null;
         var token = form?["token"].ToString().Trim() ?? "";
         var returnUrl = form?["returnUrl"].ToString() is { Length: > 0 } r && r.StartsWith('/') && !r.StartsWith("//", StringComparison.Ordinal) ? r : "/";
-        var validation = await new JsonWebTokenHandler { MapInboundClaims = false }.ValidateTokenAsync(token, settings.ValidationParameters());
+        if (!settings.AcceptsLocalTokens) return Results.Redirect(OpenIdSignIn.Path);
+        var validation = await new JsonWebTokenHandler { MapInboundClaims = false }.ValidateTokenAsync(token, settings.LocalTokenParameters());
         if (!validation.IsValid)
             return Results.Content(Page(returnUrl, "That token is not valid (expired, or not signed by PatientJourney's issuer)."), "text/html; charset=utf-8", statusCode: 401);
         var user = new ClaimsPrincipal(validation.ClaimsIdentity);
@@ -89,7 +83,7 @@ public static class SignIn
         return Results.Redirect(returnUrl);
     }
 
-    private static string Page(string? returnUrl, string? error) => $$"""
+    private static string Page(string? returnUrl, string? error, bool provider = false) => $$"""
         <!doctype html>
         <html lang="en">
         <head><meta charset="utf-8"><title>Sign in · PatientJourney</title>
@@ -97,6 +91,7 @@ public static class SignIn
         <body>
           <h1>Sign in to the surveillance dashboard</h1>
           {{(error is null ? "" : $"<p class=\"error\" role=\"alert\">{WebUtility.HtmlEncode(error)}</p>")}}
+          {{(provider ? $"<p><a href=\"{OpenIdSignIn.Path}?returnUrl={WebUtility.HtmlEncode(Uri.EscapeDataString(returnUrl ?? "/"))}\">Sign in with your user name and password</a> (development fallback below: paste a token)</p>" : "")}}
           <form method="post" action="/signin">
             <label for="token">Access token</label>
             <textarea id="token" name="token" required autocomplete="off"></textarea>

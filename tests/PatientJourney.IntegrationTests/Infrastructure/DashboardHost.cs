@@ -14,11 +14,15 @@ public sealed class DashboardHost(PatientJourneySystem system) : WebApplicationF
     /// <summary>Serve on this port with Kestrel (for a real browser) instead of in memory.</summary>
     public int? Port { get; init; }
 
+    /// <summary>More configuration (an OpenID Connect authority, say).</summary>
+    public IReadOnlyDictionary<string, string?> Settings { get; init; } = new Dictionary<string, string?>();
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         if (Port is { } port) builder.UseSetting("urls", $"http://127.0.0.1:{port}");
         builder.UseSetting("Journey:BaseUrl", "http://journey");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        foreach (var (key, value) in Settings) builder.UseSetting(key, value);
         builder.ConfigureTestServices(services =>
             services.AddHttpClient<JourneyClient>().ConfigurePrimaryHttpMessageHandler(() => system.Journey.Server.CreateHandler()));
     }
