@@ -12,6 +12,11 @@ command -v docker-compose >/dev/null 2>&1 || { as_root apt-get update -q && as_r
 command -v chromium >/dev/null 2>&1 || { as_root apt-get update -q && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
 
 ./infra/up.sh
+# The tests act as the administrator and as every service, with the passwords the running system has (users are global
+# to the broker: a test's vhost must not give them new ones).
+. infra/secrets.sh
+pj_secrets_load
+pj_export_operator_env
 
 dotnet build PatientJourney.sln -v quiet -nologo
 set +e

@@ -11,7 +11,7 @@ namespace PatientJourney.IntegrationTests;
 
 public class DeadLetterTests(PatientJourneySystem system) : IClassFixture<PatientJourneySystem>
 {
-    private DeadLetters Open() => new(BrokerAccounts.ActingAs(system.Isolation.RabbitMq, new ConfigurationBuilder().Build(), BrokerAccounts.Redrive));
+    private DeadLetters Open() => new(BrokerAccounts.ActingAs(system.Isolation.RabbitMq, Isolation.Secrets, BrokerAccounts.Redrive));
 
     private async Task AlterAsync(string sql)
     {

@@ -120,7 +120,7 @@ public class SecurityTests(PatientJourneySystem system) : IClassFixture<PatientJ
     {
         // The chemotherapy department's broker user, doing the worst it can: a TACE sent through its own exchange,
         // stamped with its own (broker-validated) user_id.
-        var chemo = BrokerAccounts.ActingAs(system.Isolation.RabbitMq, new ConfigurationBuilder().Build(), Departments.Chemotherapy);
+        var chemo = BrokerAccounts.ActingAs(system.Isolation.RabbitMq, Isolation.Secrets, Departments.Chemotherapy);
         var forged = new TacePerformed
         {
             EventId = Guid.NewGuid(), PatientId = "SEC-5", OccurredOn = new DateOnly(2011, 7, 12), Target = "liver", Drug = "doxorubicin", DoseMg = 150,
@@ -135,7 +135,7 @@ public class SecurityTests(PatientJourneySystem system) : IClassFixture<PatientJ
         Assert.Contains("PRECONDITION_FAILED", await RawPublishFailureAsync(chemo, "PatientJourney.Contracts.Chemotherapy:ChemoCycleCompleted",
             BrokerAccounts.UserOf(Departments.Interventional)));
 
-        await using var deadLetters = new DeadLetters(BrokerAccounts.ActingAs(system.Isolation.RabbitMq, new ConfigurationBuilder().Build(), BrokerAccounts.Redrive));
+        await using var deadLetters = new DeadLetters(BrokerAccounts.ActingAs(system.Isolation.RabbitMq, Isolation.Secrets, BrokerAccounts.Redrive));
         DeadLetter? letter = null;
         await Eventually.HoldsAsync(async () => (letter = (await deadLetters.ListAsync()).FirstOrDefault(l => l.MessageId == forged.EventId.ToString())) is not null,
             "the forged TACE in the error queue");

@@ -30,7 +30,7 @@ public static class DepartmentBus
 {
     public static async Task<IBusControl> StartAsync(Isolation isolation, string department)
     {
-        var account = BrokerAccounts.ActingAs(isolation.RabbitMq, new ConfigurationBuilder().Build(), department);
+        var account = BrokerAccounts.ActingAs(isolation.RabbitMq, Isolation.Secrets, department);
         var bus = MassTransit.Bus.Factory.CreateUsingRabbitMq(cfg => PatientJourney.BuildingBlocks.Bus.ConfigureBroker(cfg, account));
         await bus.StartAsync();
         return bus;
