@@ -39,7 +39,7 @@ pj_export_locations() {
 pj_export_operator_env() {
   pj_export_locations
   export RabbitMq__Admin__Username="$PJ_RABBIT_ADMIN_USER" RabbitMq__Admin__Password="$PJ_RABBIT_ADMIN_PASSWORD"
-  export ConnectionStrings__Postgres="$(pj_postgres_connection)"
+  export ConnectionStrings__Postgres="$(pj_postgres_connection)" PJ_SECRETS_FILE
   local service
   for service in "${PJ_BROKER_SERVICES[@]}"; do export "RabbitMq__Accounts__${service}__Password=$(pj_broker_password_of "$service")"; done
 }

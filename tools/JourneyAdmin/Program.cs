@@ -179,9 +179,9 @@ static string ReaderPassword(FileInfo file)
 {
     if (file.Exists) return File.ReadAllText(file.FullName).Trim();
     var password = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24)).ToLowerInvariant();
-    using (var stream = new FileStream(file.FullName, new FileStreamOptions
-           { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite }))
-    using (var writer = new StreamWriter(stream)) writer.WriteLine(password);
+    var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+    if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+    using (var writer = new StreamWriter(new FileStream(file.FullName, options))) writer.WriteLine(password);
     return password;
 }
 

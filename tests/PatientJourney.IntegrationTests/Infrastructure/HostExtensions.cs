@@ -59,4 +59,18 @@ public static class RawBroker
         {
             UserId = userId, MessageId = messageId ?? Guid.NewGuid().ToString(), ContentType = contentType, Persistent = true,
         }, body);
+
+    /// <summary>What the broker answers when this account publishes there (ACCESS_REFUSED, PRECONDITION_FAILED...): it must refuse.</summary>
+    public static async Task<string> PublishFailureAsync(RabbitMqSettings account, string exchange, string userId)
+    {
+        await using var connection = await ConnectAsync(account);
+        await using var channel = await connection.CreateChannelAsync(new RabbitMQ.Client.CreateChannelOptions(true, true));
+        var exception = await Assert.ThrowsAnyAsync<Exception>(async () =>
+        {
+            await channel.BasicPublishAsync(exchange, "", mandatory: false, new RabbitMQ.Client.BasicProperties { UserId = userId }, "{}"u8.ToArray());
+            await Task.Delay(500); // a refusal closes the channel asynchronously
+            await channel.BasicPublishAsync(exchange, "", mandatory: false, new RabbitMQ.Client.BasicProperties { UserId = userId }, "{}"u8.ToArray());
+        });
+        return exception.Message + channel.CloseReason?.ReplyText;
+    }
 }
