@@ -15,13 +15,14 @@ public sealed class Isolation : IAsyncDisposable
 
     public string Name { get; }
     public string ConnectionString { get; }
+    /// <summary>The test's vhost, as the administrator (who may do anything there); ActingAs gives a service's account.</summary>
     public RabbitMqSettings RabbitMq { get; }
 
     private Isolation(string name)
     {
         Name = name;
         ConnectionString = new NpgsqlConnectionStringBuilder(Shared.PostgresConnectionString) { Database = name, MaxPoolSize = 40 }.ConnectionString;
-        RabbitMq = Shared.RabbitMq with { VirtualHost = name };
+        RabbitMq = Administrator with { VirtualHost = name };
     }
 
     public static async Task<Isolation> CreateAsync()
