@@ -94,11 +94,13 @@ token.SetAction(parse =>
 var brokerVhost = new Option<string>("--vhost") { Description = "RabbitMQ vhost", DefaultValueFactory = _ => Broker().VirtualHost };
 var reader = new Option<string?>("--reader")
 {
+    HelpName = "name",
     Description = "Instead of the services: a read-only outside consumer's account (pj-reader-<name>), which may own only queues " +
                   "named reader-<name>[.<anything>], bind them to the department exchanges (PatientJourney.Contracts.*) and read them",
 };
 var passwordFile = new Option<FileInfo?>("--password-file")
 {
+    HelpName = "path",
     Description = "With --reader: where its password is; read when the file exists, else generated and written there (mode 0600) to hand over",
 };
 var developmentPasswords = new Option<bool>("--development-passwords")
@@ -113,8 +115,9 @@ var brokerSetup = new Command("broker-setup", """
     (${PJ_SECRETS_FILE:-/etc/patientjourney/secrets.env}); a missing one is an error unless --development-passwords.
 
     A new department (one of ours, or an outside one sending to the journey) gets its account from the contracts: its
-    events in a namespace PatientJourney.Contracts.<Department> and its name in Departments.All; then infra/up.sh
-    generates its password and this command gives it its own exchanges and nothing else (docs/security.md).
+    events in a namespace PatientJourney.Contracts.<Department>, its name in Departments.All and in infra/secrets.sh's
+    PJ_BROKER_SERVICES; then infra/up.sh generates its password and this command gives it its own exchanges and
+    nothing else (docs/security.md). Its integration engine is handed pj-<department> and that password only.
     A read-only outside consumer (an analytics team, a registry) gets its own with --reader <name> --password-file <path>:
     it may bind its own queues to the department exchanges and read them, and can write, bind or read nothing else.
     """) { brokerVhost, reader, passwordFile, developmentPasswords };
