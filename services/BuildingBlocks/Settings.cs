@@ -27,6 +27,13 @@ public sealed record InfrastructureSettings(string PostgresConnectionString, Rab
         BusMessages = ClinicalEventPublisher.MessagesFrom(configuration),
     };
 
+    // A record prints its members, the connection string's password with them: never to a log or an exception message.
+    public override string ToString()
+    {
+        var postgres = new Npgsql.NpgsqlConnectionStringBuilder(PostgresConnectionString);
+        return $"PostgreSQL {postgres.Username}@{postgres.Host}:{postgres.Port}/{postgres.Database}, RabbitMQ {RabbitMq}";
+    }
+
     /// <summary>
     /// PostgreSQL on the same machine gets no TLS unless the connection string asks for it: loopback traffic never
     /// leaves the kernel, and Npgsql's default (Prefer) against Debian's ssl = on cost 30-40 % of the pipeline's

@@ -81,11 +81,14 @@ public class DevelopmentSecretsTests
     }
 
     [Fact]
-    public void Broker_settings_never_print_their_password()
+    public void Infrastructure_settings_never_print_their_passwords()
     {
         var settings = new RabbitMqSettings("localhost", 5672, "patientjourney", "pj-journey", RealBroker);
         Assert.DoesNotContain(RealBroker, settings.ToString());
         Assert.DoesNotContain(RealBroker, $"{settings with { VirtualHost = "other" }}");
+        var infrastructure = new InfrastructureSettings(RealPostgres, settings);
+        Assert.DoesNotContain("9b1e7c3a5d0f", infrastructure.ToString());
+        Assert.DoesNotContain(RealBroker, infrastructure.ToString());
     }
 
     [Fact]
