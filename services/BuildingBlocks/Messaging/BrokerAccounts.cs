@@ -25,6 +25,9 @@ public static class BrokerAccounts
     // MassTransit's per-process bus endpoint (host_process_bus_id): temporary, auto-delete, its own.
     private const string BusEndpoint = ".+_bus_[a-z0-9]+";
 
+    // Every department's event exchanges (PatientJourney.Contracts.<Department>:<Message>).
+    private static readonly string DepartmentExchanges = Regex.Escape(typeof(ClinicalEvent).Namespace!) + @"\..+";
+
     public static string UserOf(string service) => $"pj-{service}";
 
     /// <summary>The development password; production sets RabbitMq__Password for each service.</summary>
@@ -42,11 +45,10 @@ public static class BrokerAccounts
             return new BrokerAccount(UserOf(Redrive), Configure: "^$", Write: $"^{queue}$", Read: $"^{queue}_error$", Tags: "impersonator");
         if (service == Journey)
         {
-            var events = Regex.Escape(typeof(ClinicalEvent).Namespace!) + @"\..+";
             return new BrokerAccount(UserOf(Journey),
-                Configure: $"^({queue}.*|{events}|{BusEndpoint})$",
+                Configure: $"^({queue}.*|{DepartmentExchanges}|{BusEndpoint})$",
                 Write: $"^({queue}.*|{BusEndpoint})$",
-                Read: $"^({queue}.*|{events}|{BusEndpoint})$",
+                Read: $"^({queue}.*|{DepartmentExchanges}|{BusEndpoint})$",
                 // A dead letter keeps its sender's user_id on the way to journey-events_error; writing it needs this
                 // tag, and the journey can write nowhere but its own queues.
                 Tags: "impersonator");
@@ -145,8 +147,7 @@ public static class BrokerAccounts
     {
         if (!IsReaderName(name)) throw new ArgumentException($"A reader's name is lower-case letters and digits joined by '-', at most 64 characters: '{name}'", nameof(name));
         var own = Regex.Escape(ReaderQueuePrefix + name) + @"(\..+)?";
-        var events = Regex.Escape(typeof(ClinicalEvent).Namespace!) + @"\..+";
-        return new BrokerAccount(UserOf("reader-" + name), Configure: $"^{own}$", Write: $"^{own}$", Read: $"^({own}|{events})$");
+        return new BrokerAccount(UserOf("reader-" + name), Configure: $"^{own}$", Write: $"^{own}$", Read: $"^({own}|{DepartmentExchanges})$");
     }
 
     private static string ExchangeNamespaceOf(string department) =>
