@@ -53,6 +53,24 @@ public sealed record ChemoRegimenStarted : ChemotherapyEvent
     public required decimal BsaM2 { get; init; }
     public BsaFormula BsaFormula { get; init; } = BsaFormula.Mosteller;
     public required IReadOnlyList<RegimenDrug> Drugs { get; init; }
+
+    protected override void ValidateFact(FieldValidation v, DateOnly latest)
+    {
+        v.PatientId(RegimenId, "regimenId");
+        v.Required(Name, "name", ClinicalLimits.ShortText);
+        v.Range(CycleLengthDays, "cycleLengthDays", ClinicalLimits.CycleLengthDays);
+        v.Range(HeightCm, "heightCm", ClinicalLimits.HeightCm);
+        v.Range(WeightKg, "weightKg", ClinicalLimits.WeightKg);
+        v.Range(BsaM2, "bsaM2", ClinicalLimits.BsaM2);
+        SharedChecks.IsDefined(v, BsaFormula, "bsaFormula");
+        if (!v.Required(Drugs, "drugs")) return;
+        v.Each(Drugs, "drugs", (d, f) =>
+        {
+            SharedChecks.RegimenDrug(v, f, d.Drug, d.DosePerM2Mg, d.DoseMg, d.DoseMicrograms, d.Days, CycleLengthDays);
+            SharedChecks.IsDefined(v, d.Route, $"{f}.route");
+            SharedChecks.IsDefined(v, d.Purpose, $"{f}.purpose");
+        });
+    }
 }
 
 /// <summary>What was given of one drug: on each of its days, and over the whole cycle.</summary>
@@ -71,12 +89,39 @@ public sealed record ChemoCycleCompleted : ChemotherapyEvent
     public required IReadOnlyList<AdministeredDrug> Drugs { get; init; }
     /// <summary>The regimen's cumulative doxorubicin after this cycle.</summary>
     public required decimal CumulativeDoxorubicinMgPerM2 { get; init; }
+
+    protected override void ValidateFact(FieldValidation v, DateOnly latest)
+    {
+        v.PatientId(RegimenId, "regimenId");
+        v.Range(CycleNumber, "cycleNumber", ClinicalLimits.CycleNumber);
+        if (v.ClinicalDate(StartedOn, "startedOn", latest) && OccurredOn < StartedOn) v.Add("completedOn", "must not be before startedOn");
+        v.Range(WeightKg, "weightKg", ClinicalLimits.WeightKg);
+        v.Range(DoseReductionPercent, "doseReductionPercent", ClinicalLimits.DoseReductionPercent);
+        v.Range(BsaM2, "bsaM2", ClinicalLimits.BsaM2);
+        v.Range(CumulativeDoxorubicinMgPerM2, "cumulativeDoxorubicinMgPerM2", ClinicalLimits.GivenMg);
+        if (!v.Required(Drugs, "drugs", nonEmpty: false)) return;
+        v.Each(Drugs, "drugs", (d, f) =>
+        {
+            v.Required(d.Drug, $"{f}.drug", ClinicalLimits.ShortText);
+            v.Range(d.DosePerDayMg, $"{f}.dosePerDayMg", ClinicalLimits.GivenMg);
+            v.Range(d.Days, $"{f}.days", ClinicalLimits.CycleLengthDays);
+            v.Range(d.DoseMg, $"{f}.doseMg", ClinicalLimits.GivenMg);
+            SharedChecks.IsDefined(v, d.Route, $"{f}.route");
+            SharedChecks.IsDefined(v, d.Purpose, $"{f}.purpose");
+        });
+    }
 }
 
 public sealed record ChemoRegimenStopped : ChemotherapyEvent
 {
     public required string RegimenId { get; init; }
     public required string Reason { get; init; }
+
+    protected override void ValidateFact(FieldValidation v, DateOnly latest)
+    {
+        v.PatientId(RegimenId, "regimenId");
+        v.Required(Reason, "reason", ClinicalLimits.Reason);
+    }
 }
 
 public sealed record AdverseEventRecorded : ChemotherapyEvent
@@ -86,4 +131,12 @@ public sealed record AdverseEventRecorded : ChemotherapyEvent
     public required int Grade { get; init; }
     public string? Attribution { get; init; }
     public string? Treatment { get; init; }
+
+    protected override void ValidateFact(FieldValidation v, DateOnly latest)
+    {
+        v.Required(Term, "term", ClinicalLimits.ShortText);
+        v.Range(Grade, "grade", ClinicalLimits.CtcaeGrade);
+        v.MaxLength(Attribution, "attribution", ClinicalLimits.ShortText);
+        v.MaxLength(Treatment, "treatment", ClinicalLimits.Reason);
+    }
 }

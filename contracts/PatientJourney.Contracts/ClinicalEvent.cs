@@ -22,6 +22,25 @@ public abstract record ClinicalEvent
     public DateTimeOffset RecordedAt { get; init; }
     public string RecordedBy { get; init; } = "anonymous";
     public int SchemaVersion { get; init; } = 1;
+
+    /// <summary>
+    /// The envelope's and the fact's rules: what its department checked before deciding it, and what the journey checks
+    /// before recording it (a message sent straight to an exchange has been through no department's checks). <paramref name="latest"/> is the last clinical date a fact may have: the
+    /// department's today, or the journey's (a day later, for a department whose clock runs ahead).
+    /// </summary>
+    public FieldValidation Validate(DateOnly latest)
+    {
+        var v = new FieldValidation();
+        if (EventId == Guid.Empty) v.Add("eventId", "is required");
+        v.PatientId(PatientId);
+        v.ClinicalDate(OccurredOn, "occurredOn", latest);
+        if (SchemaVersion != 1) v.Add("schemaVersion", $"{SchemaVersion} is not supported (1 is)");
+        v.Required(RecordedBy, "recordedBy", ClinicalLimits.RecordedBy);
+        ValidateFact(v, latest);
+        return v;
+    }
+
+    protected abstract void ValidateFact(FieldValidation v, DateOnly latest);
 }
 
 public static class Departments

@@ -24,6 +24,14 @@ public sealed record PatientRegistered : DiagnosisEvent
     public required Sex Sex { get; init; }
     public required DateOnly BirthDate { get; init; }
     public string? DisplayName { get; init; }
+
+    protected override void ValidateFact(FieldValidation v, DateOnly latest)
+    {
+        SharedChecks.IsDefined(v, Sex, "sex");
+        v.ClinicalDate(BirthDate, "birthDate", latest);
+        v.MaxLength(DisplayName, "displayName", ClinicalLimits.ShortText);
+        if (OccurredOn < BirthDate) v.Add("occurredOn", "must not be before birthDate");
+    }
 }
 
 public sealed record Immunohistochemistry(IReadOnlyList<string> Positive, IReadOnlyList<string> Negative);
@@ -35,12 +43,24 @@ public sealed record DiagnosisConfirmed : DiagnosisEvent
     public string? PrimarySite { get; init; }
     public IReadOnlyList<string> MetastaticSites { get; init; } = [];
     public Immunohistochemistry? Immunohistochemistry { get; init; }
+
+    protected override void ValidateFact(FieldValidation v, DateOnly latest)
+    {
+        v.Required(Histology, "histology", ClinicalLimits.MediumText);
+        v.MaxLength(Differentiation, "differentiation", ClinicalLimits.ShortText);
+        v.MaxLength(PrimarySite, "primarySite", ClinicalLimits.ShortText);
+        v.Each(MetastaticSites, "metastaticSites", (s, f) => v.Required(s, f, ClinicalLimits.ShortText));
+        v.Each(Immunohistochemistry?.Positive, "immunohistochemistry.positive", (s, f) => v.Required(s, f, ClinicalLimits.Code));
+        v.Each(Immunohistochemistry?.Negative, "immunohistochemistry.negative", (s, f) => v.Required(s, f, ClinicalLimits.Code));
+    }
 }
 
 public sealed record PerformanceStatusRecorded : DiagnosisEvent
 {
     /// <summary>ECOG performance status 0-5.</summary>
     public required int Ecog { get; init; }
+
+    protected override void ValidateFact(FieldValidation v, DateOnly latest) => v.Range(Ecog, "ecog", ClinicalLimits.Ecog);
 }
 
 public sealed record PlannedProcedure(ProcedureKind Procedure, int Sessions, int IntervalMonths, DateOnly? FirstOn);
@@ -49,6 +69,18 @@ public sealed record MultidisciplinaryDecisionRecorded : DiagnosisEvent
 {
     public required string Decision { get; init; }
     public IReadOnlyList<PlannedProcedure> PlannedProcedures { get; init; } = [];
+
+    protected override void ValidateFact(FieldValidation v, DateOnly latest)
+    {
+        v.Required(Decision, "decision", ClinicalLimits.LongText);
+        v.Each(PlannedProcedures, "plannedProcedures", (p, f) =>
+        {
+            SharedChecks.IsDefined(v, p.Procedure, $"{f}.procedure");
+            v.Range(p.Sessions, $"{f}.sessions", ClinicalLimits.PlannedSessions);
+            v.Range(p.IntervalMonths, $"{f}.intervalMonths", ClinicalLimits.PlannedIntervalMonths);
+            if (p.FirstOn is { } first && first < OccurredOn) v.Add($"{f}.firstOn", "must not be before the decision");
+        });
+    }
 }
 
 public sealed record SurveillancePlanStarted : DiagnosisEvent
@@ -57,11 +89,15 @@ public sealed record SurveillancePlanStarted : DiagnosisEvent
 
     /// <summary>Equal to <see cref="ClinicalEvent.OccurredOn"/>; named as the contract's request names it.</summary>
     public DateOnly StartsOn => OccurredOn;
+
+    protected override void ValidateFact(FieldValidation v, DateOnly latest) => SurveillanceProtocolIds.Check(v, Protocol, "protocol");
 }
 
 public sealed record ClinicVisitRecorded : DiagnosisEvent
 {
     public int? Ecog { get; init; }
+
+    protected override void ValidateFact(FieldValidation v, DateOnly latest) => v.Range(Ecog, "ecog", ClinicalLimits.Ecog);
 }
 
 /// <summary>The surveillance protocol ids a plan may name (contract v1); the journey holds their rules.</summary>
@@ -74,4 +110,12 @@ public static class SurveillanceProtocolIds
     {
         CtEvery3MonthsVisitsMonthly, EsmoSoftTissueSarcomaHighGrade,
     };
+
+    public static bool Check(FieldValidation v, string? protocol, string field)
+    {
+        if (!v.Required(protocol, field, ClinicalLimits.Code)) return false;
+        if (All.Contains(protocol!)) return true;
+        v.Add(field, $"unknown protocol; known: {string.Join(", ", All.Order(StringComparer.Ordinal))}");
+        return false;
+    }
 }

@@ -27,6 +27,28 @@ public sealed record PetCtResulted : ImagingEvent
     public string? Impression { get; init; }
     /// <summary>EORTC metabolic response against the patient's staging PET/CT; null for the staging scan itself.</summary>
     public MetabolicResponse? MetabolicResponse { get; init; }
+
+    protected override void ValidateFact(FieldValidation v, DateOnly latest)
+    {
+        SharedChecks.IsDefined(v, Indication, "indication");
+        if (v.Required(Lesions, "lesions", nonEmpty: false))
+        {
+            v.Each(Lesions, "lesions", (l, f) =>
+            {
+                v.Required(l.LesionId, $"{f}.lesionId", ClinicalLimits.Id);
+                v.Required(l.Site, $"{f}.site", ClinicalLimits.MediumText);
+                v.Range(l.SuvMax, $"{f}.suvMax", ClinicalLimits.SuvMax);
+                v.Range(l.LongestDiameterMm, $"{f}.longestDiameterMm", ClinicalLimits.LesionMm);
+            });
+            SharedChecks.UniqueLesionIds(v, Lesions.Select(l => l?.LesionId), "lesions");
+        }
+        v.MaxLength(Impression, "impression", ClinicalLimits.LongText);
+        if (MetabolicResponse is { } response)
+        {
+            v.ClinicalDate(response.BaselineOn, "metabolicResponse.baselineOn", latest);
+            SharedChecks.IsDefined(v, response.Category, "metabolicResponse.category");
+        }
+    }
 }
 
 [JsonConverter(typeof(ContractEnumConverter<MetabolicCategory>))]
@@ -60,6 +82,24 @@ public sealed record CtResulted : ImagingEvent
     public required IReadOnlyList<TargetLesion> TargetLesions { get; init; }
     public bool NewLesions { get; init; }
     public string? Impression { get; init; }
+
+    protected override void ValidateFact(FieldValidation v, DateOnly latest)
+    {
+        v.Required(Region, "region", ClinicalLimits.ShortText);
+        if (v.Required(TargetLesions, "targetLesions", nonEmpty: false))
+        {
+            v.Each(TargetLesions, "targetLesions", (l, f) =>
+            {
+                v.Required(l.LesionId, $"{f}.lesionId", ClinicalLimits.Id);
+                v.Required(l.Site, $"{f}.site", ClinicalLimits.MediumText);
+                v.Range(l.LongestDiameterMm, $"{f}.longestDiameterMm", ClinicalLimits.LesionMm);
+            });
+            if (TargetLesions.Count > ClinicalLimits.MaxTargetLesions)
+                v.Add("targetLesions", $"RECIST 1.1 allows at most {ClinicalLimits.MaxTargetLesions} target lesions");
+            SharedChecks.UniqueLesionIds(v, TargetLesions.Select(l => l?.LesionId), "targetLesions");
+        }
+        v.MaxLength(Impression, "impression", ClinicalLimits.LongText);
+    }
 }
 
 [JsonConverter(typeof(ContractEnumConverter<RecistCategory>))]
@@ -82,4 +122,16 @@ public sealed record ResponseAssessed : ImagingEvent
     public required decimal ChangeFromBaselinePercent { get; init; }
     public required decimal ChangeFromNadirPercent { get; init; }
     public required RecistCategory Category { get; init; }
+
+    protected override void ValidateFact(FieldValidation v, DateOnly latest)
+    {
+        if (CtEventId == Guid.Empty) v.Add("ctEventId", "is required");
+        v.ClinicalDate(BaselineOn, "baselineOn", latest);
+        v.Range(SumOfDiametersMm, "sumOfDiametersMm", ClinicalLimits.SumOfDiametersMm);
+        v.Range(BaselineSumMm, "baselineSumMm", ClinicalLimits.SumOfDiametersMm);
+        v.Range(NadirSumMm, "nadirSumMm", ClinicalLimits.SumOfDiametersMm);
+        v.Range(ChangeFromBaselinePercent, "changeFromBaselinePercent", ClinicalLimits.ChangePercent);
+        v.Range(ChangeFromNadirPercent, "changeFromNadirPercent", ClinicalLimits.ChangePercent);
+        SharedChecks.IsDefined(v, Category, "category");
+    }
 }

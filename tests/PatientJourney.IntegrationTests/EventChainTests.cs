@@ -33,8 +33,9 @@ public class EventChainTests
         await store.Storage.Database.EnsureStorageExistsAsync(typeof(JasperFx.Events.IEvent));
         await using var session = store.LightweightSession();
         await session.LockStreamsAsync(JourneyService.Schema, [patientId], default);
-        await session.AppendClinicalAsync(JourneyService.Schema, [new StreamAppend(patientId, 0, visits)], default);
-        if (withLinks) EventChain.Append(session, EventChain.Links(null, 0, visits).ToList());
+        var storedAt = EventChain.Microseconds(DateTimeOffset.UtcNow);
+        await session.AppendClinicalAsync(JourneyService.Schema, [new StreamAppend(patientId, 0, visits)], default, storedAt);
+        if (withLinks) EventChain.Append(session, EventChain.Links(null, 0, visits, storedAt).ToList());
         await session.SaveChangesAsync();
     }
 
@@ -48,11 +49,13 @@ public class EventChainTests
         // The links as the journey stored them before the chain had its own table: Marten documents (camelCase JSON).
         await ExecuteAsync(isolation, "create table journey.mt_doc_chainlink (id varchar primary key, data jsonb not null, patient_id varchar)");
         var previous = EventChain.Genesis;
-        foreach (var link in EventChain.Links(null, 0, visits))
+        // Hashed as they were then: without the known-at time, which links of that age do not carry.
+        foreach (var (visit, version) in visits.Select((v, i) => (v, i + 1L)))
         {
-            var document = JsonSerializer.Serialize(new { id = $"{link.PatientId}/{link.Version}", link.PatientId, link.Version, link.EventId, PreviousHash = previous, link.Hash }, JsonDefaults.Options);
-            await ExecuteAsync(isolation, "insert into journey.mt_doc_chainlink values ($1, $2::jsonb, $3)", $"{link.PatientId}/{link.Version}", document, link.PatientId);
-            previous = link.Hash;
+            var hash = EventChain.HashOf(previous, visit);
+            var document = JsonSerializer.Serialize(new { id = $"{visit.PatientId}/{version}", visit.PatientId, Version = version, visit.EventId, PreviousHash = previous, Hash = hash }, JsonDefaults.Options);
+            await ExecuteAsync(isolation, "insert into journey.mt_doc_chainlink values ($1, $2::jsonb, $3)", $"{visit.PatientId}/{version}", document, visit.PatientId);
+            previous = hash;
         }
 
         await EventChain.EnsureAsync(store, default);

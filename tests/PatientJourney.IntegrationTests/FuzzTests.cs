@@ -16,12 +16,13 @@ namespace PatientJourney.IntegrationTests;
 /// </summary>
 public class FuzzTests(PatientJourneySystem system) : IClassFixture<PatientJourneySystem>
 {
-    private const string P = "FUZZ-1";
+    internal const string P = "FUZZ-1";
     private const int Requests = 2000;
 
-    private sealed record Route(string Department, string Path, string Body, string[] Required);
+    internal sealed record Route(string Department, string Path, string Body, string[] Required);
 
-    private static readonly Route[] Routes =
+    /// <summary>A valid body of every department command (shared with the other generated-input tests).</summary>
+    internal static readonly Route[] Routes =
     [
         new("diagnosis", "/patients", """{"patientId":"FUZZ-2","sex":"female","birthDate":"1963-05-20","displayName":"X","occurredOn":"2010-12-06"}""", ["patientId", "sex", "birthDate"]),
         new("diagnosis", $"/patients/{P}/diagnoses", """{"occurredOn":"2010-12-14","histology":"leiomyosarcoma","differentiation":"well","primarySite":"uterus","metastaticSites":["liver"],"immunohistochemistry":{"positive":["desmin"],"negative":["S100"]}}""", ["occurredOn", "histology"]),

@@ -24,7 +24,10 @@ public static class ClinicalAppends
     /// Queues the appends (committed by the session's SaveChangesAsync) and returns the highest sequence number they
     /// were given, 0 when there is nothing to append. Call inside the session's transaction (<see cref="StreamLock"/>).
     /// </summary>
-    public static async Task<long> AppendClinicalAsync(this IDocumentSession session, string schema, IReadOnlyCollection<StreamAppend> appends, CancellationToken ct)
+    /// <param name="storedAt">The events' timestamp; the database's transaction time when not given. The journey gives
+    /// its own clock's time, which it also keeps in each event's hash-chain link (when the journey knew it).</param>
+    public static async Task<long> AppendClinicalAsync(this IDocumentSession session, string schema, IReadOnlyCollection<StreamAppend> appends, CancellationToken ct,
+        DateTimeOffset? storedAt = null)
     {
         var count = appends.Sum(a => a.Events.Count);
         if (count == 0) return 0;
@@ -79,12 +82,20 @@ public static class ClinicalAppends
             select id, null, version, now(), ? from unnest(?::varchar[], ?::bigint[]) as t(id, version)
             on conflict (id) do update set version = excluded.version, timestamp = excluded.timestamp where s.version < excluded.version
             """, session.TenantId, streamIds, streamVersions);
-        session.QueueSqlCommand($"""
-            insert into {schema}.mt_events (seq_id, id, stream_id, version, data, type, tenant_id, timestamp, mt_dotnet_type, is_archived)
-            select seq_id, id, stream_id, version, data::jsonb, type, ?, now(), dotnet_type, false
-            from unnest(?::bigint[], ?::uuid[], ?::varchar[], ?::bigint[], ?::text[], ?::varchar[], ?::varchar[])
-                as e(seq_id, id, stream_id, version, data, type, dotnet_type)
-            """, session.TenantId, sequences, ids, eventStreams, versions, bodies, types, dotNetTypes);
+        if (storedAt is { } at)
+            session.QueueSqlCommand($"""
+                insert into {schema}.mt_events (seq_id, id, stream_id, version, data, type, tenant_id, timestamp, mt_dotnet_type, is_archived)
+                select seq_id, id, stream_id, version, data::jsonb, type, ?, ?::timestamptz, dotnet_type, false
+                from unnest(?::bigint[], ?::uuid[], ?::varchar[], ?::bigint[], ?::text[], ?::varchar[], ?::varchar[])
+                    as e(seq_id, id, stream_id, version, data, type, dotnet_type)
+                """, session.TenantId, at.ToUniversalTime(), sequences, ids, eventStreams, versions, bodies, types, dotNetTypes);
+        else
+            session.QueueSqlCommand($"""
+                insert into {schema}.mt_events (seq_id, id, stream_id, version, data, type, tenant_id, timestamp, mt_dotnet_type, is_archived)
+                select seq_id, id, stream_id, version, data::jsonb, type, ?, now(), dotnet_type, false
+                from unnest(?::bigint[], ?::uuid[], ?::varchar[], ?::bigint[], ?::text[], ?::varchar[], ?::varchar[])
+                    as e(seq_id, id, stream_id, version, data, type, dotnet_type)
+                """, session.TenantId, sequences, ids, eventStreams, versions, bodies, types, dotNetTypes);
         return sequences[^1];
     }
 }

@@ -1,3 +1,4 @@
+using PatientJourney.Contracts;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -66,7 +67,7 @@ public static class DepartmentBatch
         HttpContext http, DepartmentWriter writer, TimeProvider clock, EdgeLimits limits, IReadOnlyList<(TemplateMatcher Matcher, PrepareCommand Prepare)> commands, CancellationToken ct)
     {
         await writer.WaitForOutboxRoomAsync(ct);
-        var validation = new RequestValidation();
+        var validation = new FieldValidation();
         var document = await DepartmentCommands.ParseBodyAsync(http.Request.Body, validation, ct);
         if (document is null) return TypedResults.ValidationProblem(validation.Errors);
         Task<IResult>[] answers;
@@ -79,8 +80,30 @@ public static class DepartmentBatch
         }
 
         var answered = new List<BatchEntryAnswer>(answers.Length);
-        foreach (var answer in answers) answered.Add(AnswerOf(await answer));
+        foreach (var answer in answers) answered.Add(await AnswerOfAsync(answer));
         return TypedResults.Ok(new BatchAnswer(answered));
+    }
+
+    /// <summary>
+    /// An entry whose write failed (the store unreachable, say) is answered 503 on its own line, and the batch still
+    /// answers 200 with every other entry as it was committed: were the whole request to fail, a retry would record the
+    /// committed entries again under new event ids (those without an Idempotency-Key).
+    /// </summary>
+    private static async Task<BatchEntryAnswer> AnswerOfAsync(Task<IResult> answer)
+    {
+        try
+        {
+            return AnswerOf(await answer);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return new BatchEntryAnswer(StatusCodes.Status503ServiceUnavailable, null, null, null, new Microsoft.AspNetCore.Mvc.ProblemDetails
+            {
+                Status = StatusCodes.Status503ServiceUnavailable,
+                Title = "Not recorded",
+                Detail = "The department could not record this entry; nothing of it was recorded. Send it again.",
+            });
+        }
     }
 
     private static Task<IResult>[] Queue(List<(string Path, JsonElement Body, string IdempotencyKey)> entries,
@@ -93,11 +116,13 @@ public static class DepartmentBatch
         for (var i = 0; i < entries.Count; i++)
         {
             var (path, body, idempotencyKey) = entries[i];
-            var entryValidation = new RequestValidation();
+            var entryValidation = new FieldValidation();
             // An entry may be no larger than the same command posted alone (what bounds its free text).
             answers[i] = JsonMarshal.GetRawUtf8Value(body).Length > limits.MaxRequestBodyBytes
                 ? Task.FromResult(EdgeLimits.TooLarge(limits.MaxRequestBodyBytes))
-                : Match(commands, path) is not { } command
+                : ToPathString(path) is not { } pathString
+                ? Task.FromResult(DepartmentCommands.Refuse(new Refusal(StatusCodes.Status400BadRequest, "path", "is not a URL path (it decodes to a NUL)")))
+                : Match(commands, pathString) is not { } command
                 ? Task.FromResult(DepartmentCommands.Refuse(new Refusal(StatusCodes.Status404NotFound, "path", "is not a command of this department")))
                 : command.Prepare(new CommandInput(command.Route, body, idempotencyKey, recordedBy, today), entryValidation) is { } write
                     ? writer.SubmitAsync(write, ct)
@@ -107,7 +132,7 @@ public static class DepartmentBatch
     }
 
     /// <summary>The entries, or null with the envelope's offending fields (then nothing of the batch is recorded).</summary>
-    private static List<(string Path, JsonElement Body, string IdempotencyKey)>? ReadEnvelope(JsonElement root, RequestValidation validation)
+    private static List<(string Path, JsonElement Body, string IdempotencyKey)>? ReadEnvelope(JsonElement root, FieldValidation validation)
     {
         if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("entries", out var list) || list.ValueKind != JsonValueKind.Array)
         {
@@ -132,14 +157,18 @@ public static class DepartmentBatch
                 continue;
             }
             var path = entry.TryGetProperty("path", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString()! : null;
-            if (path is null || !path.StartsWith('/') || path.Length > 512) validation.Add(at + ".path", "is required: the command's path, e.g. /patients/{patientId}/visits");
+            if (path is null || !path.StartsWith('/') || path.Length > 512 || path.AsSpan().IndexOfAnyExceptInRange('!', '~') >= 0)
+                validation.Add(at + ".path", "is required: the command's path in printable ASCII, e.g. /patients/{patientId}/visits");
             if (!entry.TryGetProperty("body", out var body) || body.ValueKind != JsonValueKind.Object) validation.Add(at + ".body", "is required and must be a JSON object");
             var key = "";
             if (entry.TryGetProperty("idempotencyKey", out var k) && k.ValueKind != JsonValueKind.Null)
             {
-                if (k.ValueKind != JsonValueKind.String || k.GetString()!.Length > DepartmentCommands.MaxIdempotencyKeyLength)
-                    validation.Add(at + ".idempotencyKey", $"must be a string of at most {DepartmentCommands.MaxIdempotencyKeyLength} characters");
-                else key = k.GetString()!;
+                string? text = null;
+                try { text = k.ValueKind == JsonValueKind.String ? k.GetString() : null; }
+                catch (InvalidOperationException) { } // an escaped unpaired surrogate: no text
+                if (text is null || !DepartmentCommands.IsIdempotencyKey(text))
+                    validation.Add(at + ".idempotencyKey", "must be a string: " + DepartmentCommands.IdempotencyKeyRule);
+                else key = text;
             }
             entries.Add((path ?? "", body, key));
         }
@@ -148,9 +177,8 @@ public static class DepartmentBatch
 
     /// <summary>The command posted to <paramref name="path"/>, with its route values, as routing would have found it.</summary>
     private static (PrepareCommand Prepare, IReadOnlyDictionary<string, string> Route)? Match(
-        IReadOnlyList<(TemplateMatcher Matcher, PrepareCommand Prepare)> commands, string path)
+        IReadOnlyList<(TemplateMatcher Matcher, PrepareCommand Prepare)> commands, PathString pathString)
     {
-        var pathString = PathString.FromUriComponent(path);
         foreach (var (matcher, prepare) in commands)
         {
             var values = new RouteValueDictionary();
@@ -158,6 +186,19 @@ public static class DepartmentBatch
                 return (prepare, values.ToDictionary(v => v.Key, v => v.Value as string ?? "", StringComparer.Ordinal));
         }
         return null;
+    }
+
+    /// <summary>The path decoded as routing decodes a request's; null for "%00", which Kestrel refuses in a request line.</summary>
+    private static PathString? ToPathString(string path)
+    {
+        try
+        {
+            return PathString.FromUriComponent(path);
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
     }
 
     private static BatchEntryAnswer AnswerOf(IResult result) => result switch

@@ -43,7 +43,7 @@ public sealed record Refusal(int Status, string Field, string Detail);
 public sealed record CommandInput(IReadOnlyDictionary<string, string> Route, JsonElement Body, string IdempotencyKey, string RecordedBy, DateOnly Today);
 
 /// <summary>Checks a command; the write to decide, or null with the offending fields in the validation.</summary>
-public delegate DepartmentWrite? PrepareCommand(CommandInput input, RequestValidation validation);
+public delegate DepartmentWrite? PrepareCommand(CommandInput input, FieldValidation validation);
 
 /// <summary>Endpoint metadata of a department command: how to check it outside its own HTTP request (a batch entry).</summary>
 public sealed record DepartmentCommandEndpoint(PrepareCommand Prepare);
@@ -76,7 +76,7 @@ public static class DepartmentCommands
                 : decision;
         }
 
-        DepartmentWrite? Prepare(CommandInput input, RequestValidation validation) => PrepareWrite<TRequest>(input, validation, DecideWithinLife);
+        DepartmentWrite? Prepare(CommandInput input, FieldValidation validation) => PrepareWrite<TRequest>(input, validation, DecideWithinLife);
 
         return app.MapPost(pattern, (HttpContext http, DepartmentWriter writer, TimeProvider clock, CancellationToken ct) =>
                 HandleAsync(http, writer, clock, Prepare, ct))
@@ -105,7 +105,7 @@ public static class DepartmentCommands
         HttpContext http, DepartmentWriter writer, TimeProvider clock, PrepareCommand prepare, CancellationToken ct)
     {
         await writer.WaitForOutboxRoomAsync(ct);
-        var validation = new RequestValidation();
+        var validation = new FieldValidation();
         var idempotencyKey = http.Request.Headers["Idempotency-Key"].ToString();
         DepartmentWrite? write;
         // The parsed body (pooled buffers) is let go before the request waits for its batch: under a burst thousands wait.
@@ -123,18 +123,19 @@ public static class DepartmentCommands
     /// Checks a command as the department would take it over HTTP or in a batch: route ids, Idempotency-Key, body.
     /// Answers the write to decide, or null with every offending field in <paramref name="validation"/>.
     /// </summary>
-    private static DepartmentWrite? PrepareWrite<TRequest>(CommandInput input, RequestValidation validation, Func<TRequest, CommandContext, Decision> decide)
+    private static DepartmentWrite? PrepareWrite<TRequest>(CommandInput input, FieldValidation validation, Func<TRequest, CommandContext, Decision> decide)
         where TRequest : class, IValidatedRequest
     {
         foreach (var (name, value) in input.Route) validation.PatientId(value, name); // every route id has the patientId alphabet
         if (!validation.IsValid) return null;
         var routePatientId = input.Route.GetValueOrDefault("patientId");
-        if (input.IdempotencyKey.Length > MaxIdempotencyKeyLength)
+        if (!IsIdempotencyKey(input.IdempotencyKey))
         {
-            validation.Add("Idempotency-Key", $"must be at most {MaxIdempotencyKeyLength} characters");
+            validation.Add("Idempotency-Key", IdempotencyKeyRule);
             return null;
         }
 
+        if (input.Body.ValueKind == JsonValueKind.Object && !PrintableJson.Check(input.Body, validation)) return null;
         var request = ReadBody<TRequest>(input.Body, validation);
         if (request is null) return null;
         request.Validate(validation, input.Today);
@@ -145,8 +146,14 @@ public static class DepartmentCommands
         return new DepartmentWrite(patientId!, input.IdempotencyKey, input.RecordedBy, input.Today, input.Route, context => decide(request, context));
     }
 
+    internal const string IdempotencyKeyRule = "must be at most 128 characters of printable ASCII (U+0020-U+007E)";
+
+    /// <summary>An Idempotency-Key is printable ASCII: it is stored as a key, and an HTTP header could carry nothing else.</summary>
+    internal static bool IsIdempotencyKey(string key) =>
+        key.Length <= MaxIdempotencyKeyLength && key.AsSpan().IndexOfAnyExceptInRange(' ', '~') < 0;
+
     internal static IResult Refuse(Refusal refusal) => refusal.Status == StatusCodes.Status400BadRequest
-        ? TypedResults.ValidationProblem(new RequestValidation().Add(refusal.Field, refusal.Detail).Errors)
+        ? TypedResults.ValidationProblem(new FieldValidation().Add(refusal.Field, refusal.Detail).Errors)
         : TypedResults.Problem(
         statusCode: refusal.Status,
         title: refusal.Status == StatusCodes.Status404NotFound ? "Not found" : "Conflicts with what the department has recorded",
@@ -155,7 +162,7 @@ public static class DepartmentCommands
 
     // JsonElement, not JsonNode: deserializing from an element re-reads the raw UTF-8, so invalid UTF-8 and lone
     // surrogate escapes are JsonExceptions (400) instead of silently replaced characters or a 500.
-    internal static async Task<JsonDocument?> ParseBodyAsync(Stream body, RequestValidation validation, CancellationToken ct)
+    internal static async Task<JsonDocument?> ParseBodyAsync(Stream body, FieldValidation validation, CancellationToken ct)
     {
         try
         {
@@ -173,7 +180,7 @@ public static class DepartmentCommands
     /// the wrong type, not only the first one the serializer trips on. A body that reads whole has no such field, so
     /// the usual request pays one deserialization instead of one per property and then one more.
     /// </summary>
-    private static TRequest? ReadBody<TRequest>(JsonElement body, RequestValidation validation)
+    private static TRequest? ReadBody<TRequest>(JsonElement body, FieldValidation validation)
         where TRequest : class
     {
         if (body.ValueKind != JsonValueKind.Object)

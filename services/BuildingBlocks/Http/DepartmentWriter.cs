@@ -106,6 +106,13 @@ public sealed partial class DepartmentWriter : IAsyncDisposable
                 var events = decision.Events
                     .Select(e => e with { EventId = e.EventId == Guid.Empty ? Guid.CreateVersion7(now) : e.EventId, PatientId = write.PatientId, RecordedAt = now, RecordedBy = write.RecordedBy })
                     .ToList();
+                // The journey checks every event with these same rules: what it would refuse is refused here, with the
+                // fields named, rather than recorded and forwarded to be dead-lettered.
+                if (events.Select(e => e.Validate(write.Today)).FirstOrDefault(v => !v.IsValid) is { } invalid)
+                {
+                    answers[pending] = TypedResults.ValidationProblem(invalid.Errors);
+                    continue;
+                }
                 histories[write.PatientId].AddRange(events);
                 (appended.TryGetValue(write.PatientId, out var list) ? list : appended[write.PatientId] = []).AddRange(events);
                 var first = events[0];

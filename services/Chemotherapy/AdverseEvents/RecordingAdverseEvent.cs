@@ -1,3 +1,4 @@
+using PatientJourney.Contracts;
 using PatientJourney.BuildingBlocks.Http;
 using PatientJourney.Contracts.Chemotherapy;
 
@@ -5,14 +6,14 @@ namespace PatientJourney.Chemotherapy.AdverseEvents;
 
 public sealed record RecordAdverseEvent(DateOnly? OccurredOn, string? Term, int? Grade, string? Attribution, string? Treatment) : IValidatedRequest
 {
-    public void Validate(RequestValidation v, DateOnly today)
+    public void Validate(FieldValidation v, DateOnly today)
     {
         v.ClinicalDate(OccurredOn, "occurredOn", today);
-        v.Required(Term, "term", 200);
+        v.Required(Term, "term", ClinicalLimits.ShortText);
         // CTCAE v5.0: grades 1 (mild) to 5 (death related to the adverse event).
-        if (v.Required(Grade, "grade")) v.Range(Grade, "grade", 1, 5);
-        v.MaxLength(Attribution, "attribution", 200);
-        v.MaxLength(Treatment, "treatment", 2000);
+        if (v.Required(Grade, "grade")) v.Range(Grade, "grade", ClinicalLimits.CtcaeGrade);
+        v.MaxLength(Attribution, "attribution", ClinicalLimits.ShortText);
+        v.MaxLength(Treatment, "treatment", ClinicalLimits.Reason);
     }
 }
 

@@ -1,3 +1,4 @@
+using PatientJourney.Contracts;
 using PatientJourney.BuildingBlocks.Http;
 using PatientJourney.Chemotherapy.Dosing;
 using PatientJourney.Chemotherapy.Regimens;
@@ -8,14 +9,14 @@ namespace PatientJourney.Chemotherapy.Cycles;
 public sealed record CompleteCycle(int? CycleNumber, DateOnly? StartedOn, DateOnly? CompletedOn, decimal? WeightKg, decimal? DoseReductionPercent)
     : IValidatedRequest
 {
-    public void Validate(RequestValidation v, DateOnly today)
+    public void Validate(FieldValidation v, DateOnly today)
     {
-        if (v.Required(CycleNumber, "cycleNumber")) v.Range(CycleNumber, "cycleNumber", 1, 100);
+        if (v.Required(CycleNumber, "cycleNumber")) v.Range(CycleNumber, "cycleNumber", ClinicalLimits.CycleNumber);
         v.ClinicalDate(StartedOn, "startedOn", today);
         v.ClinicalDate(CompletedOn, "completedOn", today);
         if (StartedOn is { } s && CompletedOn is { } c && c < s) v.Add("completedOn", "must not be before startedOn");
-        v.Range(WeightKg, "weightKg", 1m, 400m);
-        v.Range(DoseReductionPercent, "doseReductionPercent", 0m, 99m);
+        v.Range(WeightKg, "weightKg", ClinicalLimits.WeightKg);
+        v.Range(DoseReductionPercent, "doseReductionPercent", ClinicalLimits.DoseReductionPercent);
     }
 }
 

@@ -1,3 +1,4 @@
+using PatientJourney.Contracts;
 using PatientJourney.BuildingBlocks.Http;
 using PatientJourney.Chemotherapy.Dosing;
 using PatientJourney.Contracts.Chemotherapy;
@@ -11,29 +12,18 @@ public sealed record StartRegimen(
     string? RegimenId, string? Name, DateOnly? StartedOn, int? CycleLengthDays, decimal? HeightCm, decimal? WeightKg,
     IReadOnlyList<RegimenDrugRequest?>? Drugs, BsaFormula? BsaFormula = null) : IValidatedRequest
 {
-    public void Validate(RequestValidation v, DateOnly today)
+    public void Validate(FieldValidation v, DateOnly today)
     {
-        if (v.Required(RegimenId, "regimenId", 64)) v.PatientId(RegimenId, "regimenId");
-        v.Required(Name, "name", 200);
+        if (v.Required(RegimenId, "regimenId", ClinicalLimits.Id)) v.PatientId(RegimenId, "regimenId");
+        v.Required(Name, "name", ClinicalLimits.ShortText);
         v.ClinicalDate(StartedOn, "startedOn", today);
-        if (v.Required(CycleLengthDays, "cycleLengthDays")) v.Range(CycleLengthDays, "cycleLengthDays", 1, 365);
-        if (v.Required(HeightCm, "heightCm")) v.Range(HeightCm, "heightCm", 30m, 250m);
-        if (v.Required(WeightKg, "weightKg")) v.Range(WeightKg, "weightKg", 1m, 400m);
+        if (v.Required(CycleLengthDays, "cycleLengthDays")) v.Range(CycleLengthDays, "cycleLengthDays", ClinicalLimits.CycleLengthDays);
+        if (v.Required(HeightCm, "heightCm")) v.Range(HeightCm, "heightCm", ClinicalLimits.HeightCm);
+        if (v.Required(WeightKg, "weightKg")) v.Range(WeightKg, "weightKg", ClinicalLimits.WeightKg);
         if (!v.Required(Drugs, "drugs")) return;
         v.Each(Drugs, "drugs", (d, f) =>
         {
-            v.Required(d.Drug, $"{f}.drug", 200);
-            var doses = new[] { d.DosePerM2Mg, d.DoseMg, d.DoseMicrograms }.Count(x => x is not null);
-            if (doses != 1) v.Add($"{f}.dosePerM2Mg", "exactly one of dosePerM2Mg, doseMg, doseMicrograms is required");
-            // Upper bounds far above any real dose (high-dose methotrexate is 12 g/m2) but below arithmetic overflow.
-            v.Range(d.DosePerM2Mg, $"{f}.dosePerM2Mg", 0.001m, 50_000m);
-            v.Range(d.DoseMg, $"{f}.doseMg", 0.001m, 100_000m);
-            v.Range(d.DoseMicrograms, $"{f}.doseMicrograms", 0.001m, 10_000_000m);
-            if (v.Required(d.Days, $"{f}.days"))
-            {
-                if (d.Days!.Any(day => day < 1 || day > (CycleLengthDays ?? 365))) v.Add($"{f}.days", "cycle days run from 1 to cycleLengthDays");
-                if (d.Days!.Distinct().Count() != d.Days!.Count) v.Add($"{f}.days", "a cycle day is listed twice");
-            }
+            SharedChecks.RegimenDrug(v, f, d.Drug, d.DosePerM2Mg, d.DoseMg, d.DoseMicrograms, d.Days, CycleLengthDays);
             v.Required(d.Route, $"{f}.route");
         });
     }

@@ -1,3 +1,4 @@
+using PatientJourney.Contracts;
 using PatientJourney.BuildingBlocks.Http;
 using PatientJourney.Contracts.Chemotherapy;
 
@@ -5,10 +6,10 @@ namespace PatientJourney.Chemotherapy.Regimens;
 
 public sealed record StopRegimen(DateOnly? StoppedOn, string? Reason) : IValidatedRequest
 {
-    public void Validate(RequestValidation v, DateOnly today)
+    public void Validate(FieldValidation v, DateOnly today)
     {
         v.ClinicalDate(StoppedOn, "stoppedOn", today);
-        v.Required(Reason, "reason", 2000);
+        v.Required(Reason, "reason", ClinicalLimits.Reason);
     }
 }
 

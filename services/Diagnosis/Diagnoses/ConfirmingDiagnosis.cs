@@ -1,3 +1,4 @@
+using PatientJourney.Contracts;
 using PatientJourney.BuildingBlocks.Http;
 using PatientJourney.Contracts.Diagnosis;
 
@@ -9,15 +10,15 @@ public sealed record ConfirmDiagnosis(
     DateOnly? OccurredOn, string? Histology, string? Differentiation, string? PrimarySite,
     IReadOnlyList<string>? MetastaticSites, ImmunohistochemistryRequest? Immunohistochemistry) : IValidatedRequest
 {
-    public void Validate(RequestValidation v, DateOnly today)
+    public void Validate(FieldValidation v, DateOnly today)
     {
         v.ClinicalDate(OccurredOn, "occurredOn", today);
-        v.Required(Histology, "histology", 500);
-        v.MaxLength(Differentiation, "differentiation", 200);
-        v.MaxLength(PrimarySite, "primarySite", 200);
-        v.Each(MetastaticSites, "metastaticSites", (s, f) => v.Required(s, f, 200));
-        v.Each(Immunohistochemistry?.Positive, "immunohistochemistry.positive", (s, f) => v.Required(s, f, 100));
-        v.Each(Immunohistochemistry?.Negative, "immunohistochemistry.negative", (s, f) => v.Required(s, f, 100));
+        v.Required(Histology, "histology", ClinicalLimits.MediumText);
+        v.MaxLength(Differentiation, "differentiation", ClinicalLimits.ShortText);
+        v.MaxLength(PrimarySite, "primarySite", ClinicalLimits.ShortText);
+        v.Each(MetastaticSites, "metastaticSites", (s, f) => v.Required(s, f, ClinicalLimits.ShortText));
+        v.Each(Immunohistochemistry?.Positive, "immunohistochemistry.positive", (s, f) => v.Required(s, f, ClinicalLimits.Code));
+        v.Each(Immunohistochemistry?.Negative, "immunohistochemistry.negative", (s, f) => v.Required(s, f, ClinicalLimits.Code));
     }
 }
 

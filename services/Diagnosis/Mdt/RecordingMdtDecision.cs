@@ -9,15 +9,15 @@ public sealed record PlannedProcedureRequest(ProcedureKind? Procedure, int? Sess
 public sealed record RecordMdtDecision(DateOnly? OccurredOn, string? Decision, IReadOnlyList<PlannedProcedureRequest?>? PlannedProcedures)
     : IValidatedRequest
 {
-    public void Validate(RequestValidation v, DateOnly today)
+    public void Validate(FieldValidation v, DateOnly today)
     {
         v.ClinicalDate(OccurredOn, "occurredOn", today);
-        v.Required(Decision, "decision", 4000);
+        v.Required(Decision, "decision", ClinicalLimits.LongText);
         v.Each(PlannedProcedures, "plannedProcedures", (p, f) =>
         {
             v.Required(p.Procedure, $"{f}.procedure");
-            if (v.Required(p.Sessions, $"{f}.sessions")) v.Range(p.Sessions, $"{f}.sessions", 1, 50);
-            if (v.Required(p.IntervalMonths, $"{f}.intervalMonths")) v.Range(p.IntervalMonths, $"{f}.intervalMonths", 0, 60);
+            if (v.Required(p.Sessions, $"{f}.sessions")) v.Range(p.Sessions, $"{f}.sessions", ClinicalLimits.PlannedSessions);
+            if (v.Required(p.IntervalMonths, $"{f}.intervalMonths")) v.Range(p.IntervalMonths, $"{f}.intervalMonths", ClinicalLimits.PlannedIntervalMonths);
             if (p.FirstOn is { } first && OccurredOn is { } decided && first < decided)
                 v.Add($"{f}.firstOn", "must not be before the decision");
         });

@@ -1,3 +1,4 @@
+using PatientJourney.Contracts;
 using PatientJourney.BuildingBlocks.Http;
 using PatientJourney.Contracts.Diagnosis;
 
@@ -5,11 +6,11 @@ namespace PatientJourney.Diagnosis.Performance;
 
 public sealed record RecordPerformanceStatus(DateOnly? OccurredOn, int? Ecog) : IValidatedRequest
 {
-    public void Validate(RequestValidation v, DateOnly today)
+    public void Validate(FieldValidation v, DateOnly today)
     {
         v.ClinicalDate(OccurredOn, "occurredOn", today);
         // ECOG performance status: 0 (fully active) to 5 (dead); Oken et al., Am J Clin Oncol 1982.
-        if (v.Required(Ecog, "ecog")) v.Range(Ecog, "ecog", 0, 5);
+        if (v.Required(Ecog, "ecog")) v.Range(Ecog, "ecog", ClinicalLimits.Ecog);
     }
 }
 

@@ -1,3 +1,4 @@
+using PatientJourney.Contracts;
 using PatientJourney.BuildingBlocks.Http;
 using PatientJourney.Contracts.Diagnosis;
 
@@ -6,11 +7,11 @@ namespace PatientJourney.Diagnosis.Registration;
 public sealed record RegisterPatient(string? PatientId, Sex? Sex, DateOnly? BirthDate, string? DisplayName, DateOnly? OccurredOn)
     : IValidatedRequest, IPatientRequest
 {
-    public void Validate(RequestValidation v, DateOnly today)
+    public void Validate(FieldValidation v, DateOnly today)
     {
         v.Required(Sex, "sex");
         v.ClinicalDate(BirthDate, "birthDate", today);
-        v.MaxLength(DisplayName, "displayName", 200);
+        v.MaxLength(DisplayName, "displayName", ClinicalLimits.ShortText);
         v.ClinicalDate(OccurredOn, "occurredOn", today, required: false);
         if (BirthDate is { } born && OccurredOn is { } on && on < born) v.Add("occurredOn", "must not be before birthDate");
     }

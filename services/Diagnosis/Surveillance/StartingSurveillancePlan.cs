@@ -1,3 +1,4 @@
+using PatientJourney.Contracts;
 using PatientJourney.BuildingBlocks.Http;
 using PatientJourney.Contracts.Diagnosis;
 
@@ -5,11 +6,10 @@ namespace PatientJourney.Diagnosis.Surveillance;
 
 public sealed record StartSurveillancePlan(DateOnly? StartsOn, string? Protocol) : IValidatedRequest
 {
-    public void Validate(RequestValidation v, DateOnly today)
+    public void Validate(FieldValidation v, DateOnly today)
     {
         v.ClinicalDate(StartsOn, "startsOn", today);
-        if (v.Required(Protocol, "protocol", 100) && !SurveillanceProtocolIds.All.Contains(Protocol!))
-            v.Add("protocol", $"unknown protocol; known: {string.Join(", ", SurveillanceProtocolIds.All.Order())}");
+        SurveillanceProtocolIds.Check(v, Protocol, "protocol");
     }
 }
 

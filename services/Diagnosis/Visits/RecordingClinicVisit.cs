@@ -1,3 +1,4 @@
+using PatientJourney.Contracts;
 using PatientJourney.BuildingBlocks.Http;
 using PatientJourney.Contracts.Diagnosis;
 
@@ -5,10 +6,10 @@ namespace PatientJourney.Diagnosis.Visits;
 
 public sealed record RecordClinicVisit(DateOnly? OccurredOn, int? Ecog) : IValidatedRequest
 {
-    public void Validate(RequestValidation v, DateOnly today)
+    public void Validate(FieldValidation v, DateOnly today)
     {
         v.ClinicalDate(OccurredOn, "occurredOn", today);
-        v.Range(Ecog, "ecog", 0, 5);
+        v.Range(Ecog, "ecog", ClinicalLimits.Ecog);
     }
 }
 

@@ -1,3 +1,4 @@
+using PatientJourney.Contracts;
 using PatientJourney.BuildingBlocks.Http;
 using PatientJourney.Contracts.Imaging;
 using PatientJourney.Imaging.Response;
@@ -10,24 +11,23 @@ public sealed record ResultCt(
     DateOnly? PerformedOn, string? Region, bool? Contrast, IReadOnlyList<TargetLesionRequest?>? TargetLesions, bool? NewLesions, string? Impression)
     : IValidatedRequest
 {
-    public void Validate(RequestValidation v, DateOnly today)
+    public void Validate(FieldValidation v, DateOnly today)
     {
         v.ClinicalDate(PerformedOn, "performedOn", today);
-        v.Required(Region, "region", 200);
+        v.Required(Region, "region", ClinicalLimits.ShortText);
         if (v.Required(TargetLesions, "targetLesions", nonEmpty: false))
         {
             v.Each(TargetLesions, "targetLesions", (l, f) =>
             {
-                v.Required(l.LesionId, $"{f}.lesionId", 64);
-                v.Required(l.Site, $"{f}.site", 500);
-                if (v.Required(l.LongestDiameterMm, $"{f}.longestDiameterMm")) v.Range(l.LongestDiameterMm, $"{f}.longestDiameterMm", 0m, 1000m);
+                v.Required(l.LesionId, $"{f}.lesionId", ClinicalLimits.Id);
+                v.Required(l.Site, $"{f}.site", ClinicalLimits.MediumText);
+                if (v.Required(l.LongestDiameterMm, $"{f}.longestDiameterMm")) v.Range(l.LongestDiameterMm, $"{f}.longestDiameterMm", ClinicalLimits.LesionMm);
             });
             // RECIST 1.1: at most 5 target lesions, 2 per organ; the per-organ rule needs coded sites, so only the total is checked.
-            if (TargetLesions!.Count > 5) v.Add("targetLesions", "RECIST 1.1 allows at most 5 target lesions");
-            if (TargetLesions.Where(l => l?.LesionId is not null).GroupBy(l => l!.LesionId).Any(g => g.Count() > 1))
-                v.Add("targetLesions", "lesionId must be unique within a scan");
+            if (TargetLesions!.Count > ClinicalLimits.MaxTargetLesions) v.Add("targetLesions", $"RECIST 1.1 allows at most {ClinicalLimits.MaxTargetLesions} target lesions");
+            SharedChecks.UniqueLesionIds(v, TargetLesions.Select(l => l?.LesionId), "targetLesions");
         }
-        v.MaxLength(Impression, "impression", 4000);
+        v.MaxLength(Impression, "impression", ClinicalLimits.LongText);
     }
 }
 

@@ -1,3 +1,4 @@
+using PatientJourney.Contracts;
 using PatientJourney.BuildingBlocks.Http;
 using PatientJourney.Contracts.Imaging;
 using PatientJourney.Imaging.Response;
@@ -9,7 +10,7 @@ public sealed record PetLesionRequest(string? LesionId, string? Site, decimal? S
 public sealed record ResultPetCt(DateOnly? PerformedOn, PetCtIndication? Indication, IReadOnlyList<PetLesionRequest?>? Lesions, string? Impression)
     : IValidatedRequest
 {
-    public void Validate(RequestValidation v, DateOnly today)
+    public void Validate(FieldValidation v, DateOnly today)
     {
         v.ClinicalDate(PerformedOn, "performedOn", today);
         v.Required(Indication, "indication");
@@ -18,15 +19,15 @@ public sealed record ResultPetCt(DateOnly? PerformedOn, PetCtIndication? Indicat
         {
             v.Each(Lesions, "lesions", (l, f) =>
             {
-                v.Required(l.LesionId, $"{f}.lesionId", 64);
-                v.Required(l.Site, $"{f}.site", 500);
-                if (v.Required(l.SuvMax, $"{f}.suvMax")) v.Range(l.SuvMax, $"{f}.suvMax", 0m, 200m);
-                v.Range(l.LongestDiameterMm, $"{f}.longestDiameterMm", 0m, 1000m);
+                v.Required(l.LesionId, $"{f}.lesionId", ClinicalLimits.Id);
+                v.Required(l.Site, $"{f}.site", ClinicalLimits.MediumText);
+                if (v.Required(l.SuvMax, $"{f}.suvMax")) v.Range(l.SuvMax, $"{f}.suvMax", ClinicalLimits.SuvMax);
+                v.Range(l.LongestDiameterMm, $"{f}.longestDiameterMm", ClinicalLimits.LesionMm);
             });
             if (Lesions!.Where(l => l?.LesionId is not null).GroupBy(l => l!.LesionId).Any(g => g.Count() > 1))
                 v.Add("lesions", "lesionId must be unique within a scan");
         }
-        v.MaxLength(Impression, "impression", 4000);
+        v.MaxLength(Impression, "impression", ClinicalLimits.LongText);
     }
 }
 

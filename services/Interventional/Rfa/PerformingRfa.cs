@@ -1,3 +1,4 @@
+using PatientJourney.Contracts;
 using PatientJourney.BuildingBlocks.Http;
 using PatientJourney.Contracts.Interventional;
 
@@ -8,17 +9,17 @@ public sealed record PerformRfa(
     decimal? CycleMinutes, string? Electrode, IReadOnlyList<string?>? ProtectiveMeasures, bool? TechnicalSuccess,
     IReadOnlyList<GradedTermRequest?>? Complications) : IValidatedRequest
 {
-    public void Validate(RequestValidation v, DateOnly today)
+    public void Validate(FieldValidation v, DateOnly today)
     {
         v.ClinicalDate(PerformedOn, "performedOn", today);
-        v.Required(Target, "target", 500);
+        v.Required(Target, "target", ClinicalLimits.MediumText);
         if (LesionSizeMm is not null)
-            for (var i = 0; i < LesionSizeMm.Count; i++) v.Range(LesionSizeMm[i], $"lesionSizeMm[{i}]", 0.1m, 1000m);
-        v.Range(AblationCycles, "ablationCycles", 1, 50);
-        v.Range(TargetTemperatureC, "targetTemperatureC", 30m, 150m);
-        v.Range(CycleMinutes, "cycleMinutes", 0.1m, 240m);
-        v.MaxLength(Electrode, "electrode", 500);
-        v.Each(ProtectiveMeasures, "protectiveMeasures", (m, f) => v.Required(m, f, 500));
+            for (var i = 0; i < LesionSizeMm.Count; i++) v.Range(LesionSizeMm[i], $"lesionSizeMm[{i}]", ClinicalLimits.AblatedLesionMm);
+        v.Range(AblationCycles, "ablationCycles", ClinicalLimits.AblationCycles);
+        v.Range(TargetTemperatureC, "targetTemperatureC", ClinicalLimits.TargetTemperatureC);
+        v.Range(CycleMinutes, "cycleMinutes", ClinicalLimits.CycleMinutes);
+        v.MaxLength(Electrode, "electrode", ClinicalLimits.MediumText);
+        v.Each(ProtectiveMeasures, "protectiveMeasures", (m, f) => v.Required(m, f, ClinicalLimits.MediumText));
         v.Required(TechnicalSuccess, "technicalSuccess");
         GradedTerms.Validate(v, Complications, "complications");
     }

@@ -1,3 +1,4 @@
+using PatientJourney.Contracts;
 using PatientJourney.BuildingBlocks.Http;
 using PatientJourney.Contracts.Interventional;
 
@@ -7,14 +8,14 @@ public sealed record PerformTace(
     DateOnly? PerformedOn, string? Target, string? Drug, decimal? DoseMg, string? Carrier, string? Approach,
     IReadOnlyList<GradedTermRequest?>? Toxicities) : IValidatedRequest
 {
-    public void Validate(RequestValidation v, DateOnly today)
+    public void Validate(FieldValidation v, DateOnly today)
     {
         v.ClinicalDate(PerformedOn, "performedOn", today);
-        v.Required(Target, "target", 500);
-        v.Required(Drug, "drug", 200);
-        if (v.Required(DoseMg, "doseMg")) v.Range(DoseMg, "doseMg", 0.001m, 10_000m);
-        v.MaxLength(Carrier, "carrier", 500);
-        v.MaxLength(Approach, "approach", 500);
+        v.Required(Target, "target", ClinicalLimits.MediumText);
+        v.Required(Drug, "drug", ClinicalLimits.ShortText);
+        if (v.Required(DoseMg, "doseMg")) v.Range(DoseMg, "doseMg", ClinicalLimits.TaceDoseMg);
+        v.MaxLength(Carrier, "carrier", ClinicalLimits.MediumText);
+        v.MaxLength(Approach, "approach", ClinicalLimits.MediumText);
         GradedTerms.Validate(v, Toxicities, "toxicities");
     }
 }

@@ -9,8 +9,12 @@ using PatientJourney.Contracts;
 
 namespace PatientJourney.Journey.Audit;
 
-/// <summary>One link of a patient's hash chain: the hash (lowercase hex) over the previous link's hash and the event's canonical JSON.</summary>
-public sealed record ChainLink(string PatientId, long Version, Guid EventId, string Hash);
+/// <summary>
+/// One link of a patient's hash chain: the hash (lowercase hex) over the previous link's hash, when the journey stored the
+/// event (<paramref name="KnownAt"/>, the journey's own clock; absent from links written before it was kept) and the
+/// event's canonical JSON.
+/// </summary>
+public sealed record ChainLink(string PatientId, long Version, Guid EventId, string Hash, DateTimeOffset? KnownAt = null);
 
 public sealed record ChainVerification(string PatientId, bool Intact, int Events, long? FirstAlteredVersion, Guid? FirstAlteredEventId, string? Reason);
 
@@ -29,10 +33,11 @@ public static class EventChain
     /// <summary>The event as the contract serializes it: one property order (the record's), one JSON dialect.</summary>
     public static byte[] CanonicalJson(ClinicalEvent e) => JsonSerializer.SerializeToUtf8Bytes(e, e.GetType(), JsonDefaults.Options);
 
-    public static string HashOf(string previousHash, ClinicalEvent e)
+    public static string HashOf(string previousHash, ClinicalEvent e, DateTimeOffset? knownAt = null)
     {
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         sha.AppendData(System.Text.Encoding.UTF8.GetBytes(previousHash));
+        if (knownAt is { } at) sha.AppendData(System.Text.Encoding.UTF8.GetBytes(KnownAtText(at)));
         sha.AppendData(CanonicalJson(e));
         return Convert.ToHexStringLower(sha.GetHashAndReset());
     }
@@ -43,26 +48,33 @@ public static class EventChain
     /// <paramref name="version"/> (null for a new stream; a missing link restarts from genesis, which verification then
     /// reports as the break it is).
     /// </summary>
-    public static IEnumerable<ChainLink> Links(string? lastHash, long version, IEnumerable<ClinicalEvent> appended)
+    public static IEnumerable<ChainLink> Links(string? lastHash, long version, IEnumerable<ClinicalEvent> appended, DateTimeOffset knownAt)
     {
         var previousHash = lastHash ?? Genesis;
+        knownAt = Microseconds(knownAt);
         foreach (var e in appended)
         {
-            var link = new ChainLink(e.PatientId, ++version, e.EventId, HashOf(previousHash, e));
+            var link = new ChainLink(e.PatientId, ++version, e.EventId, HashOf(previousHash, e, knownAt), knownAt);
             yield return link;
             previousHash = link.Hash;
         }
     }
+
+    /// <summary>PostgreSQL keeps microseconds: the time hashed is the time stored, to the microsecond.</summary>
+    public static DateTimeOffset Microseconds(DateTimeOffset at) => new(at.UtcTicks - at.UtcTicks % 10, TimeSpan.Zero);
+
+    private static string KnownAtText(DateTimeOffset at) => "|" + at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", System.Globalization.CultureInfo.InvariantCulture) + "|";
 
     /// <summary>Queues the links' insert in the session's unit of work: one statement, whatever their number.</summary>
     public static void Append(IDocumentSession session, IReadOnlyCollection<ChainLink> links)
     {
         if (links.Count == 0) return;
         session.QueueSqlCommand($"""
-            insert into {Table} (patient_id, version, event_id, hash)
-            select patient_id, version, event_id, decode(hash, 'hex') from unnest(?::varchar[], ?::bigint[], ?::uuid[], ?::text[]) as l(patient_id, version, event_id, hash)
+            insert into {Table} (patient_id, version, event_id, hash, known_at)
+            select patient_id, version, event_id, decode(hash, 'hex'), known_at
+            from unnest(?::varchar[], ?::bigint[], ?::uuid[], ?::text[], ?::timestamptz[]) as l(patient_id, version, event_id, hash, known_at)
             """, links.Select(l => l.PatientId).ToArray(), links.Select(l => l.Version).ToArray(), links.Select(l => l.EventId).ToArray(),
-            links.Select(l => l.Hash).ToArray());
+            links.Select(l => l.Hash).ToArray(), links.Select(l => l.KnownAt ?? throw new ArgumentException("a new link carries its known-at time", nameof(links))).ToArray());
     }
 
     /// <summary>The hash at each patient's given version, where there is one; call inside the writer's transaction.</summary>
@@ -91,7 +103,7 @@ public static class EventChain
         var stream = await session.Events.FetchStreamAsync(patientId, token: ct);
         // As JSON text: a class given to QueryAsync would be taken for a document type and get a table of its own.
         var links = (await session.QueryAsync<string>($"""
-            select json_build_object('patientId', patient_id, 'version', version, 'eventId', event_id, 'hash', encode(hash, 'hex'))::text
+            select json_build_object('patientId', patient_id, 'version', version, 'eventId', event_id, 'hash', encode(hash, 'hex'), 'knownAt', known_at)::text
             from {Table} where patient_id = ?
             """, ct, patientId)).Select(l => JsonSerializer.Deserialize<ChainLink>(l, JsonDefaults.Options)!).ToDictionary(l => l.Version);
         var previousHash = Genesis;
@@ -100,7 +112,9 @@ public static class EventChain
             if (e.Data is not ClinicalEvent clinical) return Altered(e.Version, e.Id, "the event is not a clinical event of the contract");
             if (!links.TryGetValue(e.Version, out var link)) return Altered(e.Version, e.Id, "the event has no link in the chain");
             if (link.EventId != e.Id) return Altered(e.Version, e.Id, $"the chain holds event {link.EventId} at this position");
-            if (link.Hash != HashOf(previousHash, clinical)) return Altered(e.Version, e.Id, "the event's content no longer matches its hash");
+            if (link.Hash != HashOf(previousHash, clinical, link.KnownAt)) return Altered(e.Version, e.Id, "the event's content or known-at time no longer matches its hash");
+            // "As known at" answers from the event's stored time: it must be the time the link was hashed with.
+            if (link.KnownAt is { } knownAt && Microseconds(e.Timestamp) != knownAt) return Altered(e.Version, e.Id, "the event's stored time is not the known-at time of its link");
             previousHash = link.Hash;
         }
         if (links.Count != stream.Count)
@@ -125,6 +139,7 @@ public static class EventChain
             create schema if not exists {JourneyService.Schema};
             create table if not exists {Table} (patient_id varchar not null, version bigint not null, event_id uuid not null,
                 hash bytea not null, primary key (patient_id, version));
+            alter table {Table} add column if not exists known_at timestamptz;
             """, connection))
             await command.ExecuteNonQueryAsync(ct);
         await using (var old = new NpgsqlCommand($"select to_regclass('{JourneyService.Schema}.mt_doc_chainlink') is not null", connection))

@@ -111,8 +111,7 @@ public static class JourneyApi
     {
         if (CheckPatientId(patientId) is { } invalid) return invalid;
         if (!TryParseKnownAt(asKnownAt, out var knownAt)) return BadQuery("asKnownAt", "must be a UTC date-time (ISO 8601)");
-        var events = await ClinicalEventsAsync(session, patientId, ct);
-        var known = asKnownAt is null ? events : events.Where(e => e.RecordedAt <= knownAt).ToList();
+        var known = await ClinicalEventsAsync(session, patientId, ct, knownAt);
         if (known.Count == 0) return UnknownPatient(patientId);
         var view = JourneyProjection.Project(patientId, known, known.Count);
         return TypedResults.Ok(new JourneyResponse(view.Id, view.Registered, JourneyProjection.Entries(known), view.CumulativeDoxorubicinMgPerM2,
@@ -126,7 +125,7 @@ public static class JourneyApi
         if (!TryParseDate(asOf, Today(clock), out var day)) return BadQuery("asOf", "must be a date (YYYY-MM-DD)");
         if (!TryParseKnownAt(asKnownAt, out var knownAt)) return BadQuery("asKnownAt", "must be a UTC date-time (ISO 8601)");
         // Clinical time (asOf) and recorded time (asKnownAt) combine: what was known then about what had happened by D.
-        var events = (await ClinicalEventsAsync(session, patientId, ct)).Where(e => e.RecordedAt <= knownAt).ToList();
+        var events = await ClinicalEventsAsync(session, patientId, ct, knownAt);
         if (events.Count == 0) return UnknownPatient(patientId);
         var schedule = SurveillanceEngine.Compute(events, day);
         return TypedResults.Ok(new SurveillanceResponse(patientId, day, schedule.Protocol, schedule.StartsOn,
@@ -161,7 +160,7 @@ public static class JourneyApi
             // recorded by then; slower than the index, and exact.
             foreach (var view in await session.Query<PatientJourneyView>().ToListAsync(ct))
             {
-                var known = (await ClinicalEventsAsync(session, view.Id, ct)).Where(e => e.RecordedAt <= knownAt).ToList();
+                var known = await ClinicalEventsAsync(session, view.Id, ct, knownAt);
                 var name = known.OfType<PatientJourney.Contracts.Diagnosis.PatientRegistered>().FirstOrDefault()?.DisplayName;
                 foreach (var item in SurveillanceEngine.Compute(known, day).Items)
                     if (item.CompletedOn is null && statuses.Contains(item.StatusOn(day)))
@@ -232,7 +231,7 @@ public static class JourneyApi
         if (!TryParseKnownAt(asKnownAt, out var knownAt)) return BadQuery("asKnownAt", "must be a UTC date-time (ISO 8601)");
         var stream = await session.Events.FetchStreamAsync(patientId, token: ct);
         if (stream.Count == 0) return UnknownPatient(patientId);
-        var known = stream.Where(e => e.Data is ClinicalEvent c && c.RecordedAt <= knownAt).Select(e =>
+        var known = stream.Where(e => e.Data is ClinicalEvent && e.Timestamp <= knownAt).Select(e =>
         {
             var json = JsonSerializer.SerializeToNode(e.Data, e.Data.GetType(), JsonDefaults.Options)!.AsObject();
             json["storedAt"] = e.Timestamp;
@@ -248,10 +247,15 @@ public static class JourneyApi
             ? view.Schedule.Items
             : SurveillanceEngine.Compute(await ClinicalEventsAsync(session, view.Id, ct), day).Items;
 
-    /// <summary>The patient's clinical events; none for Marten's tombstone stream, which is no patient.</summary>
-    private static async Task<IReadOnlyList<ClinicalEvent>> ClinicalEventsAsync(IQuerySession session, string patientId, CancellationToken ct) =>
+    /// <summary>
+    /// The patient's clinical events (those the journey had stored by <paramref name="knownAt"/>, when given); none for
+    /// Marten's tombstone stream, which is no patient.
+    /// </summary>
+    private static async Task<IReadOnlyList<ClinicalEvent>> ClinicalEventsAsync(IQuerySession session, string patientId, CancellationToken ct,
+        DateTimeOffset? knownAt = null) =>
         patientId == Tombstones.StreamId ? []
-            : (await session.Events.FetchStreamAsync(patientId, token: ct)).Select(e => e.Data).OfType<ClinicalEvent>().ToList();
+            : (await session.Events.FetchStreamAsync(patientId, token: ct)).Where(e => knownAt is null || e.Timestamp <= knownAt)
+                .Select(e => e.Data).OfType<ClinicalEvent>().ToList();
 
     private static DateOnly Today(TimeProvider clock) => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
 
@@ -274,7 +278,10 @@ public static class JourneyApi
         return verification.Events == 0 && verification.Intact ? UnknownPatient(patientId) : TypedResults.Ok(verification);
     }
 
-    /// <summary>"Known at" is the envelope's recordedAt: when the hospital recorded the fact.</summary>
+    /// <summary>
+    /// "Known at" is when the journey stored the event (its own clock, kept in the event's hash-chain link), never a
+    /// time a sender wrote: the envelope's recordedAt is the department's word, kept as data.
+    /// </summary>
     private static bool TryParseKnownAt(string? value, out DateTimeOffset knownAt)
     {
         knownAt = DateTimeOffset.MaxValue;
@@ -290,12 +297,12 @@ public static class JourneyApi
 
     private static ValidationProblem? CheckPatientId(string patientId)
     {
-        var v = new RequestValidation();
+        var v = new FieldValidation();
         return v.PatientId(patientId) ? null : TypedResults.ValidationProblem(v.Errors);
     }
 
     private static ValidationProblem BadQuery(string field, string message) =>
-        TypedResults.ValidationProblem(new RequestValidation().Add(field, message).Errors);
+        TypedResults.ValidationProblem(new FieldValidation().Add(field, message).Errors);
 
     private static ProblemHttpResult UnknownPatient(string patientId) => TypedResults.Problem(
         statusCode: StatusCodes.Status404NotFound, title: "Unknown patient", detail: $"The journey has no events for patient {patientId}",

@@ -35,12 +35,14 @@ public sealed partial class JourneyRecorder : IAsyncDisposable
     private readonly StreamCache _streams = new(capacity: 1_000);
     private readonly PatientTails _tails = new(capacity: 1_000);
     private volatile bool _readModelTablesExist;
+    private readonly TimeProvider _clock;
 
     public const int DefaultBatchWriters = 2;
     public const int DefaultMaxBatch = 500;
 
-    public JourneyRecorder(IDocumentStore store, JourneyChanges changes, ILogger<JourneyRecorder> logger, IConfiguration configuration)
+    public JourneyRecorder(IDocumentStore store, JourneyChanges changes, ILogger<JourneyRecorder> logger, IConfiguration configuration, TimeProvider clock)
     {
+        _clock = clock;
         _store = store;
         _changes = changes;
         _logger = logger;
@@ -59,18 +61,19 @@ public sealed partial class JourneyRecorder : IAsyncDisposable
     /// <summary>True when the event was appended, false when the journey already had it.</summary>
     public Task<bool> RecordAsync(ClinicalEvent message, CancellationToken ct)
     {
-        Check(message);
+        Check(message, LatestClinicalDate());
         return _commits.SubmitAsync(message, ct);
     }
 
     /// <summary>Records a batch of events (each checked before any is submitted), done when every one of them is.</summary>
     public Task RecordAsync(IReadOnlyList<ClinicalEvent> events, CancellationToken ct)
     {
+        var latest = LatestClinicalDate();
         for (var i = 0; i < events.Count; i++)
         {
             try
             {
-                Check(events[i]);
+                Check(events[i], latest);
             }
             catch (InvalidClinicalEventException invalid)
             {
@@ -96,6 +99,9 @@ public sealed partial class JourneyRecorder : IAsyncDisposable
         await using var session = _store.LightweightSession();
         var patients = batch.Select(p => p.Item.PatientId).Distinct().ToList();
         await session.LockStreamsAsync(JourneyService.Schema, patients, ct);
+        // When the journey knew these events: its own clock, under the patients' locks (so a patient's known-at times
+        // follow its versions), stored with each event and hashed into its chain link. The sender's recordedAt stays data.
+        var knownAt = EventChain.Microseconds(_clock.GetUtcNow());
         var locked = Stopwatch.GetTimestamp();
         var streams = await _streams.ReadAsync(session, JourneyService.Schema, patients, ct);
         var tails = await _tails.ReadAsync(session, streams, ct);
@@ -123,12 +129,12 @@ public sealed partial class JourneyRecorder : IAsyncDisposable
 
             appends.Add(new StreamAppend(group.Key, stream.Version, added));
             views.Add(JourneyProjection.Project(group.Key, stream.Events.Concat(added), stream.Version + added.Count));
-            links.AddRange(EventChain.Links(tails[group.Key].LastHash, stream.Version, added));
+            links.AddRange(EventChain.Links(tails[group.Key].LastHash, stream.Version, added, knownAt));
             lastHashes[group.Key] = links[^1].Hash;
             appendedTo[group.Key] = added;
         }
 
-        await session.AppendClinicalAsync(JourneyService.Schema, appends, ct);
+        await session.AppendClinicalAsync(JourneyService.Schema, appends, ct, knownAt);
         // The batch's views, worklist rows and chain links in a statement each, not one a patient, row or link.
         var worklistRows = PatientReadModels.WriteAll(session, views,
             tails.Where(t => t.Value.WorklistRows is not null).ToDictionary(t => t.Key, t => t.Value.WorklistRows!.Value));
@@ -153,11 +159,21 @@ public sealed partial class JourneyRecorder : IAsyncDisposable
         }
     }
 
-    private static void Check(ClinicalEvent message)
+    /// <summary>
+    /// A department's today may be the journey's tomorrow (clocks, time zones at midnight): a clinical date up to the
+    /// journey's next day is taken; anything later cannot have happened.
+    /// </summary>
+    private DateOnly LatestClinicalDate() => DateOnly.FromDateTime(_clock.GetUtcNow().UtcDateTime).AddDays(1);
+
+    /// <summary>
+    /// The event as its department checks it (<see cref="ClinicalEvent.Validate"/>, the same code): a message published
+    /// straight to an exchange has been through no department's checks. The reason names the fields, never their values.
+    /// </summary>
+    private static void Check(ClinicalEvent message, DateOnly latest)
     {
-        if (message.EventId == Guid.Empty) throw new InvalidClinicalEventException("eventId is missing");
-        if (!PatientIds.IsValid(message.PatientId)) throw new InvalidClinicalEventException("patientId is not a valid medical record number");
-        if (message.SchemaVersion != 1) throw new InvalidClinicalEventException($"schemaVersion {message.SchemaVersion} is not supported");
+        var validation = message.Validate(latest);
+        if (!validation.IsValid)
+            throw new InvalidClinicalEventException(string.Join("; ", validation.Errors.Select(e => $"{e.Key} {string.Join(", ", e.Value)}")));
     }
 
     [LoggerMessage(LogLevel.Information, "Recorded {EventType} {EventId} from {Department}")]

@@ -1,3 +1,4 @@
+using PatientJourney.Contracts;
 using PatientJourney.BuildingBlocks.Http;
 using PatientJourney.Chemotherapy.AdverseEvents;
 using PatientJourney.Chemotherapy.Regimens;
@@ -15,7 +16,7 @@ public class AdverseEventTests
     [InlineData(6, false)]
     public void Ctcae_grade_runs_from_1_to_5(int grade, bool valid)
     {
-        var v = new RequestValidation();
+        var v = new FieldValidation();
         new RecordAdverseEvent(new DateOnly(2011, 2, 1), "neutropenia", grade, null, null).Validate(v, Today);
         Assert.Equal(valid, !v.Errors.ContainsKey("grade"));
     }
@@ -27,7 +28,7 @@ public class AdverseEventTests
     [InlineData(165, 400.1, "weightKg")]
     public void Absurd_body_measures_are_refused(decimal heightCm, decimal weightKg, string field)
     {
-        var v = new RequestValidation();
+        var v = new FieldValidation();
         new StartRegimen("R-1", "x", new DateOnly(2011, 1, 10), 21, heightCm, weightKg, []).Validate(v, Today);
         Assert.Contains(field, v.Errors.Keys);
     }

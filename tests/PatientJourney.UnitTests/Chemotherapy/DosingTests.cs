@@ -116,7 +116,7 @@ public class DosingTests
     [Fact]
     public void A_drug_needs_exactly_one_dose()
     {
-        var v = new RequestValidation();
+        var v = new FieldValidation();
         new StartRegimen("AI-1", "x", new DateOnly(2011, 1, 10), 21, 165, 65,
             [new RegimenDrugRequest("doxorubicin", 20, 30, null, [1], DrugRoute.Iv, null)]).Validate(v, Today);
         Assert.Contains("drugs[0].dosePerM2Mg", v.Errors.Keys);

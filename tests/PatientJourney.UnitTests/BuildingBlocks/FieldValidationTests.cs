@@ -1,8 +1,9 @@
+using PatientJourney.Contracts;
 using PatientJourney.BuildingBlocks.Http;
 
 namespace PatientJourney.UnitTests.BuildingBlocks;
 
-public class RequestValidationTests
+public class FieldValidationTests
 {
     [Theory]
     [InlineData("LMS-0001", true)]
@@ -11,16 +12,16 @@ public class RequestValidationTests
     [InlineData("has space", false)]
     [InlineData("ümlaut", false)]
     public void PatientId_follows_the_contract_alphabet(string id, bool valid) =>
-        Assert.Equal(valid, new RequestValidation().PatientId(id));
+        Assert.Equal(valid, new FieldValidation().PatientId(id));
 
     [Fact]
     public void PatientId_longer_than_64_is_refused() =>
-        Assert.False(new RequestValidation().PatientId(new string('a', 65)));
+        Assert.False(new FieldValidation().PatientId(new string('a', 65)));
 
     [Fact]
     public void Clinical_dates_in_the_future_are_refused()
     {
-        var v = new RequestValidation();
+        var v = new FieldValidation();
         v.ClinicalDate(new DateOnly(2030, 1, 1), "occurredOn", new DateOnly(2026, 11, 28));
         Assert.Equal(["must not be in the future"], v.Errors["occurredOn"]);
     }
