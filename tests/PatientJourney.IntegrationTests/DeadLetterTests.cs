@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.Configuration;
 using Npgsql;
 using PatientJourney.BuildingBlocks;
 using PatientJourney.IntegrationTests.Infrastructure;

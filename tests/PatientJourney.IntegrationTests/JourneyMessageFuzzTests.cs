@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.Configuration;
 using PatientJourney.BuildingBlocks;
 using PatientJourney.Contracts;
 using PatientJourney.IntegrationTests.Infrastructure;

@@ -1,5 +1,4 @@
 using System.Net;
-using Microsoft.Extensions.Configuration;
 using PatientJourney.BuildingBlocks;
 using PatientJourney.BuildingBlocks.EventStore;
 using PatientJourney.Contracts;

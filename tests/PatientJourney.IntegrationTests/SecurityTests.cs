@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using MassTransit;
-using Microsoft.Extensions.Configuration;
 using PatientJourney.BuildingBlocks;
 using PatientJourney.BuildingBlocks.Security;
 using PatientJourney.Contracts;
