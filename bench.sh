@@ -6,6 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 ./infra/up.sh
+. infra/secrets.sh && pj_secrets_load && pj_export_operator_env
 dotnet build PatientJourney.sln -c Release -v quiet -nologo
 bench=bench/PatientJourney.Benchmarks/bin/Release/net10.0/PatientJourney.Benchmarks.dll
 if [ "$#" -gt 0 ]; then exec dotnet "$bench" "$@"; fi

@@ -6,5 +6,6 @@ set -euo pipefail
 cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 ./infra/up.sh >/dev/null
+. infra/secrets.sh && pj_secrets_load && pj_export_operator_env
 dotnet build PatientJourney.sln -c Release -v quiet -nologo
 dotnet tools/Chaos/bin/Release/net10.0/chaos.dll "$@"

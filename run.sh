@@ -19,17 +19,23 @@ done
 
 ./stop.sh --quiet
 ./infra/up.sh
+. infra/secrets.sh
+pj_secrets_load
 [ "$reset" = 1 ] && ./infra/reset.sh
 dotnet build PatientJourney.sln -c Release -v quiet -nologo
-# Each service talks to RabbitMQ as its own user with only its own permissions.
-dotnet tools/JourneyAdmin/bin/Release/net10.0/journey-admin.dll broker-setup >/dev/null
+# Each service talks to RabbitMQ as its own user with only its own permissions, and the password infra/up.sh made.
+(pj_export_operator_env && dotnet tools/JourneyAdmin/bin/Release/net10.0/journey-admin.dll broker-setup >/dev/null)
+pj_export_locations
 # Development: the services trust tokens signed with the development key (journey-admin token --role ...).
 export ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Development}
 # People sign in at a local OpenID provider with demo users (tools/OidcProvider); it exports Auth__* for the services.
 source tools/OidcProvider/start.sh
 start_sign_in
 
+# Logs can hold what a failure says about a request: only this user reads them.
+umask 077
 mkdir -p .run/logs
+chmod 700 .run .run/logs
 declare -A ports=([Journey]=5100 [Diagnosis]=5101 [Chemotherapy]=5102 [Interventional]=5103 [Imaging]=5104 [Dashboard]=5000)
 declare -A process_of=([Journey]=Journey [Diagnosis]=Diagnosis [Chemotherapy]=Chemotherapy [Interventional]=Interventional [Imaging]=Imaging [Dashboard]=Dashboard)
 processes=(Journey Diagnosis Chemotherapy Interventional Imaging Dashboard)
@@ -43,9 +49,15 @@ fi
 # The journey first, so its queue is bound before the departments forward anything (nothing is lost either way:
 # departments keep their events until the broker has them).
 # A service of its own listens on its port; the departments' host takes its four from Departments__<name>__Urls.
+# Each process gets the credentials of the services it hosts, and no other (the dashboard needs none).
+declare -A hosts=([Journey]=journey [Diagnosis]=diagnosis [Chemotherapy]=chemotherapy [Interventional]=interventional [Imaging]=imaging
+                  [Departments]="diagnosis chemotherapy interventional imaging" [Dashboard]="")
 for process in "${processes[@]}"; do
   urls=${ports[$process]:+http://localhost:${ports[$process]}}
-  ASPNETCORE_URLS="$urls" nohup dotnet "services/$process/bin/Release/net10.0/PatientJourney.$process.dll" >".run/logs/$process.log" 2>&1 &
+  credentials=()
+  # shellcheck disable=SC2086 # a list of service names
+  [ -z "${hosts[$process]}" ] || mapfile -t credentials < <(pj_service_env ${hosts[$process]})
+  env "${credentials[@]}" ASPNETCORE_URLS="$urls" nohup dotnet "services/$process/bin/Release/net10.0/PatientJourney.$process.dll" >".run/logs/$process.log" 2>&1 &
   echo $! >".run/$process.pid"
 done
 

@@ -14,6 +14,11 @@ command -v chromium >/dev/null 2>&1 || { as_root apt-get update -q && as_root en
 source tools/OidcProvider/start.sh && install_sign_in
 
 ./infra/up.sh
+# The tests act as the administrator and as every service, with the passwords the running system has (users are global
+# to the broker: a test's vhost must not give them new ones).
+. infra/secrets.sh
+pj_secrets_load
+pj_export_operator_env
 
 dotnet build PatientJourney.sln -v quiet -nologo
 set +e

@@ -18,11 +18,21 @@ public sealed record InfrastructureSettings(string PostgresConnectionString, Rab
             ushort.TryParse(configuration["RabbitMq:Port"], out var port) ? port : (ushort)5672,
             configuration["RabbitMq:VirtualHost"] ?? "patientjourney",
             configuration["RabbitMq:Username"] ?? "patientjourney",
-            configuration["RabbitMq:Password"] ?? "patientjourney"))
+            configuration["RabbitMq:Password"] ?? "patientjourney")
+        {
+            ManagementPort = ushort.TryParse(configuration["RabbitMq:ManagementPort"], out var management) ? management : (ushort)15672,
+        })
     {
         // Read with the rest, when every service starts: a wrong value stops it there, not at its outbox's first page.
         BusMessages = ClinicalEventPublisher.MessagesFrom(configuration),
     };
+
+    // A record prints its members, the connection string's password with them: never to a log or an exception message.
+    public override string ToString()
+    {
+        var postgres = new Npgsql.NpgsqlConnectionStringBuilder(PostgresConnectionString);
+        return $"PostgreSQL {postgres.Username}@{postgres.Host}:{postgres.Port}/{postgres.Database}, RabbitMQ {RabbitMq}";
+    }
 
     /// <summary>
     /// PostgreSQL on the same machine gets no TLS unless the connection string asks for it: loopback traffic never
@@ -41,4 +51,11 @@ public sealed record InfrastructureSettings(string PostgresConnectionString, Rab
     }
 }
 
-public sealed record RabbitMqSettings(string Host, ushort Port, string VirtualHost, string Username, string Password);
+public sealed record RabbitMqSettings(string Host, ushort Port, string VirtualHost, string Username, string Password)
+{
+    /// <summary>The management API's port (users, permissions, vhosts): RabbitMq:ManagementPort, else RabbitMQ's 15672.</summary>
+    public ushort ManagementPort { get; init; } = 15672;
+
+    // A record prints its members; a password must never reach a log or an exception message that way.
+    public override string ToString() => $"{Username}@{Host}:{Port}/{VirtualHost}";
+}

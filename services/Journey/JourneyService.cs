@@ -3,6 +3,7 @@ using Marten;
 using MassTransit;
 using PatientJourney.BuildingBlocks;
 using PatientJourney.BuildingBlocks.EventStore;
+using PatientJourney.BuildingBlocks.Security;
 using PatientJourney.Contracts;
 using PatientJourney.Journey.Projections;
 using PatientJourney.Journey.ReadApi;
@@ -46,7 +47,9 @@ public static class JourneyServiceExtensions
         var consumers = ContractEvents.All.Select(t => typeof(ClinicalEventConsumer<>).MakeGenericType(t))
             .Concat(ContractBatches.All.Select(t => typeof(ClinicalEventBatchConsumer<,>).MakeGenericType(t, t.BaseType!.GetGenericArguments()[0])))
             .ToArray();
-        builder.Services.AddPatientJourneyBus(BrokerAccounts.Connection(settings.RabbitMq, builder.Configuration, BrokerAccounts.Journey),
+        var broker = BrokerAccounts.Connection(settings.RabbitMq, builder.Configuration, BrokerAccounts.Journey);
+        DevelopmentSecrets.EnsureNoneOutsideDevelopment(builder.Environment, broker, settings.PostgresConnectionString);
+        builder.Services.AddPatientJourneyBus(broker,
             x =>
             {
                 foreach (var consumer in consumers)

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.Configuration;
 using Npgsql;
 using PatientJourney.BuildingBlocks;
 using PatientJourney.Contracts;
@@ -17,7 +16,7 @@ namespace PatientJourney.IntegrationTests;
 /// </summary>
 public class BusEventChecksTests(PatientJourneySystem system) : IClassFixture<PatientJourneySystem>
 {
-    private RabbitMqSettings Diagnosis => BrokerAccounts.ActingAs(system.Isolation.RabbitMq, new ConfigurationBuilder().Build(), Departments.Diagnosis);
+    private RabbitMqSettings Diagnosis => BrokerAccounts.ActingAs(system.Isolation.RabbitMq, Isolation.Secrets, Departments.Diagnosis);
 
     private async Task PublishAsDiagnosisAsync(ClinicalEvent e)
     {
@@ -44,7 +43,7 @@ public class BusEventChecksTests(PatientJourneySystem system) : IClassFixture<Pa
         };
         foreach (var (e, _) in forged) await PublishAsDiagnosisAsync(e);
 
-        await using var deadLetters = new DeadLetters(BrokerAccounts.ActingAs(system.Isolation.RabbitMq, new ConfigurationBuilder().Build(), BrokerAccounts.Redrive));
+        await using var deadLetters = new DeadLetters(BrokerAccounts.ActingAs(system.Isolation.RabbitMq, Isolation.Secrets, BrokerAccounts.Redrive));
         IReadOnlyList<DeadLetter> letters = [];
         await Eventually.HoldsAsync(async () =>
         {

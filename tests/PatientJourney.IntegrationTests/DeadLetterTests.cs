@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.Configuration;
 using Npgsql;
 using PatientJourney.BuildingBlocks;
 using PatientJourney.IntegrationTests.Infrastructure;
@@ -11,7 +10,7 @@ namespace PatientJourney.IntegrationTests;
 
 public class DeadLetterTests(PatientJourneySystem system) : IClassFixture<PatientJourneySystem>
 {
-    private DeadLetters Open() => new(BrokerAccounts.ActingAs(system.Isolation.RabbitMq, new ConfigurationBuilder().Build(), BrokerAccounts.Redrive));
+    private DeadLetters Open() => new(BrokerAccounts.ActingAs(system.Isolation.RabbitMq, Isolation.Secrets, BrokerAccounts.Redrive));
 
     private async Task AlterAsync(string sql)
     {

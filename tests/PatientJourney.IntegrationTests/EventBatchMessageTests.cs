@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using MassTransit;
-using Microsoft.Extensions.Configuration;
 using PatientJourney.BuildingBlocks;
 using PatientJourney.Contracts;
 using PatientJourney.Contracts.Diagnosis;
@@ -64,7 +63,7 @@ public class EventBatchMessageTests(PatientJourneySystem system) : IClassFixture
     {
         // The chemotherapy department's broker user sends an interventional batch through its own batch exchange,
         // stamped with its own (broker-validated) user_id.
-        var chemo = BrokerAccounts.ActingAs(system.Isolation.RabbitMq, new ConfigurationBuilder().Build(), Departments.Chemotherapy);
+        var chemo = BrokerAccounts.ActingAs(system.Isolation.RabbitMq, Isolation.Secrets, Departments.Chemotherapy);
         var forged = new InterventionalEventBatch
         {
             Events = [new TacePerformed { EventId = Guid.NewGuid(), PatientId = "BATCH-4", OccurredOn = new DateOnly(2011, 7, 12), Target = "liver", Drug = "doxorubicin", DoseMg = 150 }],
@@ -83,7 +82,7 @@ public class EventBatchMessageTests(PatientJourneySystem system) : IClassFixture
     public async Task A_batch_smuggling_another_departments_event_type_is_dead_lettered_and_none_of_it_recorded()
     {
         // A diagnosis batch whose second entry calls itself a TACE: its own department's list reads only its own events.
-        var diagnosis = BrokerAccounts.ActingAs(system.Isolation.RabbitMq, new ConfigurationBuilder().Build(), Departments.Diagnosis);
+        var diagnosis = BrokerAccounts.ActingAs(system.Isolation.RabbitMq, Isolation.Secrets, Departments.Diagnosis);
         var batch = System.Text.Json.JsonSerializer.SerializeToNode(new DiagnosisEventBatch { Events = [Visit("BATCH-5", 1), Visit("BATCH-5", 2)] }, JsonDefaults.Options)!;
         batch["events"]![1]!["type"] = "TacePerformed";
         var messageId = Guid.NewGuid();
@@ -100,7 +99,7 @@ public class EventBatchMessageTests(PatientJourneySystem system) : IClassFixture
     [InlineData("""{ }""")]
     public async Task A_batch_without_events_is_dead_lettered(string message)
     {
-        var diagnosis = BrokerAccounts.ActingAs(system.Isolation.RabbitMq, new ConfigurationBuilder().Build(), Departments.Diagnosis);
+        var diagnosis = BrokerAccounts.ActingAs(system.Isolation.RabbitMq, Isolation.Secrets, Departments.Diagnosis);
         var messageId = Guid.NewGuid();
         await PublishRawAsync(diagnosis, "PatientJourney.Contracts.Diagnosis:DiagnosisEventBatch",
             RawBroker.Envelope(messageId, "PatientJourney.Contracts.Diagnosis:DiagnosisEventBatch", JsonNode.Parse(message)!), messageId);
@@ -117,7 +116,7 @@ public class EventBatchMessageTests(PatientJourneySystem system) : IClassFixture
 
     private async Task<DeadLetter> DeadLetterAsync(Guid messageId)
     {
-        await using var deadLetters = new DeadLetters(BrokerAccounts.ActingAs(system.Isolation.RabbitMq, new ConfigurationBuilder().Build(), BrokerAccounts.Redrive));
+        await using var deadLetters = new DeadLetters(BrokerAccounts.ActingAs(system.Isolation.RabbitMq, Isolation.Secrets, BrokerAccounts.Redrive));
         DeadLetter? letter = null;
         await Eventually.HoldsAsync(async () => (letter = (await deadLetters.ListAsync()).FirstOrDefault(l => l.MessageId == messageId.ToString())) is not null,
             $"message {messageId} in the error queue");

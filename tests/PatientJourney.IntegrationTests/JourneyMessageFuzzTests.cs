@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.Configuration;
 using PatientJourney.BuildingBlocks;
 using PatientJourney.Contracts;
 using PatientJourney.IntegrationTests.Infrastructure;
@@ -26,7 +25,7 @@ public class JourneyMessageFuzzTests(PatientJourneySystem system) : IClassFixtur
     [Fact]
     public async Task Three_hundred_malformed_envelopes_are_dead_lettered_or_skipped_and_nothing_is_recorded()
     {
-        var diagnosis = BrokerAccounts.ActingAs(system.Isolation.RabbitMq, new ConfigurationBuilder().Build(), Departments.Diagnosis);
+        var diagnosis = BrokerAccounts.ActingAs(system.Isolation.RabbitMq, Isolation.Secrets, Departments.Diagnosis);
         var random = new Random(6);
         await using (var connection = await RawBroker.ConnectAsync(diagnosis))
         await using (var channel = await connection.CreateChannelAsync(new RabbitMQ.Client.CreateChannelOptions(true, true)))
@@ -49,7 +48,7 @@ public class JourneyMessageFuzzTests(PatientJourneySystem system) : IClassFixtur
         }
         catch (TimeoutException)
         {
-            await using var letters = new DeadLetters(BrokerAccounts.ActingAs(system.Isolation.RabbitMq, new ConfigurationBuilder().Build(), BrokerAccounts.Redrive));
+            await using var letters = new DeadLetters(BrokerAccounts.ActingAs(system.Isolation.RabbitMq, Isolation.Secrets, BrokerAccounts.Redrive));
             var kinds = (await letters.ListAsync()).GroupBy(l => l.Reason?[..Math.Min(60, l.Reason.Length)]).Select(g => $"{g.Count()}x {g.Key}");
             Assert.Fail($"{error} dead-lettered and {skipped} skipped of {Messages}, journey-events holds {await CountAsync(admin, JourneyService.QueueName)}, patients {(await system.JourneyClient.GetFromJsonAsync<JsonArray>("/patients"))!.Count}:\n{string.Join("\n", kinds)}");
         }

@@ -1,5 +1,4 @@
 using System.Net;
-using Microsoft.Extensions.Configuration;
 using PatientJourney.BuildingBlocks;
 using PatientJourney.BuildingBlocks.EventStore;
 using PatientJourney.Contracts;
@@ -31,7 +30,7 @@ public class ReplayFromSourceTests(PatientJourneySystem system) : IClassFixture<
         await Eventually.HoldsAsync(() => Task.FromResult(replayed.BusIsReady()), "replay journey bus ready");
 
         var published = await SourceReplay.ReplayAsync(system.Isolation.ConnectionString, Departments.All,
-            d => BrokerAccounts.ActingAs(target.RabbitMq, new ConfigurationBuilder().Build(), d));
+            d => BrokerAccounts.ActingAs(target.RabbitMq, Isolation.Secrets, d));
         Assert.Equal(seed.JourneyEventCount + 6, published);
 
         await Eventually.HoldsAsync(async () => await ReadModelSnapshot.TakeAsync(target.ConnectionString) == live, "the replayed journey equals the live one");

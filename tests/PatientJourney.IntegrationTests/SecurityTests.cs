@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using MassTransit;
-using Microsoft.Extensions.Configuration;
 using PatientJourney.BuildingBlocks;
 using PatientJourney.BuildingBlocks.Security;
 using PatientJourney.Contracts;
@@ -123,7 +122,7 @@ public class SecurityTests(PatientJourneySystem system) : IClassFixture<PatientJ
     {
         // The chemotherapy department's broker user, doing the worst it can: a TACE sent through its own exchange,
         // stamped with its own (broker-validated) user_id.
-        var chemo = BrokerAccounts.ActingAs(system.Isolation.RabbitMq, new ConfigurationBuilder().Build(), Departments.Chemotherapy);
+        var chemo = BrokerAccounts.ActingAs(system.Isolation.RabbitMq, Isolation.Secrets, Departments.Chemotherapy);
         var forged = new TacePerformed
         {
             EventId = Guid.NewGuid(), PatientId = "SEC-5", OccurredOn = new DateOnly(2011, 7, 12), Target = "liver", Drug = "doxorubicin", DoseMg = 150,
@@ -134,30 +133,17 @@ public class SecurityTests(PatientJourneySystem system) : IClassFixture<PatientJ
                 RawBroker.Envelope(forged.EventId, "PatientJourney.Contracts.Interventional:TacePerformed", forged), chemo.Username, forged.EventId.ToString());
 
         // The broker itself refuses the two other forgeries: writing the interventional exchange, and another user's user_id.
-        Assert.Contains("ACCESS_REFUSED", await RawPublishFailureAsync(chemo, "PatientJourney.Contracts.Interventional:TacePerformed", chemo.Username));
-        Assert.Contains("PRECONDITION_FAILED", await RawPublishFailureAsync(chemo, "PatientJourney.Contracts.Chemotherapy:ChemoCycleCompleted",
+        Assert.Contains("ACCESS_REFUSED", await RawBroker.PublishFailureAsync(chemo, "PatientJourney.Contracts.Interventional:TacePerformed", chemo.Username));
+        Assert.Contains("PRECONDITION_FAILED", await RawBroker.PublishFailureAsync(chemo, "PatientJourney.Contracts.Chemotherapy:ChemoCycleCompleted",
             BrokerAccounts.UserOf(Departments.Interventional)));
 
-        await using var deadLetters = new DeadLetters(BrokerAccounts.ActingAs(system.Isolation.RabbitMq, new ConfigurationBuilder().Build(), BrokerAccounts.Redrive));
+        await using var deadLetters = new DeadLetters(BrokerAccounts.ActingAs(system.Isolation.RabbitMq, Isolation.Secrets, BrokerAccounts.Redrive));
         DeadLetter? letter = null;
         await Eventually.HoldsAsync(async () => (letter = (await deadLetters.ListAsync()).FirstOrDefault(l => l.MessageId == forged.EventId.ToString())) is not null,
             "the forged TACE in the error queue");
         Assert.Equal(chemo.Username, letter!.Sender);
         Assert.Contains("interventional", letter.Reason);
         Assert.Equal(HttpStatusCode.NotFound, (await system.JourneyClient.GetAsync("/patients/SEC-5/journey")).StatusCode);
-    }
-
-    private static async Task<string> RawPublishFailureAsync(RabbitMqSettings account, string exchange, string userId)
-    {
-        await using var connection = await RawBroker.ConnectAsync(account);
-        await using var channel = await connection.CreateChannelAsync(new RabbitMQ.Client.CreateChannelOptions(true, true));
-        var exception = await Assert.ThrowsAnyAsync<Exception>(async () =>
-        {
-            await channel.BasicPublishAsync(exchange, "", mandatory: false, new RabbitMQ.Client.BasicProperties { UserId = userId }, "{}"u8.ToArray());
-            await Task.Delay(500); // a refusal closes the channel asynchronously
-            await channel.BasicPublishAsync(exchange, "", mandatory: false, new RabbitMQ.Client.BasicProperties { UserId = userId }, "{}"u8.ToArray());
-        });
-        return exception.Message + channel.CloseReason?.ReplyText;
     }
 
     [Fact]

@@ -224,9 +224,9 @@ public sealed class ChaosEnvironment : IAsyncDisposable
     {
         var environment = new ChaosEnvironment(infrastructure, $"{prefix}_{Guid.NewGuid():N}"[..(prefix.Length + 13)], keep);
         await environment.AdminAsync($"create database {environment.Name}");
-        using var http = BrokerAccounts.ManagementApi(infrastructure.RabbitMq);
+        using var http = BrokerAccounts.ManagementApi(BrokerAccounts.Administrator(infrastructure.RabbitMq, Infrastructure.Configuration));
         (await http.PutAsync($"vhosts/{environment.Name}", null)).EnsureSuccessStatusCode();
-        await BrokerAccounts.ApplyAsync(http, environment.Name);
+        await BrokerAccounts.ApplyAsync(http, environment.Name, BrokerAccounts.PasswordsFrom(Infrastructure.Configuration));
         return environment;
     }
 
@@ -244,7 +244,8 @@ public sealed class ChaosEnvironment : IAsyncDisposable
         ServiceProcess Process(string service, IReadOnlyList<string>? departments = null)
         {
             var name = char.ToUpperInvariant(service[0]) + service[1..];
-            return new ServiceProcess(name, ServiceProcess.AssemblyOf(name), ServiceEnvironment(), Path.Combine(LogDirectory, name + ".log"), departments);
+            return new ServiceProcess(name, ServiceProcess.AssemblyOf(name), ServiceEnvironment(departments ?? [service.ToLowerInvariant()]),
+                Path.Combine(LogDirectory, name + ".log"), departments);
         }
     }
 
@@ -264,7 +265,19 @@ public sealed class ChaosEnvironment : IAsyncDisposable
         foreach (var department in departments) await department.WaitReadyAsync(TimeSpan.FromSeconds(60));
     }
 
-    public IReadOnlyDictionary<string, string> ServiceEnvironment() => new Dictionary<string, string>
+    /// <summary>
+    /// A process's settings: the run's database and vhost, and the broker password of each service it hosts (the
+    /// runner's, from RabbitMq__Accounts__&lt;service&gt;__Password; <see cref="ServiceProcess"/> passes no other secret of the runner's).
+    /// </summary>
+    public IReadOnlyDictionary<string, string> ServiceEnvironment(IReadOnlyList<string> services)
+    {
+        var environment = new Dictionary<string, string>(ServiceEnvironment());
+        foreach (var service in services)
+            environment[$"RabbitMq__Accounts__{service}__Password"] = BrokerAccounts.PasswordsFrom(Infrastructure.Configuration)(BrokerAccounts.UserOf(service));
+        return environment;
+    }
+
+    private IReadOnlyDictionary<string, string> ServiceEnvironment() => new Dictionary<string, string>
     {
         // Production, as deployed. Under Development (scope validation in the DI container, the developer exception
         // page and whatever else the frameworks switch on for it) the pipeline carried 7-19 % fewer events in two
@@ -274,6 +287,7 @@ public sealed class ChaosEnvironment : IAsyncDisposable
         ["ConnectionStrings__Postgres"] = ConnectionString,
         ["RabbitMq__Host"] = _infrastructure.RabbitMq.Host,
         ["RabbitMq__Port"] = _infrastructure.RabbitMq.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["RabbitMq__ManagementPort"] = _infrastructure.RabbitMq.ManagementPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["RabbitMq__VirtualHost"] = Name,
         ["RateLimit__PermitsPerSecond"] = "1000000",
         ["RateLimit__Burst"] = "1000000",
@@ -384,7 +398,7 @@ public sealed class ChaosEnvironment : IAsyncDisposable
     {
         if (_keep) return;
         NpgsqlConnection.ClearAllPools();
-        using (var http = BrokerAccounts.ManagementApi(_infrastructure.RabbitMq))
+        using (var http = BrokerAccounts.ManagementApi(BrokerAccounts.Administrator(_infrastructure.RabbitMq, Infrastructure.Configuration)))
             await http.DeleteAsync($"vhosts/{Name}");
         await using var admin = await OpenAdminAsync();
         await Infrastructure.DropDatabaseAsync(admin, Name); // left behind, named pj_chaos_*, if it cannot be dropped
@@ -394,6 +408,9 @@ public sealed class ChaosEnvironment : IAsyncDisposable
 /// <summary>The machine's PostgreSQL and RabbitMQ, as infra/up.sh started them.</summary>
 public static class Infrastructure
 {
+    /// <summary>The runner's settings (test.sh exports infra/up.sh's secrets file): the administrator and each service's password.</summary>
+    public static IConfiguration Configuration { get; } = new ConfigurationBuilder().AddEnvironmentVariables().Build();
+
     public static string RepositoryRoot { get; } = FindRoot();
 
     /// <summary>

@@ -25,6 +25,10 @@ public sealed class ServiceProcess(string name, string assembly, IReadOnlyDictio
     public void Start()
     {
         var start = new ProcessStartInfo("dotnet", [assembly]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        // The runner may hold every secret (the administrator's, each service's): a service gets only what it is given.
+        foreach (var inherited in start.Environment.Keys.Where(k => k.StartsWith("RabbitMq__", StringComparison.OrdinalIgnoreCase)
+                     || k.StartsWith("ConnectionStrings__", StringComparison.OrdinalIgnoreCase)).ToList())
+            start.Environment.Remove(inherited);
         foreach (var (key, value) in environment) start.Environment[key] = value;
         start.Environment["ASPNETCORE_URLS"] = BaseAddress.ToString();
         foreach (var (department, address) in Departments) start.Environment[$"Departments__{department}__Urls"] = address.ToString();

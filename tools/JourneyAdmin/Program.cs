@@ -92,16 +92,59 @@ token.SetAction(parse =>
 });
 
 var brokerVhost = new Option<string>("--vhost") { Description = "RabbitMQ vhost", DefaultValueFactory = _ => Broker().VirtualHost };
-var brokerSetup = new Command("broker-setup", "Create each service's RabbitMQ user with only the permissions it needs (management API, as the admin user)") { brokerVhost };
+var reader = new Option<string?>("--reader")
+{
+    HelpName = "name",
+    Description = "Instead of the services: a read-only outside consumer's account (pj-reader-<name>), which may own only queues " +
+                  "named reader-<name>[.<anything>], bind them to the department exchanges (PatientJourney.Contracts.*) and read them",
+};
+var passwordFile = new Option<FileInfo?>("--password-file")
+{
+    HelpName = "path",
+    Description = "With --reader: where its password is; read when the file exists, else generated and written there (mode 0600) to hand over",
+};
+var developmentPasswords = new Option<bool>("--development-passwords")
+{
+    Description = "Give a service whose RabbitMq__Accounts__<service>__Password is not set the development password <user>-dev (a development machine only)",
+};
+var brokerSetup = new Command("broker-setup", """
+    Create or update each service's RabbitMQ user (pj-<service>) with only the permissions it needs, through the
+    management API as the administrator (RabbitMq__Admin__Username / RabbitMq__Admin__Password, else RabbitMq__Username /
+    RabbitMq__Password; RabbitMq__Host, RabbitMq__ManagementPort). Each service's password is
+    RabbitMq__Accounts__<service>__Password, as infra/up.sh generates it into its secrets file
+    (${PJ_SECRETS_FILE:-/etc/patientjourney/secrets.env}); a missing one is an error unless --development-passwords.
+
+    A new department (one of ours, or an outside one sending to the journey) gets its account from the contracts: its
+    events in a namespace PatientJourney.Contracts.<Department>, its name in Departments.All and in infra/secrets.sh's
+    PJ_BROKER_SERVICES; then infra/up.sh generates its password and this command gives it its own exchanges and
+    nothing else (docs/security.md). Its integration engine is handed pj-<department> and that password only.
+    A read-only outside consumer (an analytics team, a registry) gets its own with --reader <name> --password-file <path>:
+    it may bind its own queues to the department exchanges and read them, and can write, bind or read nothing else.
+    """) { brokerVhost, reader, passwordFile, developmentPasswords };
 brokerSetup.SetAction(async (parse, ct) =>
 {
-    var admin = Broker();
-    using var http = BrokerAccounts.ManagementApi(admin);
     var configuration = new ConfigurationBuilder().AddEnvironmentVariables().Build();
-    await BrokerAccounts.ApplyAsync(http, parse.GetValue(brokerVhost)!,
-        user => configuration[$"RabbitMq:Accounts:{user.Replace("pj-", "", StringComparison.Ordinal)}:Password"] ?? BrokerAccounts.DevelopmentPassword(user), ct);
+    var on = parse.GetValue(brokerVhost)!;
+    using var http = BrokerAccounts.ManagementApi(BrokerAccounts.Administrator(Broker(), configuration));
+    if (parse.GetValue(reader) is { } name)
+    {
+        if (!BrokerAccounts.IsReaderName(name)) { Console.Error.WriteLine("--reader: lower-case letters and digits joined by '-', at most 64 characters"); return 2; }
+        if (parse.GetValue(passwordFile) is not { } file) { Console.Error.WriteLine("--reader needs --password-file (where its password is, or is to be written)"); return 2; }
+        var account = BrokerAccounts.Reader(name);
+        await BrokerAccounts.ApplyAsync(http, on, account, ReaderPassword(file), ct);
+        AnsiConsole.MarkupLineInterpolated($"[green]{account.Username}[/] on vhost {on}: own queues {BrokerAccounts.ReaderQueuePrefix}{name}[[.*]], password in {file.FullName}");
+        return 0;
+    }
+    var missing = BrokerAccounts.Services.Where(s => BrokerAccounts.PasswordOf(configuration, s) is null).ToList();
+    if (missing.Count > 0 && !parse.GetValue(developmentPasswords))
+    {
+        Console.Error.WriteLine("No password for " + string.Join(", ", missing.Select(s => $"RabbitMq__Accounts__{s}__Password")) +
+            ": infra/up.sh writes them to its secrets file; on a development machine, --development-passwords gives <user>-dev");
+        return 2;
+    }
+    await BrokerAccounts.ApplyAsync(http, on, BrokerAccounts.PasswordsFrom(configuration), ct);
     foreach (var service in BrokerAccounts.Services)
-        AnsiConsole.MarkupLineInterpolated($"[green]{BrokerAccounts.UserOf(service)}[/] on vhost {parse.GetValue(brokerVhost)}");
+        AnsiConsole.MarkupLineInterpolated($"[green]{BrokerAccounts.UserOf(service)}[/] on vhost {on}{(missing.Contains(service) ? " (development password)" : "")}");
     return 0;
 });
 
@@ -133,6 +176,17 @@ static RabbitMqSettings Broker() => InfrastructureSettings.From(new Configuratio
 
 static RabbitMqSettings RedriveConnection(string vhost) =>
     BrokerAccounts.ActingAs(Broker() with { VirtualHost = vhost }, new ConfigurationBuilder().AddEnvironmentVariables().Build(), BrokerAccounts.Redrive);
+
+// A reader's password stays with the operator: read from the file handed over, or generated into a new one only its owner can read.
+static string ReaderPassword(FileInfo file)
+{
+    if (file.Exists) return File.ReadAllText(file.FullName).Trim();
+    var password = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24)).ToLowerInvariant();
+    var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+    if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+    using (var writer = new StreamWriter(new FileStream(file.FullName, options))) writer.WriteLine(password);
+    return password;
+}
 
 static DocumentStore Open(string connectionString) => JourneyServiceExtensions.OpenJourneyStore(connectionString);
 

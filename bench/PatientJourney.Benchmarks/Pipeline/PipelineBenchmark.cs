@@ -208,7 +208,7 @@ public static class PipelineBenchmark
         // MassTransit wraps each event in an envelope (ids, addresses, message types, host); the raw payloads carry as much.
         var payloads = rows.Select(r => Encoding.UTF8.GetBytes(
             $$"""{"messageId":"{{r.Id}}","sourceAddress":"rabbitmq://localhost/bench","destinationAddress":"rabbitmq://localhost/{{r.Type}}","messageType":["urn:message:PatientJourney.Contracts:{{r.Type}}"],"message":{{r.Json}},"sentTime":"{{now:O}}","headers":{},"host":{"machineName":"bench","processName":"bench","processId":1,"assembly":"bench","assemblyVersion":"1.0.0.0","frameworkVersion":"10.0.0","massTransitVersion":"8.5.12.0","operatingSystemVersion":"Unix"} }""")).ToList();
-        var broker = await RawBrokerBaseline.RunAsync(infrastructure.RabbitMq with { VirtualHost = environment.Name }, payloads, ct);
+        var broker = await RawBrokerBaseline.RunAsync(BrokerAccounts.Administrator(infrastructure.RabbitMq, Infrastructure.Configuration) with { VirtualHost = environment.Name }, payloads, ct);
         output.WriteLine($"bench: raw RabbitMQ.Client publish-with-confirms + consume: {broker.PerSecond:F0} messages/s");
 
         var port = ServiceProcess.FreePort();

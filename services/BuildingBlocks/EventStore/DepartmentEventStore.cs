@@ -37,6 +37,7 @@ public static class DepartmentEventStore
             .UseLightweightSessions();
         builder.Services.AddParameterFreeMartenLogging();
         var broker = BrokerAccounts.Connection(settings.RabbitMq, builder.Configuration, department);
+        DevelopmentSecrets.EnsureNoneOutsideDevelopment(builder.Environment, broker, settings.PostgresConnectionString);
         builder.Services.AddPatientJourneyBus(broker);
         builder.Services.AddSingleton(_ => JourneyQueueWatch.From(broker, builder.Configuration));
         builder.Services.AddPostgresReadiness(settings.PostgresConnectionString);

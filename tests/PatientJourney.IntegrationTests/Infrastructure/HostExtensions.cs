@@ -1,5 +1,4 @@
 using MassTransit;
-using Microsoft.Extensions.Configuration;
 using PatientJourney.BuildingBlocks;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -30,7 +29,7 @@ public static class DepartmentBus
 {
     public static async Task<IBusControl> StartAsync(Isolation isolation, string department)
     {
-        var account = BrokerAccounts.ActingAs(isolation.RabbitMq, new ConfigurationBuilder().Build(), department);
+        var account = BrokerAccounts.ActingAs(isolation.RabbitMq, Isolation.Secrets, department);
         var bus = MassTransit.Bus.Factory.CreateUsingRabbitMq(cfg => PatientJourney.BuildingBlocks.Bus.ConfigureBroker(cfg, account));
         await bus.StartAsync();
         return bus;
@@ -59,4 +58,18 @@ public static class RawBroker
         {
             UserId = userId, MessageId = messageId ?? Guid.NewGuid().ToString(), ContentType = contentType, Persistent = true,
         }, body);
+
+    /// <summary>What the broker answers when this account publishes there (ACCESS_REFUSED, PRECONDITION_FAILED...): it must refuse.</summary>
+    public static async Task<string> PublishFailureAsync(RabbitMqSettings account, string exchange, string userId)
+    {
+        await using var connection = await ConnectAsync(account);
+        await using var channel = await connection.CreateChannelAsync(new RabbitMQ.Client.CreateChannelOptions(true, true));
+        var exception = await Assert.ThrowsAnyAsync<Exception>(async () =>
+        {
+            await channel.BasicPublishAsync(exchange, "", mandatory: false, new RabbitMQ.Client.BasicProperties { UserId = userId }, "{}"u8.ToArray());
+            await Task.Delay(500); // a refusal closes the channel asynchronously
+            await channel.BasicPublishAsync(exchange, "", mandatory: false, new RabbitMQ.Client.BasicProperties { UserId = userId }, "{}"u8.ToArray());
+        });
+        return exception.Message + channel.CloseReason?.ReplyText;
+    }
 }

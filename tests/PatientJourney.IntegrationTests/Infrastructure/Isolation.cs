@@ -15,13 +15,14 @@ public sealed class Isolation : IAsyncDisposable
 
     public string Name { get; }
     public string ConnectionString { get; }
+    /// <summary>The test's vhost, as the administrator (who may do anything there); ActingAs gives a service's account.</summary>
     public RabbitMqSettings RabbitMq { get; }
 
     private Isolation(string name)
     {
         Name = name;
         ConnectionString = new NpgsqlConnectionStringBuilder(Shared.PostgresConnectionString) { Database = name, MaxPoolSize = 40 }.ConnectionString;
-        RabbitMq = Shared.RabbitMq with { VirtualHost = name };
+        RabbitMq = Administrator with { VirtualHost = name };
     }
 
     public static async Task<Isolation> CreateAsync()
@@ -33,9 +34,10 @@ public sealed class Isolation : IAsyncDisposable
 
         using var http = ManagementApi();
         (await http.PutAsync($"vhosts/{isolation.Name}", null)).EnsureSuccessStatusCode();
-        (await http.PutAsJsonAsync($"permissions/{isolation.Name}/{Shared.RabbitMq.Username}",
+        (await http.PutAsJsonAsync($"permissions/{isolation.Name}/{Administrator.Username}",
             new { configure = ".*", write = ".*", read = ".*" })).EnsureSuccessStatusCode();
-        await BrokerAccounts.ApplyAsync(http, isolation.Name);
+        // The passwords the demo system beside the tests has (test.sh exports infra/up.sh's secrets): users are global.
+        await BrokerAccounts.ApplyAsync(http, isolation.Name, BrokerAccounts.PasswordsFrom(Secrets));
         return isolation;
     }
 
@@ -55,5 +57,11 @@ public sealed class Isolation : IAsyncDisposable
         return connection;
     }
 
-    public static HttpClient ManagementApi() => BrokerAccounts.ManagementApi(Shared.RabbitMq);
+    /// <summary>The runner's settings: the service accounts' passwords as the running system has them (RabbitMq__Accounts__*).</summary>
+    public static IConfiguration Secrets => Chaos.Infrastructure.Configuration;
+
+    /// <summary>The broker's administrator (RabbitMq__Admin__*), on the tests' own vhosts too.</summary>
+    public static RabbitMqSettings Administrator { get; } = BrokerAccounts.Administrator(Shared.RabbitMq, Secrets);
+
+    public static HttpClient ManagementApi() => BrokerAccounts.ManagementApi(Administrator);
 }
