@@ -44,14 +44,19 @@ public sealed record DiagnosisConfirmed : DiagnosisEvent
     public IReadOnlyList<string> MetastaticSites { get; init; } = [];
     public Immunohistochemistry? Immunohistochemistry { get; init; }
 
-    protected override void ValidateFact(FieldValidation v, DateOnly latest)
+    protected override void ValidateFact(FieldValidation v, DateOnly latest) =>
+        CheckFindings(v, Histology, Differentiation, PrimarySite, MetastaticSites, Immunohistochemistry?.Positive, Immunohistochemistry?.Negative);
+
+    /// <summary>The pathology's text, as the request and the event both carry it.</summary>
+    public static void CheckFindings(FieldValidation v, string? histology, string? differentiation, string? primarySite,
+        IReadOnlyList<string?>? metastaticSites, IReadOnlyList<string?>? positive, IReadOnlyList<string?>? negative)
     {
-        v.Required(Histology, "histology", ClinicalLimits.MediumText);
-        v.MaxLength(Differentiation, "differentiation", ClinicalLimits.ShortText);
-        v.MaxLength(PrimarySite, "primarySite", ClinicalLimits.ShortText);
-        v.Each(MetastaticSites, "metastaticSites", (s, f) => v.Required(s, f, ClinicalLimits.ShortText));
-        v.Each(Immunohistochemistry?.Positive, "immunohistochemistry.positive", (s, f) => v.Required(s, f, ClinicalLimits.Code));
-        v.Each(Immunohistochemistry?.Negative, "immunohistochemistry.negative", (s, f) => v.Required(s, f, ClinicalLimits.Code));
+        v.Required(histology, "histology", ClinicalLimits.MediumText);
+        v.MaxLength(differentiation, "differentiation", ClinicalLimits.ShortText);
+        v.MaxLength(primarySite, "primarySite", ClinicalLimits.ShortText);
+        v.Each(metastaticSites, "metastaticSites", (s, f) => v.Required(s, f, ClinicalLimits.ShortText));
+        v.Each(positive, "immunohistochemistry.positive", (s, f) => v.Required(s, f, ClinicalLimits.Code));
+        v.Each(negative, "immunohistochemistry.negative", (s, f) => v.Required(s, f, ClinicalLimits.Code));
     }
 }
 

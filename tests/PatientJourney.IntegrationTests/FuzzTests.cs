@@ -240,16 +240,7 @@ public class FuzzTests(PatientJourneySystem system, Xunit.Abstractions.ITestOutp
             }
             return counts;
         }
-        foreach (var (name, services) in new (string, IServiceProvider)[]
-                 {
-                     ("diagnosis", system.Diagnosis.Services), ("chemotherapy", system.Chemotherapy.Services),
-                     ("interventional", system.Interventional.Services), ("imaging", system.Imaging.Services),
-                 })
-        {
-            await using var session = services.GetRequiredService<IDocumentStore>().QuerySession();
-            counts[name] = await session.Events.QueryAllRawEvents().CountAsync();
-        }
-        return counts;
+        return await system.DepartmentEventCountsAsync();
     }
 
     private static (string, HttpContent) Mutate(Route route, Random random)

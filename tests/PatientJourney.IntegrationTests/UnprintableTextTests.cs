@@ -39,7 +39,7 @@ public class UnprintableTextTests(PatientJourneySystem system) : IClassFixture<P
     [Fact]
     public async Task Every_string_field_of_every_command_refuses_NUL_control_characters_and_lone_surrogates_naming_the_field()
     {
-        var before = await DepartmentEventCountsAsync();
+        var before = await system.DepartmentEventCountsAsync();
         var failures = new List<string>();
         var cases = Cases().ToList();
         foreach (var (route, field, value, body) in cases)
@@ -54,13 +54,13 @@ public class UnprintableTextTests(PatientJourneySystem system) : IClassFixture<P
 
         Assert.True(cases.Count > 150, $"only {cases.Count} cases generated");
         Assert.True(failures.Count == 0, $"{failures.Count} of {cases.Count} were not refused naming the field:\n" + string.Join("\n", failures.Take(20)));
-        Assert.Equal(before, await DepartmentEventCountsAsync());
+        Assert.Equal(before, await system.DepartmentEventCountsAsync());
     }
 
     [Fact]
     public async Task Every_string_field_in_a_batch_entry_refuses_only_its_entry_and_a_retried_batch_records_nothing_twice()
     {
-        var before = await DepartmentEventCountsAsync();
+        var before = await system.DepartmentEventCountsAsync();
         var failures = new List<string>();
         var batches = 0;
         foreach (var department in FuzzTests.Routes.Select(r => r.Department).Distinct())
@@ -96,7 +96,7 @@ public class UnprintableTextTests(PatientJourneySystem system) : IClassFixture<P
 
         Assert.Equal(4, batches);
         Assert.True(failures.Count == 0, $"{failures.Count} hostile batch entries were not refused naming the field:\n" + string.Join("\n", failures.Take(20)));
-        var after = await DepartmentEventCountsAsync();
+        var after = await system.DepartmentEventCountsAsync();
         Assert.All(after, c => Assert.Equal(before[c.Key] + 1, c.Value)); // each department: the one valid entry, once
     }
 
@@ -104,7 +104,7 @@ public class UnprintableTextTests(PatientJourneySystem system) : IClassFixture<P
     public async Task A_batch_envelope_with_an_unprintable_idempotency_key_or_path_is_refused_whole_and_a_percent_encoded_NUL_in_a_path_only_its_entry()
     {
         const string visit = """{"occurredOn":"2012-02-24","ecog":0}""";
-        var before = await DepartmentEventCountsAsync();
+        var before = await system.DepartmentEventCountsAsync();
         var refusedWhole = new[]
         {
             ("entries[1].idempotencyKey", $$"""{"entries":[{"path":"/patients/ENV-1/visits","body":{{visit}}},{"path":"/patients/ENV-1/visits","body":{{visit}},"idempotencyKey":"k\u0000"}]}"""),
@@ -131,7 +131,7 @@ public class UnprintableTextTests(PatientJourneySystem system) : IClassFixture<P
 
         await Eventually.HoldsAsync(async () => await system.JourneyEntryCountAsync("ENV-2") == 1, "the one valid visit in the journey");
         Assert.Equal(0, await system.JourneyEntryCountAsync("ENV-1"));
-        Assert.Equal(before["diagnosis"] + 1, (await DepartmentEventCountsAsync())["diagnosis"]);
+        Assert.Equal(before["diagnosis"] + 1, (await system.DepartmentEventCountsAsync())["diagnosis"]);
     }
 
     [Theory]
@@ -157,20 +157,6 @@ public class UnprintableTextTests(PatientJourneySystem system) : IClassFixture<P
         Assert.DoesNotContain($"\"{id}\"", await list.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
-    private async Task<Dictionary<string, int>> DepartmentEventCountsAsync()
-    {
-        var counts = new Dictionary<string, int>();
-        foreach (var (name, services) in new (string, IServiceProvider)[]
-                 {
-                     ("diagnosis", system.Diagnosis.Services), ("chemotherapy", system.Chemotherapy.Services),
-                     ("interventional", system.Interventional.Services), ("imaging", system.Imaging.Services),
-                 })
-        {
-            await using var session = services.GetRequiredService<IDocumentStore>().QuerySession();
-            counts[name] = await session.Events.QueryAllRawEvents().CountAsync();
-        }
-        return counts;
-    }
 
     private static IEnumerable<string> StringFields(JsonNode node, string prefix)
     {

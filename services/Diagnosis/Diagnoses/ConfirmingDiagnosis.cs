@@ -13,12 +13,7 @@ public sealed record ConfirmDiagnosis(
     public void Validate(FieldValidation v, DateOnly today)
     {
         v.ClinicalDate(OccurredOn, "occurredOn", today);
-        v.Required(Histology, "histology", ClinicalLimits.MediumText);
-        v.MaxLength(Differentiation, "differentiation", ClinicalLimits.ShortText);
-        v.MaxLength(PrimarySite, "primarySite", ClinicalLimits.ShortText);
-        v.Each(MetastaticSites, "metastaticSites", (s, f) => v.Required(s, f, ClinicalLimits.ShortText));
-        v.Each(Immunohistochemistry?.Positive, "immunohistochemistry.positive", (s, f) => v.Required(s, f, ClinicalLimits.Code));
-        v.Each(Immunohistochemistry?.Negative, "immunohistochemistry.negative", (s, f) => v.Required(s, f, ClinicalLimits.Code));
+        DiagnosisConfirmed.CheckFindings(v, Histology, Differentiation, PrimarySite, MetastaticSites, Immunohistochemistry?.Positive, Immunohistochemistry?.Negative);
     }
 }
 

@@ -134,6 +134,22 @@ public class PatientJourneySystem : IAsyncLifetime
         return journey!["entries"]!.AsArray().Count;
     }
 
+    /// <summary>How many events each department's own store holds: what a refused request must leave unchanged.</summary>
+    public async Task<Dictionary<string, int>> DepartmentEventCountsAsync()
+    {
+        var counts = new Dictionary<string, int>();
+        foreach (var (name, services) in new (string, IServiceProvider)[]
+                 {
+                     ("diagnosis", Diagnosis.Services), ("chemotherapy", Chemotherapy.Services),
+                     ("interventional", Interventional.Services), ("imaging", Imaging.Services),
+                 })
+        {
+            await using var session = services.GetRequiredService<Marten.IDocumentStore>().QuerySession();
+            counts[name] = await Marten.QueryableExtensions.CountAsync(session.Events.QueryAllRawEvents());
+        }
+        return counts;
+    }
+
     public Task<HttpResponseMessage> PostAsync(string department, string path, object body, string? idempotencyKey = null)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
