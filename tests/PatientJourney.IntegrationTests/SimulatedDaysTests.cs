@@ -18,7 +18,8 @@ public class SimulatedDaysTests
     {
         await using var isolation = await Isolation.CreateAsync();
         var clock = new SimulatedClock();
-        await using var journey = new ServiceHost<JourneyService>(isolation);
+        // "Known at" is the journey's own clock: it lives the same simulated days.
+        await using var journey = new ServiceHost<JourneyService>(isolation, clock);
         var journeyClient = journey.CreateClient();
         await Eventually.HoldsAsync(() => Task.FromResult(journey.BusIsReady()), "journey bus ready");
         await using var diagnosis = new ServiceHost<DiagnosisService>(isolation, clock);
@@ -31,7 +32,8 @@ public class SimulatedDaysTests
             ["interventional"] = interventional.CreateClient(), ["imaging"] = imaging.CreateClient(),
         };
 
-        // Every fact is recorded in the evening of its clinical day, except two reports typed in late.
+        // Every fact is recorded in the evening of its clinical day, except two reports typed in late; the journey stores
+        // it that evening (the clock moves on only once the journey has it).
         var late = new Dictionary<string, DateOnly>
         {
             ["/ct 2012-04-24"] = new(2012, 5, 20),
@@ -45,6 +47,12 @@ public class SimulatedDaysTests
             clock.Now = new DateTimeOffset(RecordedDay(request).ToDateTime(new TimeOnly(18, 0)), TimeSpan.Zero);
             using var response = await SeedCase.PostAsync(departments[request.Department], request, seed.IdempotencyKey(request));
             Assert.True(response.StatusCode == HttpStatusCode.Accepted, $"{request.Path}: {await response.Content.ReadAsStringAsync()}");
+            var eventId = (string)(await response.Content.ReadFromJsonAsync<JsonObject>())!["eventId"]!;
+            await Eventually.HoldsAsync(async () =>
+            {
+                var r = await journeyClient.GetAsync($"/patients/{seed.PatientId}/events");
+                return r.IsSuccessStatusCode && (await r.Content.ReadFromJsonAsync<JsonArray>())!.Any(e => (string)e!["eventId"]! == eventId);
+            }, $"{request.Path} in the journey");
         }
         await Eventually.HoldsAsync(async () =>
         {
