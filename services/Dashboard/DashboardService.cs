@@ -25,6 +25,7 @@ public static class DashboardServiceExtensions
     {
         var journey = builder.Configuration["Journey:BaseUrl"] ?? "http://localhost:5100";
         builder.AddDashboardSignIn();
+        builder.AddDashboardSessions();
         // The journey's URLs hold patient ids: HttpClient's loggers (every URI at Information) are replaced by one
         // that writes none.
         builder.Services.AddSingleton<JourneyCallLogger>();
@@ -42,6 +43,7 @@ public static class DashboardServiceExtensions
 
     public static IEndpointRouteBuilder MapDashboard(this IEndpointRouteBuilder app)
     {
+        Assets.Map(app);
         SignIn.Map(app);
         WorklistPage.Map(app);
         PatientListPage.Map(app);

@@ -1,0 +1,86 @@
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.Extensions.Caching.Memory;
+
+namespace PatientJourney.Dashboard.SigningIn;
+
+/// <summary>
+/// Sessions live on the server: the cookie carries only a random session key, the user's claims and access token stay
+/// here, and signing out deletes them, so a cookie saved before sign-out no longer opens anything.
+/// </summary>
+/// <remarks>
+/// Kept in this process's memory on purpose: a restart signs everybody out (fail closed) instead of letting a
+/// revocation list be forgotten while the cookies it revoked still decrypt. Several dashboard replicas need sticky
+/// sessions (or an <see cref="ITicketStore"/> over a shared store). Each session expires with its token.
+/// </remarks>
+public sealed class ServerSideSessions(TimeProvider clock) : ITicketStore, IDisposable
+{
+    private readonly MemoryCache _sessions = new(new MemoryCacheOptions());
+
+    public Task<string> StoreAsync(AuthenticationTicket ticket)
+    {
+        var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        Put(key, ticket);
+        return Task.FromResult(key);
+    }
+
+    public Task RenewAsync(string key, AuthenticationTicket ticket)
+    {
+        Put(key, ticket);
+        return Task.CompletedTask;
+    }
+
+    public Task<AuthenticationTicket?> RetrieveAsync(string key) =>
+        Task.FromResult(_sessions.TryGetValue(key, out AuthenticationTicket? ticket) && !Expired(ticket!) ? ticket : null);
+
+    public Task RemoveAsync(string key)
+    {
+        _sessions.Remove(key);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>How many sessions are open (for tests and operators).</summary>
+    public int Count => _sessions.Count;
+
+    public void Dispose() => _sessions.Dispose();
+
+    private void Put(string key, AuthenticationTicket ticket) =>
+        _sessions.Set(key, ticket, ticket.Properties.ExpiresUtc ?? clock.GetUtcNow().AddHours(8));
+
+    private bool Expired(AuthenticationTicket ticket) => ticket.Properties.ExpiresUtc is { } expires && expires <= clock.GetUtcNow();
+}
+
+public static class DashboardSessions
+{
+    public const string AntiforgeryCookie = "pj-antiforgery";
+    public const string AntiforgeryField = "__RequestVerificationToken";
+
+    /// <summary>Server-side sessions, anti-forgery tokens for the sign-in and sign-out forms, and 401 (not a redirect) for live streams.</summary>
+    public static WebApplicationBuilder AddDashboardSessions(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<ServerSideSessions>();
+        builder.Services.AddAntiforgery(o =>
+        {
+            o.Cookie.Name = AntiforgeryCookie;
+            o.FormFieldName = AntiforgeryField;
+            o.Cookie.SameSite = SameSiteMode.Strict;
+            o.Cookie.HttpOnly = true;
+            o.SuppressXFrameOptionsHeader = true; // SecurityHeaders sends DENY on every response
+        });
+        builder.Services.AddOptions<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme)
+            .Configure<ServerSideSessions>((o, sessions) =>
+            {
+                o.SessionStore = sessions;
+                // An EventSource cannot follow a redirect to a sign-in page; 401 ends it and the page says why.
+                var redirect = o.Events.OnRedirectToLogin;
+                o.Events.OnRedirectToLogin = context =>
+                {
+                    if (!context.Request.Headers.Accept.ToString().Contains("text/event-stream", StringComparison.OrdinalIgnoreCase)) return redirect(context);
+                    context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                    return Task.CompletedTask;
+                };
+            });
+        return builder;
+    }
+}
