@@ -88,8 +88,12 @@ public class DashboardHardeningTests(PatientJourneySystem system) : IClassFixtur
         forged.Headers.Add("Cookie", ownCookie);
         AssertRefused(await victim.SendAsync(forged));
 
-        // Not a form.
+        // Not a form, or a form the framework cannot read: still 400, never 5xx.
         AssertRefused(await victim.PostAsync("/signin", new StringContent($"{{\"token\":\"{token}\"}}", System.Text.Encoding.UTF8, "application/json")));
+        var brokenMultipart = new StringContent("--x\r\nContent-Disposition: form-data\r\n\r\nno end", System.Text.Encoding.UTF8);
+        brokenMultipart.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse("multipart/form-data; boundary=x");
+        AssertRefused(await victim.PostAsync("/signin", brokenMultipart));
+        AssertRefused(await victim.PostAsync("/signin", new FormUrlEncodedContent(Enumerable.Range(0, 5000).Select(i => KeyValuePair.Create($"f{i}", "v")))));
         return;
 
         static void AssertRefused(HttpResponseMessage response)
