@@ -40,9 +40,6 @@ public sealed class ServerSideSessions(TimeProvider clock) : ITicketStore, IDisp
         return Task.CompletedTask;
     }
 
-    /// <summary>How many sessions are open (for tests and operators).</summary>
-    public int Count => _sessions.Count;
-
     public void Dispose() => _sessions.Dispose();
 
     private void Put(string key, AuthenticationTicket ticket) =>
