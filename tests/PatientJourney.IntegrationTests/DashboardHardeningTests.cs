@@ -147,6 +147,30 @@ public class DashboardHardeningTests(PatientJourneySystem system) : IClassFixtur
     }
 
     [Fact]
+    public async Task Signing_in_again_and_again_ends_the_users_oldest_session_instead_of_filling_the_servers_memory()
+    {
+        await using var dashboard = new DashboardHost(system);
+        using var browser = dashboard.CreateClient(NoCookies);
+        var sessions = new List<string>();
+        for (var i = 0; i <= PatientJourney.Dashboard.SigningIn.ServerSideSessions.PerUser; i++)
+        {
+            using var signIn = await DashboardHost.SignInAsync(browser, TestTokens.For(Roles.Clinician, "signs.in.often"), cookieHeader: "");
+            sessions.Add(signIn.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]).Single(c => c.StartsWith("pj-dashboard=", StringComparison.Ordinal)));
+        }
+        Assert.Equal(HttpStatusCode.Redirect, (await Home(sessions[0])).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Home(sessions[1])).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Home(sessions[^1])).StatusCode);
+        return;
+
+        Task<HttpResponseMessage> Home(string cookie)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Get, "/");
+            request.Headers.Add("Cookie", cookie);
+            return browser.SendAsync(request);
+        }
+    }
+
+    [Fact]
     public async Task Every_page_carries_the_security_headers_and_no_inline_script_or_style_for_the_policy_to_block()
     {
         var seed = await system.LoadSeedCaseAsync();

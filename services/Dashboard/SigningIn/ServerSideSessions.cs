@@ -16,12 +16,31 @@ namespace PatientJourney.Dashboard.SigningIn;
 /// </remarks>
 public sealed class ServerSideSessions(TimeProvider clock) : ITicketStore, IDisposable
 {
+    /// <summary>
+    /// Sessions one user may hold at once (one per browser): signing in again and again with a valid token cannot
+    /// fill the server's memory, it only ends that user's oldest session.
+    /// </summary>
+    public const int PerUser = 20;
+
     private readonly MemoryCache _sessions = new(new MemoryCacheOptions());
+    private readonly Dictionary<string, LinkedList<string>> _keysByUser = new(StringComparer.Ordinal);
 
     public Task<string> StoreAsync(AuthenticationTicket ticket)
     {
         var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
         Put(key, ticket);
+        var user = ticket.Principal.Identity?.Name ?? "";
+        lock (_keysByUser)
+        {
+            if (!_keysByUser.TryGetValue(user, out var keys)) _keysByUser[user] = keys = new LinkedList<string>();
+            keys.AddLast(key);
+            // Oldest first; keys of sessions that expired on their own go the same way.
+            while (keys.Count > PerUser || (keys.First is { } oldest && !_sessions.TryGetValue(oldest.Value, out _)))
+            {
+                _sessions.Remove(keys.First!.Value);
+                keys.RemoveFirst();
+            }
+        }
         return Task.FromResult(key);
     }
 
