@@ -113,12 +113,12 @@ public class DashboardBrowserTests(PatientJourneySystem system) : IClassFixture<
         var (baseUrl, browser) = (served.BaseUrl, served.Browser);
         var page = await browser.NewPageAsync();
         await page.GotoAsync($"{baseUrl}/signin?returnUrl=/patients/{patientId}");
-        await page.GetByLabel("Access token").FillAsync(BuildingBlocks.Security.DevelopmentTokens.Issue("nurse.navigator", [BuildingBlocks.Security.Roles.Clinician], TimeSpan.FromSeconds(6)));
+        await page.GetByLabel("Access token").FillAsync(BuildingBlocks.Security.DevelopmentTokens.Issue("nurse.navigator", [BuildingBlocks.Security.Roles.Clinician], TimeSpan.FromSeconds(10)));
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await Assertions.Expect(page.Locator("[data-lane]")).ToHaveCountAsync(4);
 
         var ended = page.Locator("[data-live-ended='expired']");
-        await Assertions.Expect(ended).ToBeVisibleAsync(new() { Timeout = 15_000 });
+        await Assertions.Expect(ended).ToBeVisibleAsync(new() { Timeout = 25_000 });
         await Assertions.Expect(ended.GetByRole(AriaRole.Link, new() { Name = "Sign in again" }))
             .ToHaveAttributeAsync("href", $"/signin?returnUrl={Uri.EscapeDataString($"/patients/{patientId}")}");
     }
