@@ -67,6 +67,28 @@ public class DashboardHardeningTests(PatientJourneySystem system) : IClassFixtur
     }
 
     [Fact]
+    public async Task Beside_an_OpenID_provider_hostile_return_urls_are_refused_before_the_browser_is_sent_there()
+    {
+        // Nothing listens at the authority: every answer below is the dashboard's own, before any contact with it.
+        await using var dashboard = new DashboardHost(system)
+        {
+            Settings = new Dictionary<string, string?> { ["Auth:Authority"] = "http://127.0.0.1:9/", ["Auth:ClientId"] = "dashboard" },
+        };
+        using var browser = dashboard.CreateClient(NoRedirects);
+        var failures = new List<string>();
+        foreach (var hostile in HostileReturnUrls)
+            foreach (var path in new[] { "/signin?ReturnUrl=", "/signin/oidc?returnUrl=" })
+            {
+                using var response = await browser.GetAsync(path + Uri.EscapeDataString(hostile));
+                if (response.StatusCode != HttpStatusCode.BadRequest || !(await response.Content.ReadAsStringAsync()).Contains("returnUrl:", StringComparison.Ordinal))
+                    failures.Add($"{path}{hostile[..Math.Min(hostile.Length, 40)]}: {(int)response.StatusCode} {response.Headers.Location}");
+            }
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+        using var local = await browser.GetAsync("/signin?ReturnUrl=%2Fpatients%2FLMS-0001");
+        Assert.Equal("/signin/oidc?returnUrl=%2Fpatients%2FLMS-0001", local.Headers.Location?.OriginalString);
+    }
+
+    [Fact]
     public async Task A_sign_in_posted_without_this_sites_anti_forgery_token_is_refused_with_400_and_signs_nobody_in()
     {
         await using var dashboard = new DashboardHost(system);
