@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.Extensions.Caching.Memory;
 
 namespace PatientJourney.Dashboard.SigningIn;
@@ -92,11 +93,25 @@ public static class DashboardSessions
                 var redirect = o.Events.OnRedirectToLogin;
                 o.Events.OnRedirectToLogin = context =>
                 {
-                    if (!context.Request.Headers.Accept.ToString().Contains("text/event-stream", StringComparison.OrdinalIgnoreCase)) return redirect(context);
+                    if (!IsEventStream(context.Request)) return redirect(context);
                     context.Response.StatusCode = StatusCodes.Status401Unauthorized;
                     return Task.CompletedTask;
                 };
             });
+        // Nor to a provider's sign-in (another site): the same 401 when OpenID Connect signs users in.
+        builder.Services.PostConfigure<OpenIdConnectOptions>(OpenIdConnectDefaults.AuthenticationScheme, o =>
+        {
+            var redirect = o.Events.OnRedirectToIdentityProvider;
+            o.Events.OnRedirectToIdentityProvider = context =>
+            {
+                if (!IsEventStream(context.Request)) return redirect(context);
+                context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                context.HandleResponse();
+                return Task.CompletedTask;
+            };
+        });
         return builder;
     }
+
+    private static bool IsEventStream(HttpRequest request) => request.Headers.Accept.ToString().Contains("text/event-stream", StringComparison.OrdinalIgnoreCase);
 }
