@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using PatientJourney.BuildingBlocks.Security;
 using PatientJourney.Dashboard;
@@ -23,6 +24,16 @@ public sealed class DashboardHost(PatientJourneySystem system) : WebApplicationF
 
     /// <summary>What answers in the journey's place (else the test system's journey).</summary>
     public Func<HttpMessageHandler>? Journey { get; init; }
+
+    // Two factories of one minimal-hosting Program built at the same time can each pick up the other's host (the framework
+    // finds it through a process-wide diagnostic event): seen once as a Kestrel dashboard "already started" while the
+    // OpenID Connect browser test started its own. Dashboards are built one at a time.
+    private static readonly Lock Building = new();
+
+    protected override IHost CreateHost(IHostBuilder builder)
+    {
+        lock (Building) return base.CreateHost(builder);
+    }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
