@@ -57,7 +57,12 @@ public static class DashboardBenchmark
             await dashboard.WaitReadyAsync(TimeSpan.FromMinutes(1));
             var cookies = new CookieContainer();
             using var http = new HttpClient(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false }) { BaseAddress = dashboard.BaseAddress };
-            using var signIn = await http.PostAsync("/signin", new FormUrlEncodedContent(new Dictionary<string, string> { ["token"] = DevelopmentTokens.Issue("bench", [Roles.Auditor]) }));
+            // As a browser does: the sign-in page first, for its anti-forgery field (paired with a cookie), then the form.
+            var field = System.Text.RegularExpressions.Regex.Match(await http.GetStringAsync("/signin"), "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
+            using var signIn = await http.PostAsync("/signin", new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["__RequestVerificationToken"] = WebUtility.HtmlDecode(field), ["token"] = DevelopmentTokens.Issue("bench", [Roles.Auditor]),
+            }));
             if (signIn.StatusCode != HttpStatusCode.Redirect) throw new InvalidOperationException($"sign-in answered {signIn.StatusCode}");
 
             var random = new Random(7);

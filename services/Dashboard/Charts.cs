@@ -29,7 +29,7 @@ public static class Charts
         string X(DateOnly on) => (left + (double)(on.DayNumber - first) / (last - first) * (width - left - right)).ToString("0.#", Invariant);
         string Y(decimal value) => (top + (double)(1 - value / max) * (height - top - bottom)).ToString("0.#", Invariant);
 
-        var svg = new StringBuilder($"<svg id=\"{id}\" role=\"img\" aria-labelledby=\"{id}-title\" width=\"100%\" style=\"max-width:{width}px\" viewBox=\"0 0 {width} {height}\">");
+        var svg = new StringBuilder($"<svg id=\"{id}\" role=\"img\" aria-labelledby=\"{id}-title\" class=\"chart\" width=\"100%\" viewBox=\"0 0 {width} {height}\">");
         svg.Append($"<title id=\"{id}-title\">{Html.Encode(title)}</title>");
         svg.Append($"<line x1=\"{left}\" y1=\"{height - bottom}\" x2=\"{width - right}\" y2=\"{height - bottom}\" stroke=\"#888\"/>");
         svg.Append($"<text x=\"0\" y=\"{top + 10}\" font-size=\"11\">{max / 1.1m:0.#} {Html.Encode(unit)}</text>");
@@ -89,7 +89,7 @@ public static class Charts
         var scaleMax = Math.Max(referenceLines.DefaultIfEmpty(0).Max() * 1.1m, bars.Max(b => b.Value) * 1.1m);
         if (scaleMax <= 0) scaleMax = 1;
         string X(decimal v) => (left + (double)(v / scaleMax) * (width - left - 10)).ToString("0.#", Invariant);
-        var svg = new StringBuilder($"<svg id=\"{id}\" role=\"img\" aria-labelledby=\"{id}-title\" width=\"100%\" style=\"max-width:{width}px\" viewBox=\"0 0 {width} {height}\">");
+        var svg = new StringBuilder($"<svg id=\"{id}\" role=\"img\" aria-labelledby=\"{id}-title\" class=\"chart\" width=\"100%\" viewBox=\"0 0 {width} {height}\">");
         svg.Append($"<title id=\"{id}-title\">{Html.Encode(title)}</title>");
         for (var i = 0; i < bars.Count; i++)
         {

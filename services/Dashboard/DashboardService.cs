@@ -18,17 +18,22 @@ public static class DashboardServiceExtensions
     {
         var journey = builder.Configuration["Journey:BaseUrl"] ?? "http://localhost:5100";
         builder.AddDashboardSignIn();
+        builder.AddDashboardSessions();
+        // The journey's URLs hold patient ids: HttpClient's loggers (every URI at Information) are replaced by one
+        // that writes none (the framework's categories that echo this site's own URLs are capped in ServiceDefaults).
+        builder.Services.AddSingleton<JourneyCallLogger>();
         builder.Services.AddHttpClient<JourneyClient>(c =>
         {
             c.BaseAddress = new Uri(journey);
             c.Timeout = TimeSpan.FromSeconds(10);
-        }).AddHttpMessageHandler<SignIn.ForwardUserToken>();
+        }).AddHttpMessageHandler<SignIn.ForwardUserToken>().RemoveAllLoggers().AddLogger<JourneyCallLogger>();
         builder.Services.AddHealthChecks().AddCheck<JourneyHealthCheck>("journey", tags: [ServiceDefaults.ReadyTag]);
         return builder;
     }
 
     public static IEndpointRouteBuilder MapDashboard(this IEndpointRouteBuilder app)
     {
+        Assets.Map(app);
         SignIn.Map(app);
         WorklistPage.Map(app);
         PatientListPage.Map(app);

@@ -1,7 +1,11 @@
 using System.Globalization;
 using System.Net;
+using Microsoft.AspNetCore.Antiforgery;
 
 namespace PatientJourney.Dashboard;
+
+/// <summary>A dashboard page before it is framed: the frame adds the signed-in user's sign-out form when it is sent.</summary>
+public sealed record HtmlPage(string Title, string Body, string Script);
 
 /// <summary>The page frame every dashboard page shares: navigation, styles, landmarks for screen readers.</summary>
 public static class Html
@@ -12,43 +16,51 @@ public static class Html
 
     public static string Date(DateOnly day) => $"<time datetime=\"{day:yyyy-MM-dd}\">{day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}</time>";
 
-    public static IResult Content(string html, int status = StatusCodes.Status200OK) => Results.Content(html, "text/html; charset=utf-8", statusCode: status);
+    public static IResult Content(HtmlPage page, int status = StatusCodes.Status200OK) => new FramedPage(page, status);
 
-    public static string Page(string title, string body, string script = "") => $$"""
+    /// <summary>A whole document that is not framed (the sign-in page), with the same headers.</summary>
+    public static IResult Document(string html, int status = StatusCodes.Status200OK) => Results.Content(html, "text/html; charset=utf-8", statusCode: status);
+
+    /// <summary>The page's own script, as a file of this site (the Content-Security-Policy allows no inline script).</summary>
+    public static string Script(string path, string dataName, string dataValue) =>
+        $"<script src=\"{Encode(path)}\" data-{dataName}=\"{Encode(dataValue)}\"></script>";
+
+    public static HtmlPage Page(string title, string body, string script = "") => new(title, body, script);
+
+    /// <summary>The hidden input carrying the anti-forgery token: a form posted from another site lacks it and is refused.</summary>
+    public static string AntiforgeryField(AntiforgeryTokenSet tokens) =>
+        $"<input type=\"hidden\" name=\"{Encode(tokens.FormFieldName)}\" value=\"{Encode(tokens.RequestToken)}\">";
+
+    private static string SignOutForm(HttpContext http) =>
+        http.User.Identity is { IsAuthenticated: true } identity
+            ? $"""<form class="signout" method="post" action="/signout">{AntiforgeryField(http.RequestServices.GetRequiredService<IAntiforgery>().GetAndStoreTokens(http))}<span>{Encode(identity.Name)}</span><button type="submit">Sign out</button></form>"""
+            : "";
+
+    private static string Render(HtmlPage page, string signOut) => $$"""
         <!doctype html>
         <html lang="en">
         <head>
           <meta charset="utf-8">
           <meta name="viewport" content="width=device-width, initial-scale=1">
-          <title>{{Encode(title)}} · PatientJourney</title>
-          <style>
-            body { font-family: system-ui, sans-serif; margin: 0; color: #1b1b1b; }
-            header { display: flex; gap: 2rem; align-items: baseline; padding: .8rem 1.5rem; background: #0b3d5c; color: #fff; }
-            header a { color: #fff; }
-            main { padding: 1rem 1.5rem; max-width: 80rem; }
-            table { border-collapse: collapse; width: 100%; }
-            th, td { text-align: left; padding: .35rem .7rem; border-bottom: 1px solid #ddd; vertical-align: top; }
-            caption { text-align: left; font-weight: 600; padding-bottom: .5rem; }
-            .overdue { color: #a00; font-weight: 700; }
-            .due { color: #8a5a00; font-weight: 700; }
-            .suspended { color: #555; font-style: italic; }
-            .alert { border-left: 4px solid #a00; background: #fdecea; padding: .5rem .8rem; margin: .3rem 0; }
-            .warning { border-left-color: #8a5a00; background: #fff4e0; }
-            .lanes { display: grid; grid-template-columns: repeat(4, minmax(0, 1fr)); gap: .8rem; }
-            .lanes section { border: 1px solid #ccc; border-radius: 4px; padding: .4rem .6rem; }
-            .lanes ol { padding-left: 1.1rem; margin: .3rem 0; }
-            .counts { display: flex; gap: 1rem; list-style: none; padding: 0; }
-            form.filters { display: flex; flex-wrap: wrap; gap: 1rem; align-items: end; margin: .5rem 0 1rem; }
-            :focus-visible { outline: 3px solid #1a73e8; outline-offset: 2px; }
-            code { word-break: break-all; font-size: .85em; }
-            @media (max-width: 900px) { .lanes { grid-template-columns: repeat(2, minmax(0, 1fr)); } }
-          </style>
+          <title>{{Encode(page.Title)}} · PatientJourney</title>
+          <link rel="stylesheet" href="{{Assets.StylesheetPath}}">
         </head>
         <body>
-          <header><strong>PatientJourney</strong><nav aria-label="Main"><a href="/">Worklist</a> · <a href="/patients">Patients</a></nav></header>
-          <main id="main">{{body}}</main>
-          {{script}}
+          <header><strong>PatientJourney</strong><nav aria-label="Main"><a href="/">Worklist</a> · <a href="/patients">Patients</a></nav>{{signOut}}</header>
+          <main id="main">{{page.Body}}</main>
+          {{page.Script}}
         </body>
         </html>
         """;
+
+    private sealed class FramedPage(HtmlPage page, int status) : IResult
+    {
+        public async Task ExecuteAsync(HttpContext http)
+        {
+            var html = Render(page, SignOutForm(http)); // before the response starts: the anti-forgery cookie may be set
+            http.Response.StatusCode = status;
+            http.Response.ContentType = "text/html; charset=utf-8";
+            await http.Response.WriteAsync(html, http.RequestAborted);
+        }
+    }
 }

@@ -6,6 +6,7 @@ builder.AddServiceDefaults(defaultPort: DashboardService.DefaultPort);
 builder.AddDashboard();
 
 var app = builder.Build();
+app.UseDashboardSecurityHeaders(); // first: refusals, error pages and redirects carry the headers too
 app.MapServiceDefaults();
 app.MapDashboard();
 app.Run();

@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Playwright;
 using PatientJourney.IntegrationTests.Infrastructure;
+using PatientJourney.SeedLoader;
 
 namespace PatientJourney.IntegrationTests;
 
@@ -16,15 +17,12 @@ public class DashboardBrowserTests(PatientJourneySystem system) : IClassFixture<
     public async Task A_nurse_navigator_sees_the_worklist_and_the_patient_page_and_a_new_event_appears_without_reload()
     {
         var seed = await system.LoadSeedCaseAsync();
-        var port = PatientJourney.Chaos.ServiceProcess.FreePort();
-        await using var dashboard = new DashboardHost(system) { Port = port };
-        dashboard.UseKestrel(port);
-        dashboard.StartServer();
-        var baseUrl = $"http://127.0.0.1:{port}";
-
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = Chromium, Headless = true });
+        await using var served = await ServedDashboard.StartAsync(system);
+        var (baseUrl, browser) = (served.BaseUrl, served.Browser);
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 800 } });
+        // The Content-Security-Policy must not block the pages' own script, styles or charts.
+        var blocked = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        page.Console += (_, message) => { if (message.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase)) blocked.Enqueue(message.Text); };
 
         // Signing in: the worklist sends an anonymous visitor to the sign-in page.
         await page.GotoAsync(baseUrl + "/");
@@ -91,6 +89,63 @@ public class DashboardBrowserTests(PatientJourneySystem system) : IClassFixture<
         await auditor.GetByLabel("As known at (UTC)").FillAsync("2000-01-01T00:00");
         await auditor.GetByRole(AriaRole.Button, new() { Name = "Show" }).ClickAsync();
         await Assertions.Expect(auditor.Locator("[data-known-events]")).ToHaveAttributeAsync("data-known-events", "0");
+        Assert.True(blocked.IsEmpty, string.Join("\n", blocked));
+
+        // Signing out from the page's own control ends the session: the audit page asks for a sign-in again.
+        await auditor.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await Assertions.Expect(auditor.GetByLabel("Access token")).ToBeVisibleAsync();
+        await auditor.GotoAsync($"{baseUrl}/patients/{seed.PatientId}/audit");
+        Assert.Contains("/signin", auditor.Url);
+    }
+
+    [Fact]
+    public async Task When_the_token_expires_the_open_patient_page_says_it_is_no_longer_live_and_offers_to_sign_in_again()
+    {
+        // A patient of her own (the other test adds to the seed case's journey): the seed's registration, another id.
+        const string patientId = "LIVE-EXPIRY-0001";
+        var registration = SeedCase.Load().Requests.First(r => r.Path == "/patients").Body.DeepClone().AsObject();
+        registration["patientId"] = patientId;
+        using var registered = await system.PostAsync("diagnosis", "/patients", registration);
+        Assert.Equal(HttpStatusCode.Accepted, registered.StatusCode);
+        await Eventually.HoldsAsync(async () => await system.JourneyEntryCountAsync(patientId) == 1, "the registration in the journey");
+
+        await using var served = await ServedDashboard.StartAsync(system);
+        var (baseUrl, browser) = (served.BaseUrl, served.Browser);
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync($"{baseUrl}/signin?returnUrl=/patients/{patientId}");
+        await page.GetByLabel("Access token").FillAsync(BuildingBlocks.Security.DevelopmentTokens.Issue("nurse.navigator", [BuildingBlocks.Security.Roles.Clinician], TimeSpan.FromSeconds(10)));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Assertions.Expect(page.Locator("[data-lane]")).ToHaveCountAsync(4);
+
+        var ended = page.Locator("[data-live-ended='expired']");
+        await Assertions.Expect(ended).ToBeVisibleAsync(new() { Timeout = 25_000 });
+        await Assertions.Expect(ended.GetByRole(AriaRole.Link, new() { Name = "Sign in again" }))
+            .ToHaveAttributeAsync("href", $"/signin?returnUrl={Uri.EscapeDataString($"/patients/{patientId}")}");
+    }
+
+    /// <summary>The dashboard on a free port with Kestrel, and chromium to look at it.</summary>
+    private sealed class ServedDashboard(DashboardHost dashboard, IPlaywright playwright, IBrowser browser, string baseUrl) : IAsyncDisposable
+    {
+        public string BaseUrl => baseUrl;
+        public IBrowser Browser => browser;
+
+        public static async Task<ServedDashboard> StartAsync(PatientJourneySystem system)
+        {
+            var port = PatientJourney.Chaos.ServiceProcess.FreePort();
+            var dashboard = new DashboardHost(system) { Port = port };
+            dashboard.UseKestrel(port);
+            dashboard.StartServer();
+            var playwright = await Playwright.CreateAsync();
+            var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = Chromium, Headless = true });
+            return new ServedDashboard(dashboard, playwright, browser, $"http://127.0.0.1:{port}");
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await browser.DisposeAsync();
+            playwright.Dispose();
+            await dashboard.DisposeAsync();
+        }
     }
 
     /// <summary>With PJ_SCREENSHOTS set to a folder (docs/screenshots for the README), the pages are photographed there.</summary>

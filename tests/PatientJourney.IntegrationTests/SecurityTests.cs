@@ -188,7 +188,7 @@ public class SecurityTests(PatientJourneySystem system) : IClassFixture<PatientJ
                      (DevelopmentTokens.Issue("x", [Roles.Clinician], key: new SymmetricSecurityKey(new byte[32])), HttpStatusCode.Unauthorized) })
         {
             using var client = dashboard.CreateClient();
-            var signIn = await client.PostAsync("/signin", new FormUrlEncodedContent(new Dictionary<string, string> { ["token"] = token }));
+            var signIn = await DashboardHost.SignInAsync(client, token);
             Assert.Equal(expected, signIn.StatusCode);
         }
 

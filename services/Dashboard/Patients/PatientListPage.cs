@@ -12,7 +12,7 @@ public static class PatientListPage
 
     private static async Task<IResult> RenderAsync(int? page, JourneyClient journey, CancellationToken ct)
     {
-        var number = Math.Max(1, page ?? 1);
+        var number = Math.Clamp(page ?? 1, 1, int.MaxValue / PageSize); // a page past the last is empty, never an overflowing offset
         IReadOnlyList<PatientRow> patients;
         int total;
         try

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text;
+using System.Net;
 using PatientJourney.BuildingBlocks.Security;
+using PatientJourney.Dashboard.SigningIn;
 
 namespace PatientJourney.Dashboard.Patients;
 
@@ -90,37 +92,74 @@ public static class PatientPage
             body.Append("</tbody></table>");
         }
 
-        // Live: the journey's server-sent events, relayed by this dashboard with the user's own token.
-        var script = $$"""
-            <script>
-              const live = new EventSource('/patients/{{Uri.EscapeDataString(view.PatientId)}}/live');
-              live.addEventListener('recorded', async () => {
-                const page = await fetch(location.href, { headers: { 'Accept': 'text/html' } });
-                if (!page.ok) return;
-                const next = new DOMParser().parseFromString(await page.text(), 'text/html');
-                document.getElementById('main').innerHTML = next.getElementById('main').innerHTML;
-              });
-            </script>
-            """;
+        // Live: the journey's server-sent events, relayed by this dashboard with the user's own token (Assets.LiveScript).
+        var script = Html.Script(Assets.LiveScriptPath, "live", $"/patients/{Uri.EscapeDataString(view.PatientId)}/live");
         return Html.Content(Html.Page(view.PatientId, body.ToString(), script));
     }
 
-    private static async Task RelayChangesAsync(string patientId, HttpContext http, JourneyClient journey, CancellationToken ct)
+    /// <summary>
+    /// The journey's events for the patient, passed on until the page closes or the user's token expires: the relay
+    /// never outlives the token it reads with. At expiry it sends an `expired` event and ends.
+    /// </summary>
+    private static async Task RelayChangesAsync(string patientId, HttpContext http, JourneyClient journey, TimeProvider clock, CancellationToken ct)
     {
-        using var upstream = await journey.ChangesAsync(patientId, ct);
-        http.Response.ContentType = "text/event-stream";
-        http.Response.Headers.CacheControl = "no-cache";
-        await using var events = await upstream.Content.ReadAsStreamAsync(ct);
-        var buffer = new byte[4096];
-        int read;
+        var remaining = (await TokenLifetime.ExpiresAtAsync(http) ?? clock.GetUtcNow()) - clock.GetUtcNow();
+        if (remaining <= TimeSpan.Zero)
+        {
+            http.Response.StatusCode = StatusCodes.Status401Unauthorized; // an EventSource does not reconnect after a 401
+            return;
+        }
+        using var expiry = new CancellationTokenSource(TimeSpan.FromMilliseconds(Math.Min(remaining.TotalMilliseconds, int.MaxValue)), clock);
+        using var relay = CancellationTokenSource.CreateLinkedTokenSource(ct, expiry.Token);
+        HttpResponseMessage upstream;
         try
         {
-            while ((read = await events.ReadAsync(buffer, ct)) > 0)
+            upstream = await journey.ChangesAsync(patientId, relay.Token);
+        }
+        catch (HttpRequestException refused)
+        {
+            http.Response.StatusCode = refused.StatusCode switch
             {
-                await http.Response.Body.WriteAsync(buffer.AsMemory(0, read), ct);
+                HttpStatusCode.BadRequest or HttpStatusCode.NotFound => StatusCodes.Status404NotFound,
+                HttpStatusCode.Unauthorized => StatusCodes.Status401Unauthorized,
+                HttpStatusCode.Forbidden => StatusCodes.Status403Forbidden,
+                _ => StatusCodes.Status503ServiceUnavailable,
+            };
+            return;
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            http.Response.StatusCode = expiry.IsCancellationRequested ? StatusCodes.Status401Unauthorized : StatusCodes.Status503ServiceUnavailable;
+            return;
+        }
+        catch (OperationCanceledException)
+        {
+            return; // the page was closed
+        }
+
+        using (upstream)
+        {
+            http.Response.ContentType = "text/event-stream";
+            try
+            {
+                await using var events = await upstream.Content.ReadAsStreamAsync(relay.Token);
+                var buffer = new byte[4096];
+                int read;
+                while ((read = await events.ReadAsync(buffer, relay.Token)) > 0)
+                {
+                    await http.Response.Body.WriteAsync(buffer.AsMemory(0, read), relay.Token);
+                    await http.Response.Body.FlushAsync(relay.Token);
+                }
+            }
+            catch (OperationCanceledException) when (expiry.IsCancellationRequested && !ct.IsCancellationRequested)
+            {
+                // A blank line first: the expiry may have cut an upstream event in half.
+                await http.Response.WriteAsync("\n\nevent: expired\ndata: the sign-in expired\n\n", ct);
                 await http.Response.Body.FlushAsync(ct);
             }
+            catch (OperationCanceledException) { /* the page was closed */ }
+            catch (IOException) { /* the journey closed the stream (restart): the browser reconnects */ }
+            catch (HttpRequestException) { /* likewise */ }
         }
-        catch (OperationCanceledException) { /* the page was closed */ }
     }
 }

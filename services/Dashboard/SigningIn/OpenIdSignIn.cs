@@ -57,22 +57,19 @@ public static class OpenIdSignIn
                 // A refused or abandoned sign-in at the provider: say so, without the provider's error text.
                 context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("PatientJourney.Dashboard.SignIn")
                     .LogInformation("OpenID Connect sign-in failed: {Failure}", context.Failure?.GetType().Name);
-                context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-                context.Response.ContentType = "text/html; charset=utf-8";
                 context.HandleResponse();
-                return context.Response.WriteAsync(Html.Page("Sign-in failed",
-                    $"<h1>Sign-in failed</h1><p role=\"alert\">The sign-in did not complete.</p><p><a href=\"{Path}\">Try again</a></p>"));
+                return Html.Content(Html.Page("Sign-in failed",
+                    $"<h1>Sign-in failed</h1><p role=\"alert\">The sign-in did not complete.</p><p><a href=\"{Path}\">Try again</a></p>"),
+                    StatusCodes.Status401Unauthorized).ExecuteAsync(context.HttpContext);
             };
         });
     }
 
-    /// <summary>GET /signin/oidc?returnUrl=/local/path starts the code flow.</summary>
+    /// <summary>GET /signin/oidc?returnUrl=/local/path starts the code flow; any other return URL is refused (ReturnUrls).</summary>
     public static void Map(IEndpointRouteBuilder app) =>
-        app.MapGet(Path, (string? returnUrl) => Results.Challenge(new AuthenticationProperties { RedirectUri = LocalPathOrRoot(returnUrl) },
-                [OpenIdConnectDefaults.AuthenticationScheme]))
+        app.MapGet(Path, (string? returnUrl) => ReturnUrls.TryParse(returnUrl, out var local, out var invalid)
+                ? Results.Challenge(new AuthenticationProperties { RedirectUri = local }, [OpenIdConnectDefaults.AuthenticationScheme])
+                : Html.Content(Html.Page("Sign in", $"<h1>Sign in</h1><p role=\"alert\">{ReturnUrls.Field}: {Html.Encode(invalid)}.</p><p><a href=\"{Path}\">Sign in</a></p>"),
+                    StatusCodes.Status400BadRequest))
             .AllowAnonymous().ExcludeFromDescription();
-
-    /// <summary>Only a path on this site: no scheme, no `//` or `/\` (browsers read both as another host), no control characters.</summary>
-    private static string LocalPathOrRoot(string? url) =>
-        url is { Length: > 1 } u && u[0] == '/' && u[1] is not '/' and not '\\' && !u.Any(char.IsControl) ? u : "/";
 }

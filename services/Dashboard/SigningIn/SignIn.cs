@@ -1,5 +1,6 @@
 using System.Net;
 using System.Security.Claims;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
@@ -15,7 +16,7 @@ namespace PatientJourney.Dashboard.SigningIn;
 /// </summary>
 public static class SignIn
 {
-    private const string AccessToken = "access_token";
+    internal const string AccessToken = "access_token";
 
     public static WebApplicationBuilder AddDashboardSignIn(this WebApplicationBuilder builder)
     {
@@ -35,9 +36,8 @@ public static class SignIn
             // Signed in but not allowed (a clinician on an audit page): say so, with 403, instead of redirecting.
             o.Events.OnRedirectToAccessDenied = async context =>
             {
-                context.Response.StatusCode = StatusCodes.Status403Forbidden;
-                context.Response.ContentType = "text/html; charset=utf-8";
-                await context.Response.WriteAsync(Html.Page("Not allowed", "<h1>Not allowed</h1><p role=\"alert\">Your role does not open this page.</p>"));
+                await Html.Content(Html.Page("Not allowed", "<h1>Not allowed</h1><p role=\"alert\">Your role does not open this page.</p>"), StatusCodes.Status403Forbidden)
+                    .ExecuteAsync(context.HttpContext);
             };
         });
         if (oidc) authentication.AddOpenIdSignIn(settings, builder.Configuration);
@@ -49,59 +49,88 @@ public static class SignIn
     public static void Map(IEndpointRouteBuilder app)
     {
         // With a provider, signing in happens there; pasting a token stays only where local tokens are accepted (development).
-        app.MapGet("/signin", (string? returnUrl, string? error, AuthSettings settings) => settings.Authority is not null && !settings.AcceptsLocalTokens
-                ? Results.Redirect($"{OpenIdSignIn.Path}?returnUrl={Uri.EscapeDataString(returnUrl ?? "/")}")
-                : Results.Content(Page(returnUrl, error, settings.Authority is not null), "text/html; charset=utf-8"))
+        app.MapGet("/signin", (HttpContext http, IAntiforgery antiforgery, AuthSettings settings, string? returnUrl) =>
+                !ReturnUrls.TryParse(returnUrl, out var local, out var invalid)
+                    ? Page(antiforgery.GetAndStoreTokens(http), ReturnUrls.Home, $"{ReturnUrls.Field}: {invalid}.", settings.Authority is not null, StatusCodes.Status400BadRequest)
+                    : settings.Authority is not null && !settings.AcceptsLocalTokens
+                        ? Results.Redirect($"{OpenIdSignIn.Path}?returnUrl={Uri.EscapeDataString(local)}")
+                        : Page(antiforgery.GetAndStoreTokens(http), local, null, settings.Authority is not null))
             .AllowAnonymous().ExcludeFromDescription();
         OpenIdSignIn.Map(app);
-        app.MapPost("/signin", SignInWithTokenAsync).AllowAnonymous().DisableAntiforgery().ExcludeFromDescription();
-        app.MapPost("/signout", async (HttpContext http) =>
+        app.MapPost("/signin", SignInWithTokenAsync).AllowAnonymous().ExcludeFromDescription();
+        // Signed-in users only (others are sent to sign in): the session is deleted on the server, not just the cookie.
+        app.MapPost("/signout", async (HttpContext http, IAntiforgery antiforgery) =>
         {
+            if (await RefusedFormAsync(http, antiforgery) is { } refused) return refused;
             await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
             return Results.Redirect("/signin");
         }).ExcludeFromDescription();
     }
 
-    private static async Task<IResult> SignInWithTokenAsync(HttpContext http, AuthSettings settings)
+    /// <summary>
+    /// A form without this site's anti-forgery token (posted from another site: login CSRF, forced sign-out), or no
+    /// form at all, is refused with 400 before anything is done.
+    /// </summary>
+    private static async Task<IResult?> RefusedFormAsync(HttpContext http, IAntiforgery antiforgery)
     {
-        var form = http.Request.HasFormContentType ? await http.Request.ReadFormAsync() : null;
-        var token = form?["token"].ToString().Trim() ?? "";
-        var returnUrl = form?["returnUrl"].ToString() is { Length: > 0 } r && r.StartsWith('/') && !r.StartsWith("//", StringComparison.Ordinal) ? r : "/";
+        try
+        {
+            await antiforgery.ValidateRequestAsync(http);
+            return null;
+        }
+        catch (Exception e) when (e is AntiforgeryValidationException or InvalidDataException or BadHttpRequestException)
+        {
+            return Page(antiforgery.GetAndStoreTokens(http), ReturnUrls.Home,
+                $"{DashboardSessions.AntiforgeryField}: missing or invalid; this form expired or was not sent from this site. Open the page again and retry.",
+                http.RequestServices.GetRequiredService<AuthSettings>().Authority is not null, StatusCodes.Status400BadRequest);
+        }
+    }
+
+    private static async Task<IResult> SignInWithTokenAsync(HttpContext http, AuthSettings settings, IAntiforgery antiforgery)
+    {
+        if (await RefusedFormAsync(http, antiforgery) is { } refused) return refused;
+        var form = await http.Request.ReadFormAsync();
+        var token = form["token"].ToString().Trim();
+        if (!ReturnUrls.TryParse(form[ReturnUrls.Field].ToString(), out var returnUrl, out var invalid))
+            return Page(antiforgery.GetAndStoreTokens(http), ReturnUrls.Home, $"{ReturnUrls.Field}: {invalid}.", settings.Authority is not null, StatusCodes.Status400BadRequest);
         if (!settings.AcceptsLocalTokens) return Results.Redirect(OpenIdSignIn.Path);
         var validation = await new JsonWebTokenHandler { MapInboundClaims = false }.ValidateTokenAsync(token, settings.LocalTokenParameters());
         if (!validation.IsValid)
-            return Results.Content(Page(returnUrl, "That token is not valid (expired, or not signed by PatientJourney's issuer)."), "text/html; charset=utf-8", statusCode: 401);
+            return Page(antiforgery.GetAndStoreTokens(http), returnUrl, "That token is not valid (expired, or not signed by PatientJourney's issuer).", settings.Authority is not null,
+                StatusCodes.Status401Unauthorized);
         var user = new ClaimsPrincipal(validation.ClaimsIdentity);
         if (!user.IsInRole(Roles.Clinician) && !user.IsInRole(Roles.Auditor))
-            return Results.Content(Page(returnUrl, "The dashboard is for clinicians and auditors."), "text/html; charset=utf-8", statusCode: 403);
+            return Page(antiforgery.GetAndStoreTokens(http), returnUrl, "The dashboard is for clinicians and auditors.", settings.Authority is not null, StatusCodes.Status403Forbidden);
 
         var identity = new ClaimsIdentity(validation.ClaimsIdentity.Claims.Where(c => c.Type is DevelopmentTokens.SubjectClaim or DevelopmentTokens.RoleClaim),
             CookieAuthenticationDefaults.AuthenticationScheme, DevelopmentTokens.SubjectClaim, DevelopmentTokens.RoleClaim);
-        var properties = new AuthenticationProperties { ExpiresUtc = validation.SecurityToken.ValidTo, IsPersistent = false };
+        // RedirectUri set: the cookie handler would otherwise follow a `ReturnUrl` in the query string by its own, laxer rule.
+        var properties = new AuthenticationProperties { ExpiresUtc = validation.SecurityToken.ValidTo, IsPersistent = false, RedirectUri = returnUrl };
         properties.StoreTokens([new AuthenticationToken { Name = AccessToken, Value = token }]);
         await http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity), properties);
         return Results.Redirect(returnUrl);
     }
 
-    private static string Page(string? returnUrl, string? error, bool provider = false) => $$"""
+    private static IResult Page(AntiforgeryTokenSet tokens, string returnUrl, string? error, bool provider = false, int status = StatusCodes.Status200OK) => Html.Document($$"""
         <!doctype html>
         <html lang="en">
         <head><meta charset="utf-8"><title>Sign in · PatientJourney</title>
-        <style>body{font-family:system-ui,sans-serif;margin:2rem;max-width:40rem}textarea{width:100%;height:8rem}.error{color:#b00020}</style></head>
-        <body>
+        <link rel="stylesheet" href="{{Assets.StylesheetPath}}"></head>
+        <body class="signin">
           <h1>Sign in to the surveillance dashboard</h1>
           {{(error is null ? "" : $"<p class=\"error\" role=\"alert\">{WebUtility.HtmlEncode(error)}</p>")}}
-          {{(provider ? $"<p><a href=\"{OpenIdSignIn.Path}?returnUrl={WebUtility.HtmlEncode(Uri.EscapeDataString(returnUrl ?? "/"))}\">Sign in with your user name and password</a> (development fallback below: paste a token)</p>" : "")}}
+          {{(provider ? $"<p><a href=\"{OpenIdSignIn.Path}?returnUrl={WebUtility.HtmlEncode(Uri.EscapeDataString(returnUrl))}\">Sign in with your user name and password</a> (development fallback below: paste a token)</p>" : "")}}
           <form method="post" action="/signin">
+            {{Html.AntiforgeryField(tokens)}}
             <label for="token">Access token</label>
             <textarea id="token" name="token" required autocomplete="off"></textarea>
-            <input type="hidden" name="returnUrl" value="{{WebUtility.HtmlEncode(returnUrl ?? "/")}}">
+            <input type="hidden" name="{{ReturnUrls.Field}}" value="{{WebUtility.HtmlEncode(returnUrl)}}">
             <p><button type="submit">Sign in</button></p>
           </form>
           <p>In development, print one with <code>dotnet tools/JourneyAdmin/bin/Release/net10.0/journey-admin.dll token --role clinician --sub your.name</code>.</p>
         </body>
         </html>
-        """;
+        """, status);
 
     /// <summary>Calls the journey as the signed-in user.</summary>
     public sealed class ForwardUserToken(IHttpContextAccessor accessor) : DelegatingHandler

@@ -2,6 +2,8 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using PatientJourney.BuildingBlocks.Security;
 using PatientJourney.Dashboard;
 using PatientJourney.Dashboard.Patients;
@@ -17,22 +19,69 @@ public sealed class DashboardHost(PatientJourneySystem system) : WebApplicationF
     /// <summary>More configuration (an OpenID Connect authority, say).</summary>
     public IReadOnlyDictionary<string, string?> Settings { get; init; } = new Dictionary<string, string?>();
 
+    /// <summary>Where the dashboard's log lines go, at the levels of <see cref="Settings"/> (else Warning, to the console).</summary>
+    public ILoggerProvider? LogSink { get; init; }
+
+    /// <summary>What answers in the journey's place (else the test system's journey).</summary>
+    public Func<HttpMessageHandler>? Journey { get; init; }
+
+    // Two factories of one minimal-hosting Program built at the same time can each pick up the other's host (the framework
+    // finds it through a process-wide diagnostic event): seen once as a Kestrel dashboard "already started" while the
+    // OpenID Connect browser test started its own. Dashboards are built one at a time.
+    private static readonly Lock Building = new();
+
+    protected override IHost CreateHost(IHostBuilder builder)
+    {
+        lock (Building) return base.CreateHost(builder);
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         if (Port is { } port) builder.UseSetting("urls", $"http://127.0.0.1:{port}");
         builder.UseSetting("Journey:BaseUrl", "http://journey");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);
+        if (LogSink is { } sink) builder.ConfigureLogging(logging => logging.AddProvider(sink));
         builder.ConfigureTestServices(services =>
-            services.AddHttpClient<JourneyClient>().ConfigurePrimaryHttpMessageHandler(() => system.Journey.Server.CreateHandler()));
+            services.AddHttpClient<JourneyClient>().ConfigurePrimaryHttpMessageHandler(() => Journey?.Invoke() ?? system.Journey.Server.CreateHandler()));
     }
 
     /// <summary>A browser-like client (it keeps cookies) signed in with a token for the role.</summary>
     public async Task<HttpClient> SignedInClientAsync(string role = Roles.Clinician)
     {
         var client = CreateClient();
-        using var signIn = await client.PostAsync("/signin", new FormUrlEncodedContent(new Dictionary<string, string> { ["token"] = TestTokens.For(role) }));
+        using var signIn = await SignInAsync(client, TestTokens.For(role));
         signIn.EnsureSuccessStatusCode();
         return client;
+    }
+
+    /// <summary>Signs in as a browser does: the sign-in page first (its anti-forgery cookie and form token), then the form.</summary>
+    /// <remarks>A client that keeps no cookies passes the cookies to send (possibly none, "").</remarks>
+    public static async Task<HttpResponseMessage> SignInAsync(HttpClient client, string token, string? returnUrl = null, string? cookieHeader = null, string action = "/signin")
+    {
+        var form = await FormTokenAsync(client, "/signin", cookieHeader);
+        var fields = new Dictionary<string, string> { [form.Field] = form.Value, ["token"] = token };
+        if (returnUrl is not null) fields["returnUrl"] = returnUrl;
+        var post = new HttpRequestMessage(HttpMethod.Post, action) { Content = new FormUrlEncodedContent(fields) };
+        if (cookieHeader is not null) post.Headers.Add("Cookie", string.Join("; ", new[] { cookieHeader, form.Cookie }.Where(c => !string.IsNullOrEmpty(c))));
+        return await client.SendAsync(post);
+    }
+
+    /// <summary>
+    /// The anti-forgery field of the first form on a page, and (for a client that does not keep cookies) the
+    /// anti-forgery cookie the page set.
+    /// </summary>
+    public static async Task<(string Field, string Value, string? Cookie)> FormTokenAsync(HttpClient client, string path, string? cookieHeader = null)
+    {
+        var get = new HttpRequestMessage(HttpMethod.Get, path);
+        if (!string.IsNullOrEmpty(cookieHeader)) get.Headers.Add("Cookie", cookieHeader);
+        using var page = await client.SendAsync(get);
+        var html = await page.Content.ReadAsStringAsync();
+        var match = System.Text.RegularExpressions.Regex.Match(html, "<input type=\"hidden\" name=\"(?<field>__RequestVerificationToken)\" value=\"(?<value>[^\"]+)\">");
+        if (!match.Success) throw new InvalidOperationException($"no anti-forgery field on {path}: {(int)page.StatusCode}");
+        var cookie = page.Headers.TryGetValues("Set-Cookie", out var cookies)
+            ? cookies.Select(c => c.Split(';')[0]).FirstOrDefault(c => c.StartsWith(PatientJourney.Dashboard.SigningIn.DashboardSessions.AntiforgeryCookie + "=", StringComparison.Ordinal))
+            : null;
+        return (match.Groups["field"].Value, System.Net.WebUtility.HtmlDecode(match.Groups["value"].Value), cookie);
     }
 }

@@ -1,0 +1,82 @@
+namespace PatientJourney.Dashboard;
+
+/// <summary>
+/// The pages' only stylesheet and script, served from this site so that the Content-Security-Policy can forbid every
+/// inline script and style (`script-src 'self'; style-src 'self'`): an injected tag or attribute runs nothing.
+/// </summary>
+public static class Assets
+{
+    public const string StylesheetPath = "/assets/dashboard.css";
+    public const string LiveScriptPath = "/assets/live.js";
+
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        // Anonymous: the sign-in page uses the stylesheet too. Neither file holds any patient data.
+        app.MapGet(StylesheetPath, () => Results.Text(Stylesheet, "text/css; charset=utf-8")).AllowAnonymous().ExcludeFromDescription();
+        app.MapGet(LiveScriptPath, () => Results.Text(LiveScript, "text/javascript; charset=utf-8")).AllowAnonymous().ExcludeFromDescription();
+    }
+
+    public const string Stylesheet = """
+        body { font-family: system-ui, sans-serif; margin: 0; color: #1b1b1b; }
+        header { display: flex; flex-wrap: wrap; gap: 2rem; align-items: baseline; padding: .8rem 1.5rem; background: #0b3d5c; color: #fff; }
+        header a { color: #fff; }
+        header form.signout { margin-left: auto; display: flex; gap: .6rem; align-items: baseline; }
+        main { padding: 1rem 1.5rem; max-width: 80rem; }
+        table { border-collapse: collapse; width: 100%; }
+        th, td { text-align: left; padding: .35rem .7rem; border-bottom: 1px solid #ddd; vertical-align: top; }
+        caption { text-align: left; font-weight: 600; padding-bottom: .5rem; }
+        .overdue { color: #a00; font-weight: 700; }
+        .due { color: #8a5a00; font-weight: 700; }
+        .suspended { color: #555; font-style: italic; }
+        .alert { border-left: 4px solid #a00; background: #fdecea; padding: .5rem .8rem; margin: .3rem 0; }
+        .warning { border-left-color: #8a5a00; background: #fff4e0; }
+        .lanes { display: grid; grid-template-columns: repeat(4, minmax(0, 1fr)); gap: .8rem; }
+        .lanes section { border: 1px solid #ccc; border-radius: 4px; padding: .4rem .6rem; }
+        .lanes ol { padding-left: 1.1rem; margin: .3rem 0; }
+        .counts { display: flex; gap: 1rem; list-style: none; padding: 0; }
+        form.filters { display: flex; flex-wrap: wrap; gap: 1rem; align-items: end; margin: .5rem 0 1rem; }
+        svg.chart { max-width: 640px; }
+        :focus-visible { outline: 3px solid #1a73e8; outline-offset: 2px; }
+        code { word-break: break-all; font-size: .85em; }
+        body.signin { margin: 2rem; max-width: 40rem; }
+        body.signin textarea { width: 100%; height: 8rem; }
+        .error { color: #b00020; }
+        @media (max-width: 900px) { .lanes { grid-template-columns: repeat(2, minmax(0, 1fr)); } }
+        """;
+
+    /// <summary>
+    /// The patient page follows the journey live (server-sent events relayed by the dashboard with the user's token):
+    /// when the journey stores an event for her, the page fetches itself again and swaps its content in place. When
+    /// the relay ends because the sign-in expired (or cannot go on), the page says it is no longer live.
+    /// </summary>
+    public const string LiveScript = """
+        (() => {
+          const script = document.currentScript;
+          const live = new EventSource(script.dataset.live);
+          const ended = (text, signIn) => {
+            live.close();
+            if (document.querySelector('[data-live-ended]')) return;
+            const notice = document.createElement('p');
+            notice.className = 'alert warning';
+            notice.setAttribute('role', 'alert');
+            notice.dataset.liveEnded = signIn ? 'expired' : 'stopped';
+            notice.append(text + ' ');
+            if (signIn) {
+              const link = document.createElement('a');
+              link.href = '/signin?returnUrl=' + encodeURIComponent(location.pathname + location.search);
+              link.textContent = 'Sign in again';
+              notice.append(link);
+            }
+            document.body.insertBefore(notice, document.getElementById('main'));
+          };
+          live.addEventListener('recorded', async () => {
+            const page = await fetch(location.href, { headers: { 'Accept': 'text/html' } });
+            if (!page.ok) return;
+            const next = new DOMParser().parseFromString(await page.text(), 'text/html');
+            document.getElementById('main').innerHTML = next.getElementById('main').innerHTML;
+          });
+          live.addEventListener('expired', () => ended('Live updates stopped: your sign-in has expired.', true));
+          live.addEventListener('error', () => { if (live.readyState === EventSource.CLOSED) ended('Live updates stopped.', false); });
+        })();
+        """;
+}
