@@ -203,4 +203,19 @@ public class SecurityTests(PatientJourneySystem system) : IClassFixture<PatientJ
         "interventional" => system.Interventional.CreateClient(token),
         _ => system.Imaging.CreateClient(token),
     };
+
+    [Fact]
+    public async Task A_live_journey_stream_ends_when_its_token_expires()
+    {
+        using var watcher = system.Journey.CreateClient(DevelopmentTokens.Issue("short.lived", [Roles.Clinician], lifetime: TimeSpan.FromSeconds(3)));
+        watcher.Timeout = TimeSpan.FromSeconds(30);
+        using var response = await watcher.GetAsync("/patients/SEC-STREAM/changes", HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        var events = new List<string>();
+        // The stream ends by itself (ReadLineAsync answers null) after "expired"; the heartbeat alone would take 15 s.
+        for (var line = await reader.ReadLineAsync(); line is not null; line = await reader.ReadLineAsync())
+            if (line.StartsWith("event:", StringComparison.Ordinal)) events.Add(line["event:".Length..].Trim());
+        Assert.Equal(["watching", "expired"], events);
+    }
 }

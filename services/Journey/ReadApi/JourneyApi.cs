@@ -39,8 +39,10 @@ public static class JourneyApi
         read.MapGet("/worklist", GetWorklist).WithName("GetWorklist");
         read.MapGet("/patients/{patientId}/measurements", GetMeasurements).WithName("GetMeasurements");
         // Server-sent events: "recorded" each time the patient's journey stores an event (the dashboard's live pages).
-        read.MapGet("/patients/{patientId}/changes", (string patientId, JourneyChanges changes, CancellationToken ct) =>
-            CheckPatientId(patientId) is { } invalid ? (IResult)invalid : TypedResults.ServerSentEvents(changes.WatchAsync(patientId, ct)))
+        // The stream ends when the caller's token expires ("expired"), as a request with it would then be refused.
+        read.MapGet("/patients/{patientId}/changes", (string patientId, HttpContext http, JourneyChanges changes, CancellationToken ct) =>
+            CheckPatientId(patientId) is { } invalid ? (IResult)invalid
+                : TypedResults.ServerSentEvents(changes.WatchAsync(patientId, ct, TokenExpiry(http.User))))
             .WithName("WatchJourney");
 
         var audit = app.MapGroup("").WithTags("Audit").RequireAuthorization(Policies.Audit)
@@ -256,6 +258,10 @@ public static class JourneyApi
         patientId == Tombstones.StreamId ? []
             : (await session.Events.FetchStreamAsync(patientId, token: ct)).Where(e => knownAt is null || e.Timestamp <= knownAt)
                 .Select(e => e.Data).OfType<ClinicalEvent>().ToList();
+
+    /// <summary>The token's "exp" (seconds since 1970), or null for a token without one (none is accepted).</summary>
+    private static DateTimeOffset? TokenExpiry(System.Security.Claims.ClaimsPrincipal user) =>
+        long.TryParse(user.FindFirst("exp")?.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var exp) ? DateTimeOffset.FromUnixTimeSeconds(exp) : null;
 
     private static DateOnly Today(TimeProvider clock) => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
 

@@ -23,7 +23,9 @@ public sealed class JourneyChanges
     }
 
     /// <summary>Server-sent events for one patient until the caller goes away, with a comment-free heartbeat every 15 s.</summary>
-    public async IAsyncEnumerable<SseItem<JourneyChanged>> WatchAsync(string patientId, [EnumeratorCancellation] CancellationToken ct)
+    /// <param name="until">When the watcher's token expires: the stream then sends "expired" and ends, so that a stream
+    /// opened with a token never outlives it.</param>
+    public async IAsyncEnumerable<SseItem<JourneyChanged>> WatchAsync(string patientId, [EnumeratorCancellation] CancellationToken ct, DateTimeOffset? until = null)
     {
         var channel = Channel.CreateBounded<JourneyChanged>(new BoundedChannelOptions(16) { FullMode = BoundedChannelFullMode.DropOldest });
         _watchers[channel] = patientId;
@@ -32,10 +34,21 @@ public sealed class JourneyChanges
             yield return new SseItem<JourneyChanged>(new JourneyChanged(patientId, 0), "watching");
             while (!ct.IsCancellationRequested)
             {
+                var wait = TimeSpan.FromSeconds(15);
+                var expiring = false;
+                if (until is { } end && end - DateTimeOffset.UtcNow is var left && left < wait)
+                {
+                    if (left <= TimeSpan.Zero)
+                    {
+                        yield return new SseItem<JourneyChanged>(new JourneyChanged(patientId, -1), "expired");
+                        yield break;
+                    }
+                    (wait, expiring) = (left, true);
+                }
                 JourneyChanged? change = null;
                 using (var heartbeat = CancellationTokenSource.CreateLinkedTokenSource(ct))
                 {
-                    heartbeat.CancelAfter(TimeSpan.FromSeconds(15));
+                    heartbeat.CancelAfter(wait);
                     try
                     {
                         change = await channel.Reader.ReadAsync(heartbeat.Token);
@@ -43,6 +56,7 @@ public sealed class JourneyChanges
                     catch (OperationCanceledException) when (!ct.IsCancellationRequested) { }
                 }
                 if (ct.IsCancellationRequested) yield break;
+                if (change is null && expiring) continue; // woken for the expiry, not for a heartbeat
                 yield return change is null
                     ? new SseItem<JourneyChanged>(new JourneyChanged(patientId, -1), "heartbeat")
                     : new SseItem<JourneyChanged>(change, "recorded");

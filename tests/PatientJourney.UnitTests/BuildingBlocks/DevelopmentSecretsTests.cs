@@ -21,6 +21,9 @@ public class DevelopmentSecretsTests
             ["Auth:SigningKey"] = "a signing key of the test's own, long enough for HMAC",
             ["ConnectionStrings:Postgres"] = postgres,
             ["RabbitMq:Password"] = brokerPassword,
+            // test.sh exports the machine's real service passwords: the case under test is a service given none.
+            ["RabbitMq:Accounts:diagnosis:Password"] = null,
+            ["RabbitMq:Accounts:journey:Password"] = null,
         });
         builder.AddServiceDefaults(0);
         return builder;
