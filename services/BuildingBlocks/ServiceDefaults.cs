@@ -72,6 +72,9 @@ public static partial class ServiceDefaults
             StatusCodeSelector = StatusFor,
             SuppressDiagnosticsCallback = context =>
             {
+                // The framework's own refusal of a request (a query value that does not bind, a body too large): the
+                // caller's fault, answered 4xx, no failure of ours.
+                if (context.Exception is BadHttpRequestException) return true;
                 LogUnhandled(failures, context.Exception.GetType().Name, context.HttpContext.Request.Method,
                     (context.HttpContext.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "(no route)", context.HttpContext.TraceIdentifier,
                     context.Exception.StackTrace);
