@@ -2,8 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
-using Marten;
-using Microsoft.Extensions.DependencyInjection;
 using PatientJourney.IntegrationTests.Infrastructure;
 
 namespace PatientJourney.IntegrationTests;
