@@ -146,7 +146,7 @@ public static class DepartmentCommands
         return new DepartmentWrite(patientId!, input.IdempotencyKey, input.RecordedBy, input.Today, input.Route, context => decide(request, context));
     }
 
-    internal const string IdempotencyKeyRule = "must be at most 128 characters of printable ASCII (U+0020-U+007E)";
+    internal static readonly string IdempotencyKeyRule = $"must be at most {MaxIdempotencyKeyLength} characters of printable ASCII (U+0020-U+007E)";
 
     /// <summary>An Idempotency-Key is printable ASCII: it is stored as a key, and an HTTP header could carry nothing else.</summary>
     internal static bool IsIdempotencyKey(string key) =>
