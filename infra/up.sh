@@ -103,7 +103,7 @@ fi
 # the default 100 connections. Debian's 128 MB of shared buffers and 4 MB of WAL buffers made backends write pages
 # and WAL themselves under load (pg_stat_bgwriter: 1.4 million backend writes; pg_stat_wal: 70,000 times the WAL
 # buffers were full), each one a write a commit waited for; with 1 GB and 64 MB neither happened again over a whole
-# benchmark run (docs/benchmarks.md, 2026-12-02).
+# benchmark run (measured in docs/benchmarks-history.md, "PostgreSQL's memory").
 pg_restart=0
 if [ "$(psql_admin "show max_connections")" -lt 500 ]; then psql_admin "alter system set max_connections = 500"; pg_restart=1; fi
 [ "$(psql_admin "show shared_buffers")" = 1GB ] || { psql_admin "alter system set shared_buffers = '1GB'"; pg_restart=1; }
@@ -117,8 +117,8 @@ pg_restart_and_wait() {
 # WAL: every journey write rewrites a patient's view (8 KB of JSON); with 1 GB of WAL a checkpoint was forced every
 # couple of minutes under load (10 of 11 checkpoints in one afternoon of benchmarks), each followed by full-page images
 # of every page touched. Compressed images and fewer forced checkpoints write less to the disk that every commit and
-# RabbitMQ's quorum queue wait on (docs/benchmarks.md, 2026-12-02). That view is stored compressed (TOAST): lz4
-# instead of the default pglz took its upsert from 0.246 to 0.140 ms a call. All three take effect on a reload.
+# RabbitMQ's quorum queue wait on. That view is stored compressed (TOAST): lz4 instead of the default pglz makes its
+# upsert much cheaper (measured in docs/benchmarks-history.md, "lz4"). All three take effect on a reload.
 pg_reload=0
 [ "$(psql_admin "show default_toast_compression")" = lz4 ] || { psql_admin "alter system set default_toast_compression = 'lz4'"; pg_reload=1; }
 [ "$(psql_admin "show wal_compression")" = lz4 ] || { psql_admin "alter system set wal_compression = 'lz4'"; pg_reload=1; }
@@ -127,8 +127,8 @@ pg_reload=0
 
 # Huge pages for PostgreSQL's shared memory (its default huge_pages = try uses them when the kernel has them reserved,
 # and the 4 KB pages otherwise). With 1 GB of shared buffers in 4 KB pages every backend faults in and keeps its own
-# page-table entries for each page it touches; in 2 MB pages PostgreSQL spent 0.17-0.19 ms of CPU per event instead of
-# 0.26-0.31 and the pipeline carried 22-60 % more events back to back (docs/benchmarks.md, 2026-12-05, fourth session).
+# page-table entries for each page it touches; in 2 MB pages PostgreSQL spends much less CPU per event and the
+# pipeline carries more events (measured in docs/benchmarks-history.md, "PostgreSQL in huge pages").
 # A kernel setting of the machine: reserved only where this script may write it (root, not in a container that hides
 # it), given back when the kernel cannot find enough contiguous memory, and PJ_HUGE_PAGES=0 leaves it alone.
 pg_huge_pages_in_use() {

@@ -36,8 +36,9 @@ public sealed record InfrastructureSettings(string PostgresConnectionString, Rab
 
     /// <summary>
     /// PostgreSQL on the same machine gets no TLS unless the connection string asks for it: loopback traffic never
-    /// leaves the kernel, and Npgsql's default (Prefer) against Debian's ssl = on cost 30-40 % of the pipeline's
-    /// throughput here (docs/benchmarks.md). Any other host keeps what the operator wrote (docs/security.md).
+    /// leaves the kernel, and Npgsql's default (Prefer) against Debian's ssl = on made every round trip pay for TLS, a
+    /// large share of the pipeline's throughput (measured in docs/benchmarks-history.md). Any other host keeps what the operator wrote
+    /// (docs/security.md).
     /// </summary>
     public static string WithoutTlsOnLoopback(string connectionString)
     {

@@ -7,7 +7,7 @@ using PatientJourney.Interventional;
 
 // The four departments in one process, for a small machine: each keeps its own web host and port, its own schema,
 // event store, outbox and broker user, exactly as when it runs alone; they share only the runtime (one GC heap, one
-// thread pool, one JIT), which each process otherwise pays for itself (docs/architecture.md, docs/benchmarks.md).
+// thread pool, one JIT), which each process otherwise pays for itself (docs/architecture.md; measured in docs/benchmarks-history.md).
 // A department's address is Departments:{name}:Urls (e.g. Departments__imaging__Urls), else its usual port.
 DepartmentHost[] departments =
 [

@@ -103,7 +103,10 @@ public static class ChaosRun
         }
     }
 
-    /// <summary>Faults at random moments, drawn from a shuffled bag so that every kind happens; runs until the workload is done and every kind happened.</summary>
+    /// <summary>
+    /// Faults at random moments, drawn from a shuffled bag so that every kind happens; runs until the workload is done
+    /// and every kind happened.
+    /// </summary>
     private static async Task<Dictionary<string, int>> InjectFaultsAsync(
         IReadOnlyDictionary<string, ServiceProcess> processes, Task workload, ChaosOptions options, CancellationToken ct)
     {
@@ -280,8 +283,8 @@ public sealed class ChaosEnvironment : IAsyncDisposable
     private IReadOnlyDictionary<string, string> ServiceEnvironment() => new Dictionary<string, string>
     {
         // Production, as deployed. Under Development (scope validation in the DI container, the developer exception
-        // page and whatever else the frameworks switch on for it) the pipeline carried 7-19 % fewer events in two
-        // back-to-back pairs (docs/benchmarks.md, 2026-12-05); the profile did not single out one cause.
+        // page and whatever else the frameworks switch on for it) the pipeline carried fewer events back to back, with
+        // no single cause in the profile (measured in docs/benchmarks-history.md, "the services as deployed").
         ["ASPNETCORE_ENVIRONMENT"] = "Production",
         ["Auth__SigningKey"] = SigningSecret,
         ["ConnectionStrings__Postgres"] = ConnectionString,

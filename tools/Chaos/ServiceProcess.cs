@@ -52,7 +52,10 @@ public sealed class ServiceProcess(string name, string assembly, IReadOnlyDictio
     public bool IsRunning => _process is { HasExited: false };
     public int? ProcessId => _process is { HasExited: false } process ? process.Id : null;
 
-    /// <summary>A service's built assembly, in the same configuration as the running tool (Debug under test.sh, Release under chaos.sh and the benchmarks).</summary>
+    /// <summary>
+    /// A service's built assembly, in the same configuration as the running tool (Debug under test.sh, Release under
+    /// chaos.sh and the benchmarks).
+    /// </summary>
     public static string AssemblyOf(string service)
     {
         var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
@@ -98,7 +101,7 @@ public sealed class ServiceProcess(string name, string assembly, IReadOnlyDictio
     /// A port nothing listens on now, never handed out before by this process, and below the range the OS takes local
     /// ports of outgoing connections from (32768-60999 on Linux): a port the OS picked (bind to 0) went back to that
     /// range when the listener closed, and once an outgoing connection took it before the service bound it, the service
-    /// failed to start while another process answered on its port (a benchmark run on 2026-12-04).
+    /// failed to start while another process answered on its port (seen in a benchmark run).
     /// </summary>
     public static int FreePort()
     {

@@ -118,8 +118,9 @@ public static class ProcessMeter
     }
 
     /// <summary>
-    /// The machine's huge pages (from /proc/meminfo): PostgreSQL's shared memory sits in them when infra/up.sh could reserve
-    /// them, and a run with them is not comparable with one without (docs/benchmarks.md, 2026-12-05, fourth session).
+    /// The machine's huge pages (from /proc/meminfo): PostgreSQL's shared memory sits in them when infra/up.sh could
+    /// reserve them, and PostgreSQL spends much less CPU per event in them, so a run with them is not comparable with one
+    /// without (measured in docs/benchmarks-history.md, "PostgreSQL in huge pages").
     /// </summary>
     public static string HugePages()
     {

@@ -31,7 +31,8 @@ public sealed record PipelineOptions
 
     /// <summary>
     /// The four departments in one process (services/Departments), the deployment for a small machine: on two cores it
-    /// carried 10-34 % more events than a process each, at a third of the memory (docs/benchmarks.md, 2026-12-05).
+    /// carried more events than a process each, at a third of the memory (measured in docs/benchmarks-history.md,
+    /// "the four departments in one process").
     /// </summary>
     public bool DepartmentsInOneProcess { get; init; } = true;
     public TextWriter Output { get; init; } = Console.Out;

@@ -12,7 +12,7 @@ public sealed record StreamAppend(string StreamKey, long VersionBefore, IReadOnl
 /// Appends a whole batch of patients' events as two set-based statements in the session's unit of work, into Marten's
 /// own tables (the rows Marten's <c>mt_quick_append_events</c> writes, read back by Marten as its own). Marten appends
 /// stream by stream, a PL/pgSQL call each that inserts its events one at a time: at batch saturation those calls were
-/// half of PostgreSQL's time (0.38-0.51 ms a call; docs/benchmarks.md, 2026-12-04). Concurrency is what it was: the
+/// half of PostgreSQL's time (measured in docs/benchmarks-history.md, "set-based appends"). Concurrency is what it was: the
 /// writer holds the patients' locks, and an append after a stale version collides with the stream's
 /// (stream, version) key and fails the whole transaction.
 /// </summary>

@@ -53,11 +53,11 @@ public static class DepartmentEventStore
     /// The connection a store of clinical events uses. Nothing a session leaves behind outlives its transaction (the
     /// stream locks are transaction locks), so a pooled connection needs no DISCARD ALL round trip each time a session
     /// returns it. Every write repeats the same few statements (append, view upsert, chain link): prepared on the
-    /// connection after their second use, PostgreSQL no longer parses and plans each one (-39 % of its CPU per event at
-    /// 500 requests/s, docs/benchmarks.md). Marten names its columns in every statement, so a table altered while the
+    /// connection after their second use, PostgreSQL no longer parses and plans each one (a large share of its CPU per
+    /// event; docs/benchmarks-history.md, "prepared statements"). Marten names its columns in every statement, so a table altered while the
     /// services run does not change a prepared statement's result type. Each write sends a batch's rows (a few hundred
     /// events' JSON in one statement) and each outbox page reads them back: 64 KB buffers instead of Npgsql's 8 KB move
-    /// them in fewer system calls (6-11 % more events end to end in two back-to-back pairs, docs/benchmarks.md). What
+    /// them in fewer system calls (more events end to end, back to back; docs/benchmarks-history.md, "64 KB socket buffers"). What
     /// the operator's connection string says wins.
     /// </summary>
     public static string ClinicalStoreConnection(string connectionString)

@@ -5,8 +5,9 @@ namespace PatientJourney.BuildingBlocks.EventStore;
 /// <summary>
 /// Keyed reads inside a writer's transaction that take the index whatever the table's statistics say. A table that
 /// grows from empty (a new department, years replayed into a new journey) keeps the plan made while it was small: a
-/// prepared statement keeps its plan until the next ANALYZE, and a sequential scan of a stream table, whose rows are all
-/// rewritten at each append, took 2-5 ms a batch where the index takes 0.1-0.2 (docs/benchmarks.md, 2026-12-05).
+/// prepared statement keeps its plan until the next ANALYZE, and a sequential scan of a stream table, whose rows are
+/// all rewritten at each append, reads every dead row version where the index reads a few rows (measured in
+/// docs/benchmarks-history.md, "the writers' keyed reads by index").
 /// </summary>
 public static class IndexReads
 {

@@ -10,7 +10,7 @@ namespace PatientJourney.BuildingBlocks.EventStore;
 /// refuses a clinical fact because the journey is behind, it only slows down. A journey or a broker that is away
 /// holds nothing: that is what the outbox and the queue are for.
 /// Why: with a door that outruns the journey on shared cores, an overnight burst took the cores from the journey
-/// and piled up in the broker (docs/benchmarks.md); held at the door, the journey keeps up and the burst arrives in
+/// and piled up in the broker (measured in docs/benchmarks-history.md); held at the door, the journey keeps up and the burst arrives in
 /// the journey as fast as the machine can carry it.
 /// </summary>
 public sealed class OutboxBacklog(long maxBacklog, TimeSpan maxHold, TimeProvider clock)

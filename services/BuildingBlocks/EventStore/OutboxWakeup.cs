@@ -20,8 +20,9 @@ public sealed class OutboxWakeup(OutboxBacklog? backlog = null, TimeSpan gather 
     private readonly SemaphoreSlim _committed = new(0, 1);
 
     /// <summary>
-    /// Outbox:GatherMs (default 25): after a commit wakes it, the outbox waits this long before it polls, so that one page
-    /// carries the commits of that moment: fewer reads back and fuller messages (docs/benchmarks.md, 2026-12-05, fourth session).
+    /// Outbox:GatherMs (default 25): after a commit wakes it, the outbox waits this long before it polls, so that one
+    /// page carries the commits of that moment: fewer reads back and fuller messages, for a few ms more latency (measured
+    /// in docs/benchmarks-history.md, "the outbox gathers").
     /// </summary>
     public static OutboxWakeup From(IConfiguration configuration, OutboxBacklog backlog) =>
         new(backlog, TimeSpan.FromMilliseconds(Math.Max(0, configuration.GetValue<int?>("Outbox:GatherMs") ?? 25)));

@@ -26,8 +26,8 @@ public sealed partial class DepartmentWriter : IAsyncDisposable
     /// <summary>
     /// One batch in flight per department (<c>Department:BatchWriters</c>): the four departments of a small machine's
     /// host then have four transactions in flight, not eight, and each carries twice the commands, so the per-transaction
-    /// round trips, session and commit are paid half as often (back to back on 2026-12-05: 4,893-5,493 delivered/s
-    /// against 3,646-5,121 with two, and 11-20 % less CPU per event at the offered load; docs/benchmarks.md).
+    /// round trips, session and commit are paid half as often: less CPU per event on two shared cores (measured in
+    /// docs/benchmarks-history.md, "one batch writer per department").
     /// </summary>
     public const int DefaultBatchWriters = 1;
     private readonly IDocumentStore _store;

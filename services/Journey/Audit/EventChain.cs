@@ -22,8 +22,8 @@ public sealed record ChainVerification(string PatientId, bool Intact, int Events
 /// Tamper evidence: each journey event is chained to the one before it, so changing an event's content, its order,
 /// or deleting one breaks every hash from there on, and verification names the first event that no longer matches.
 /// The links are rows of a narrow table of their own (patient, version, event, 32-byte hash), not documents: written
-/// as Marten documents (JSON, a second index, a version uuid) they were the journey's second-largest statement, 28 ms
-/// for a batch of ~460 links (docs/benchmarks.md, 2026-12-05).
+/// as Marten documents (JSON, a second index, a version uuid) they were among the journey's largest statements
+/// (measured in docs/benchmarks-history.md, "the chain links in a table of their own").
 /// </summary>
 public static class EventChain
 {

@@ -6,8 +6,8 @@ namespace PatientJourney.Journey.Projections;
 /// The read model of one patient, rebuilt in full from the patient's journey stream on every append:
 /// a pure function of the stream, so a rebuild gives the same document. The journey's entries are not in it: they are
 /// the stream itself, read in clinical order when the journey is asked for (<see cref="JourneyProjection.Entries"/>).
-/// Kept here they were four fifths of the document, rewritten whole by every batch that touched the patient
-/// (docs/benchmarks.md).
+/// Kept here they were most of the document, rewritten whole by every batch that touched the patient (measured in
+/// docs/benchmarks-history.md, "the journey's entries read from the stream").
 /// </summary>
 public sealed record PatientJourneyView
 {

@@ -106,7 +106,7 @@ public static class JourneyApi
     /// <summary>
     /// The journey, computed from the patient's stream (with asKnownAt, from the events recorded by then), as the
     /// schedule and measurements are: the stored view leaves the entries out, and one read of ~30 events costs less
-    /// than rewriting them into the view on every append (docs/benchmarks.md).
+    /// than rewriting them into the view on every append (measured in docs/benchmarks-history.md).
     /// </summary>
     private static async Task<Results<Ok<JourneyResponse>, ValidationProblem, ProblemHttpResult>> GetJourney(
         string patientId, string? asKnownAt, IQuerySession session, CancellationToken ct)

@@ -48,11 +48,10 @@ public sealed partial class JourneyRecorder : IAsyncDisposable
         _logger = logger;
         // Two batches in flight, each taking what many messages brought: a patient's events reach the journey about a
         // round trip of its department apart, so only a batch that gathers more messages holds several of them and
-        // rewrites the patient's view, stream and worklist once for all (back to back on 2026-12-04: offered p99 401 ms
-        // and 1,010 delivered/s at batch saturation with two writers and 32 batches in hand, 982 ms and 998/s with six
-        // and 8; docs/benchmarks.md). Six writers were what kept up while one message carried one event; one writer
-        // instead of two gave 1,526-1,735 delivered/s against 1,837-1,993. Batches of up to 1,000 events
-        // (Journey:MaxBatch) delivered 5 % more, but the journey's peak RSS reached 295 MB of the 300 it may use.
+        // rewrites the patient's view, stream and worklist once for all: two writers with 32 batches in hand halved the
+        // offered load's tail against six with 8 at the same throughput. Six writers were what kept up while one message
+        // carried one event; one writer instead of two delivers less. Batches of up to 1,000 events (Journey:MaxBatch)
+        // deliver slightly more but take the journey to the edge of its 300 MB (measured in docs/benchmarks-history.md).
         _commits = new GroupCommit<ClinicalEvent, bool>(WriteBatchAsync, e => e.PatientId,
             maxBatch: configuration.GetValue<int?>("Journey:MaxBatch") ?? DefaultMaxBatch,
             writers: configuration.GetValue<int?>("Journey:BatchWriters") ?? DefaultBatchWriters, logger: logger);
@@ -221,7 +220,7 @@ public sealed class ClinicalEventBatchConsumer<TBatch, TEvent>(JourneyRecorder r
 /// <summary>
 /// Each department's batches (up to 50 events each) consumed this many at a time (<c>Journey:BatchesInHand</c>). More
 /// in hand makes the writers' batches larger and holds more of each patient's events in one of them, at the cost of the
-/// journey's memory (docs/benchmarks.md).
+/// journey's memory (64 in hand measured no better than 32: docs/benchmarks-history.md).
 /// </summary>
 public sealed class ClinicalEventBatchConsumerDefinition<TBatch, TEvent> : ConsumerDefinition<ClinicalEventBatchConsumer<TBatch, TEvent>>
     where TBatch : ClinicalEventBatch<TEvent> where TEvent : ClinicalEvent
