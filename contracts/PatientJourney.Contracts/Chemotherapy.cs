@@ -132,11 +132,15 @@ public sealed record AdverseEventRecorded : ChemotherapyEvent
     public string? Attribution { get; init; }
     public string? Treatment { get; init; }
 
-    protected override void ValidateFact(FieldValidation v, DateOnly latest)
+    protected override void ValidateFact(FieldValidation v, DateOnly latest) => CheckFacts(v, Term, Grade, Attribution, Treatment);
+
+    /// <summary>The adverse event's fields, as the request and the event both carry them.</summary>
+    public static void CheckFacts(FieldValidation v, string? term, int? grade, string? attribution, string? treatment)
     {
-        v.Required(Term, "term", ClinicalLimits.ShortText);
-        v.Range(Grade, "grade", ClinicalLimits.CtcaeGrade);
-        v.MaxLength(Attribution, "attribution", ClinicalLimits.ShortText);
-        v.MaxLength(Treatment, "treatment", ClinicalLimits.Reason);
+        v.Required(term, "term", ClinicalLimits.ShortText);
+        // CTCAE v5.0: grades 1 (mild) to 5 (death related to the adverse event).
+        if (v.Required(grade, "grade")) v.Range(grade, "grade", ClinicalLimits.CtcaeGrade);
+        v.MaxLength(attribution, "attribution", ClinicalLimits.ShortText);
+        v.MaxLength(treatment, "treatment", ClinicalLimits.Reason);
     }
 }

@@ -20,12 +20,18 @@ public sealed record TacePerformed : InterventionalEvent
 
     protected override void ValidateFact(FieldValidation v, DateOnly latest)
     {
-        v.Required(Target, "target", ClinicalLimits.MediumText);
-        v.Required(Drug, "drug", ClinicalLimits.ShortText);
-        v.Range(DoseMg, "doseMg", ClinicalLimits.TaceDoseMg);
-        v.MaxLength(Carrier, "carrier", ClinicalLimits.MediumText);
-        v.MaxLength(Approach, "approach", ClinicalLimits.MediumText);
+        CheckFacts(v, Target, Drug, DoseMg, Carrier, Approach);
         SharedChecks.GradedTerms(v, Toxicities, "toxicities");
+    }
+
+    /// <summary>The procedure's fields, as the request and the event both carry them (toxicities: <see cref="SharedChecks.GradedTerm"/>).</summary>
+    public static void CheckFacts(FieldValidation v, string? target, string? drug, decimal? doseMg, string? carrier, string? approach)
+    {
+        v.Required(target, "target", ClinicalLimits.MediumText);
+        v.Required(drug, "drug", ClinicalLimits.ShortText);
+        if (v.Required(doseMg, "doseMg")) v.Range(doseMg, "doseMg", ClinicalLimits.TaceDoseMg);
+        v.MaxLength(carrier, "carrier", ClinicalLimits.MediumText);
+        v.MaxLength(approach, "approach", ClinicalLimits.MediumText);
     }
 }
 
@@ -44,13 +50,20 @@ public sealed record RfaPerformed : InterventionalEvent
 
     protected override void ValidateFact(FieldValidation v, DateOnly latest)
     {
-        v.Required(Target, "target", ClinicalLimits.MediumText);
-        for (var i = 0; i < (LesionSizeMm?.Count ?? 0); i++) v.Range(LesionSizeMm![i], $"lesionSizeMm[{i}]", ClinicalLimits.AblatedLesionMm);
-        v.Range(AblationCycles, "ablationCycles", ClinicalLimits.AblationCycles);
-        v.Range(TargetTemperatureC, "targetTemperatureC", ClinicalLimits.TargetTemperatureC);
-        v.Range(CycleMinutes, "cycleMinutes", ClinicalLimits.CycleMinutes);
-        v.MaxLength(Electrode, "electrode", ClinicalLimits.MediumText);
-        v.Each(ProtectiveMeasures, "protectiveMeasures", (m, f) => v.Required(m, f, ClinicalLimits.MediumText));
+        CheckFacts(v, Target, LesionSizeMm, AblationCycles, TargetTemperatureC, CycleMinutes, Electrode, ProtectiveMeasures);
         SharedChecks.GradedTerms(v, Complications, "complications");
+    }
+
+    /// <summary>The ablation's fields, as the request and the event both carry them (complications: <see cref="SharedChecks.GradedTerm"/>).</summary>
+    public static void CheckFacts(FieldValidation v, string? target, IReadOnlyList<decimal>? lesionSizeMm, int? ablationCycles,
+        decimal? targetTemperatureC, decimal? cycleMinutes, string? electrode, IReadOnlyList<string?>? protectiveMeasures)
+    {
+        v.Required(target, "target", ClinicalLimits.MediumText);
+        for (var i = 0; i < (lesionSizeMm?.Count ?? 0); i++) v.Range(lesionSizeMm![i], $"lesionSizeMm[{i}]", ClinicalLimits.AblatedLesionMm);
+        v.Range(ablationCycles, "ablationCycles", ClinicalLimits.AblationCycles);
+        v.Range(targetTemperatureC, "targetTemperatureC", ClinicalLimits.TargetTemperatureC);
+        v.Range(cycleMinutes, "cycleMinutes", ClinicalLimits.CycleMinutes);
+        v.MaxLength(electrode, "electrode", ClinicalLimits.MediumText);
+        v.Each(protectiveMeasures, "protectiveMeasures", (m, f) => v.Required(m, f, ClinicalLimits.MediumText));
     }
 }

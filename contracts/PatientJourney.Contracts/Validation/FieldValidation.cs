@@ -9,14 +9,17 @@ namespace PatientJourney.Contracts;
 /// </summary>
 public sealed class FieldValidation
 {
-    private readonly Dictionary<string, List<string>> _errors = new(StringComparer.Ordinal);
+    // Made on the first error: every request and every event is checked, and nearly all of them have none.
+    private Dictionary<string, List<string>>? _errors;
 
-    public bool IsValid => _errors.Count == 0;
+    public bool IsValid => _errors is null;
 
-    public IDictionary<string, string[]> Errors => _errors.ToDictionary(kv => kv.Key, kv => kv.Value.ToArray());
+    public IDictionary<string, string[]> Errors =>
+        _errors?.ToDictionary(kv => kv.Key, kv => kv.Value.ToArray()) ?? new Dictionary<string, string[]>();
 
     public FieldValidation Add(string field, string message)
     {
+        _errors ??= new Dictionary<string, List<string>>(StringComparer.Ordinal);
         if (!_errors.TryGetValue(field, out var list)) _errors[field] = list = [];
         list.Add(message);
         return this;

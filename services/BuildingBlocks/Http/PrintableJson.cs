@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using PatientJourney.Contracts;
 
@@ -10,6 +12,11 @@ namespace PatientJourney.BuildingBlocks.Http;
 /// </summary>
 public static class PrintableJson
 {
+    // JSON carries a C0 control character only as an escape (\); DEL and the C1 controls (UTF-8 7F, C2 80-9F) and a
+    // surrogate encoded as UTF-8 (ED A0-BF, not valid UTF-8) are the only raw bytes to look at. Text without any of
+    // these bytes, nearly all of it, is printable without being decoded.
+    private static readonly SearchValues<byte> MaybeUnprintable = SearchValues.Create([(byte)'\\', 0x7F, 0xC2, 0xED]);
+
     /// <summary>Names each field holding an unprintable string or name; true when there is none.</summary>
     public static bool Check(JsonElement element, FieldValidation validation, string path = "")
     {
@@ -17,14 +24,23 @@ public static class PrintableJson
         switch (element.ValueKind)
         {
             case JsonValueKind.String:
-                if (!IsPrintable(element, isName: false, null)) { validation.Add(Field(path), FieldValidation.ControlCharacterMessage); clean = false; }
+                if (!IsPrintable(JsonMarshal.GetRawUtf8Value(element), element, static e => e.GetString()))
+                {
+                    validation.Add(path.Length == 0 ? "body" : path, FieldValidation.ControlCharacterMessage);
+                    clean = false;
+                }
                 break;
             case JsonValueKind.Object:
                 foreach (var property in element.EnumerateObject())
                 {
-                    var child = path.Length == 0 ? SafeName(property) : $"{path}.{SafeName(property)}";
-                    if (!IsPrintable(default, isName: true, property)) { validation.Add(child, "the property name " + FieldValidation.ControlCharacterMessage); clean = false; continue; }
-                    clean &= Check(property.Value, validation, child);
+                    if (!IsPrintable(JsonMarshal.GetRawUtf8PropertyName(property), property, static p => p.Name))
+                    {
+                        // An unprintable name is not echoed back into the problem document.
+                        validation.Add(path.Length == 0 ? "(a property name)" : $"{path}.(a property name)", FieldValidation.ControlCharacterMessage);
+                        clean = false;
+                        continue;
+                    }
+                    clean &= Check(property.Value, validation, path.Length == 0 ? property.Name : $"{path}.{property.Name}");
                 }
                 break;
             case JsonValueKind.Array:
@@ -35,31 +51,16 @@ public static class PrintableJson
         return clean;
     }
 
-    private static string Field(string path) => path.Length == 0 ? "body" : path;
-
-    // A name that is itself unprintable is not echoed back into the problem document.
-    private static string SafeName(JsonProperty property)
+    private static bool IsPrintable<T>(ReadOnlySpan<byte> raw, T source, Func<T, string?> decode)
     {
+        if (!raw.ContainsAny(MaybeUnprintable)) return true;
         try
         {
-            return FieldValidation.IsPrintable(property.Name) ? property.Name : "(unprintable name)";
+            return FieldValidation.IsPrintable(decode(source));
         }
         catch (InvalidOperationException)
         {
-            return "(unprintable name)";
-        }
-    }
-
-    private static bool IsPrintable(JsonElement value, bool isName, JsonProperty? property)
-    {
-        try
-        {
-            // GetString throws for an escaped unpaired surrogate ("\ud800"): that is no text either.
-            return FieldValidation.IsPrintable(isName ? property!.Value.Name : value.GetString());
-        }
-        catch (InvalidOperationException)
-        {
-            return false;
+            return false; // an escaped unpaired surrogate ("\ud800") cannot even be decoded
         }
     }
 }

@@ -9,11 +9,7 @@ public sealed record RecordAdverseEvent(DateOnly? OccurredOn, string? Term, int?
     public void Validate(FieldValidation v, DateOnly today)
     {
         v.ClinicalDate(OccurredOn, "occurredOn", today);
-        v.Required(Term, "term", ClinicalLimits.ShortText);
-        // CTCAE v5.0: grades 1 (mild) to 5 (death related to the adverse event).
-        if (v.Required(Grade, "grade")) v.Range(Grade, "grade", ClinicalLimits.CtcaeGrade);
-        v.MaxLength(Attribution, "attribution", ClinicalLimits.ShortText);
-        v.MaxLength(Treatment, "treatment", ClinicalLimits.Reason);
+        AdverseEventRecorded.CheckFacts(v, Term, Grade, Attribution, Treatment);
     }
 }
 

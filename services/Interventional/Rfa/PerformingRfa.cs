@@ -12,14 +12,7 @@ public sealed record PerformRfa(
     public void Validate(FieldValidation v, DateOnly today)
     {
         v.ClinicalDate(PerformedOn, "performedOn", today);
-        v.Required(Target, "target", ClinicalLimits.MediumText);
-        if (LesionSizeMm is not null)
-            for (var i = 0; i < LesionSizeMm.Count; i++) v.Range(LesionSizeMm[i], $"lesionSizeMm[{i}]", ClinicalLimits.AblatedLesionMm);
-        v.Range(AblationCycles, "ablationCycles", ClinicalLimits.AblationCycles);
-        v.Range(TargetTemperatureC, "targetTemperatureC", ClinicalLimits.TargetTemperatureC);
-        v.Range(CycleMinutes, "cycleMinutes", ClinicalLimits.CycleMinutes);
-        v.MaxLength(Electrode, "electrode", ClinicalLimits.MediumText);
-        v.Each(ProtectiveMeasures, "protectiveMeasures", (m, f) => v.Required(m, f, ClinicalLimits.MediumText));
+        RfaPerformed.CheckFacts(v, Target, LesionSizeMm, AblationCycles, TargetTemperatureC, CycleMinutes, Electrode, ProtectiveMeasures);
         v.Required(TechnicalSuccess, "technicalSuccess");
         GradedTerms.Validate(v, Complications, "complications");
     }

@@ -11,11 +11,7 @@ public sealed record PerformTace(
     public void Validate(FieldValidation v, DateOnly today)
     {
         v.ClinicalDate(PerformedOn, "performedOn", today);
-        v.Required(Target, "target", ClinicalLimits.MediumText);
-        v.Required(Drug, "drug", ClinicalLimits.ShortText);
-        if (v.Required(DoseMg, "doseMg")) v.Range(DoseMg, "doseMg", ClinicalLimits.TaceDoseMg);
-        v.MaxLength(Carrier, "carrier", ClinicalLimits.MediumText);
-        v.MaxLength(Approach, "approach", ClinicalLimits.MediumText);
+        TacePerformed.CheckFacts(v, Target, Drug, DoseMg, Carrier, Approach);
         GradedTerms.Validate(v, Toxicities, "toxicities");
     }
 }

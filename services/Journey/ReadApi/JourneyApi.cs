@@ -1,7 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using Hl7.Fhir.Serialization;
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 using PatientJourney.BuildingBlocks;
@@ -10,7 +7,6 @@ using PatientJourney.BuildingBlocks.Http;
 using PatientJourney.BuildingBlocks.Security;
 using PatientJourney.Contracts;
 using PatientJourney.Journey.Projections;
-using PatientJourney.Journey.Audit;
 using PatientJourney.Journey.Surveillance;
 
 namespace PatientJourney.Journey.ReadApi;
@@ -22,12 +18,11 @@ public sealed record JourneyResponse(
     LatestResponse? LatestResponse, IReadOnlyList<JourneyFlag> Flags);
 public sealed record SurveillanceItemResponse(string Kind, DateOnly DueOn, string Status, DateOnly? CompletedOn, Guid? CompletedByEventId);
 public sealed record SurveillanceResponse(string PatientId, DateOnly AsOf, string? Protocol, DateOnly? StartsOn, IReadOnlyList<SurveillanceItemResponse> Items);
-public sealed record WorklistItem(string PatientId, string? DisplayName, string Kind, DateOnly DueOn, string Status);
 
-public static class JourneyApi
+/// <summary>The journey's read API: the map of every route, and the patient's own queries (the worklist and the audit
+/// queries each in a file of their own).</summary>
+public static partial class JourneyApi
 {
-    private static readonly string[] DefaultWorklistStatuses = [ItemStatus.Overdue, ItemStatus.Due, ItemStatus.Upcoming, ItemStatus.Suspended];
-
     public static void Map(IEndpointRouteBuilder app)
     {
         // Clinicians read the present; what was known at an earlier time is an audit question.
@@ -134,115 +129,6 @@ public static class JourneyApi
             schedule.Items.Select(i => new SurveillanceItemResponse(i.Kind, i.DueOn, i.StatusOn(day), i.CompletedOn, i.CompletedByEventId)).ToList()));
     }
 
-    public const int DefaultWorklistLimit = 500;
-    private const int MinGraceDays = 7, MaxGraceDays = 14;
-    public const int MaxWorklistLimit = 5000;
-
-    /// <summary>
-    /// Open items across patients, most urgent first, from the worklist index. A patient whose latest event is
-    /// after asOf is not in the index for that day: the few such patients are recomputed from their streams.
-    /// </summary>
-    private static async Task<Results<Ok<List<WorklistItem>>, ValidationProblem>> GetWorklist(
-        string? asOf, string? status, int? limit, int? offset, string? asKnownAt, HttpResponse response, IQuerySession session, TimeProvider clock, CancellationToken ct)
-    {
-        if (!TryParseKnownAt(asKnownAt, out var knownAt)) return BadQuery("asKnownAt", "must be a UTC date-time (ISO 8601)");
-        if (!TryParseDate(asOf, Today(clock), out var day)) return BadQuery("asOf", "must be a date (YYYY-MM-DD)");
-        var statuses = string.IsNullOrWhiteSpace(status) ? DefaultWorklistStatuses
-            : status.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        if (statuses.FirstOrDefault(s => !DefaultWorklistStatuses.Contains(s)) is { } unknown)
-            return BadQuery("status", $"'{unknown}' is not one of {string.Join(", ", DefaultWorklistStatuses)} (the worklist lists open items)");
-        if (limit is < 1 or > MaxWorklistLimit) return BadQuery("limit", $"must be between 1 and {MaxWorklistLimit}");
-        if (offset is < 0) return BadQuery("offset", "must not be negative");
-        var take = (offset ?? 0) + (limit ?? DefaultWorklistLimit);
-
-        var rows = new List<WorklistItem>();
-        if (asKnownAt is not null)
-        {
-            // An audit question ("what did the worklist show then?"): every patient is recomputed from the events
-            // recorded by then; slower than the index, and exact.
-            foreach (var view in await session.Query<PatientJourneyView>().ToListAsync(ct))
-            {
-                var known = await ClinicalEventsAsync(session, view.Id, ct, knownAt);
-                var name = known.OfType<PatientJourney.Contracts.Diagnosis.PatientRegistered>().FirstOrDefault()?.DisplayName;
-                foreach (var item in SurveillanceEngine.Compute(known, day).Items)
-                    if (item.CompletedOn is null && statuses.Contains(item.StatusOn(day)))
-                        rows.Add(new WorklistItem(view.Id, name, item.Kind, item.DueOn, item.StatusOn(day)));
-            }
-            Count(response, statuses.Distinct().ToDictionary(s => s, s => rows.Count(r => r.Status == s)));
-            return TypedResults.Ok(Page(rows, offset, limit));
-        }
-        int d = day.DayNumber, overdueBefore = d - MinGraceDays, dueFrom = d - MaxGraceDays, dueTo = d + MaxGraceDays, upcomingAfter = d + MinGraceDays;
-        var listedInFull = new Dictionary<string, int>();
-        // Most urgent first: the page is ordered by urgency, so once it is full no less urgent row can be on it.
-        foreach (var s in statuses.Distinct().OrderBy(ItemStatus.Urgency))
-        {
-            var wanted = take - rows.Count;
-            if (wanted <= 0) break;
-            var valid = session.Query<WorklistEntry>().Where(e => e.ValidFromDay <= d);
-            // Each status is also bounded on dueOn itself (grace is 7 to 14 days), so the query is a range scan of
-            // the dueOn index in the order it returns rows, not a walk past every overdue row to find the due ones.
-            // The same conditions as WorklistCounts counts by.
-            var matching = s switch
-            {
-                ItemStatus.Overdue => valid.Where(e => !e.Suspended && e.DueOnDay < overdueBefore && e.DueUntilDay < d),
-                ItemStatus.Due => valid.Where(e => !e.Suspended && e.DueOnDay >= dueFrom && e.DueOnDay <= dueTo && e.DueFromDay <= d && e.DueUntilDay >= d),
-                ItemStatus.Upcoming => valid.Where(e => !e.Suspended && e.DueOnDay > upcomingAfter && e.DueFromDay > d),
-                _ => valid.Where(e => e.Suspended),
-            };
-            var entries = await matching.OrderBy(e => e.DueOnDay).ThenBy(e => e.PatientId).Take(wanted).ToListAsync(ct);
-            if (entries.Count < wanted) listedInFull[s] = entries.Count;
-            rows.AddRange(entries.Select(e => new WorklistItem(e.PatientId, e.DisplayName, e.Kind, e.DueOn, s)));
-        }
-        // A status cut short by the page is counted from the kept per-key totals: one small query, however many are open.
-        var counts = listedInFull;
-        if (!statuses.All(listedInFull.ContainsKey))
-        {
-            var totals = await WorklistCounts.AsOfAsync(session.DocumentStore, day, ct);
-            counts = statuses.Distinct().ToDictionary(s => s, s => (int)totals.Of(s));
-        }
-
-        var later = await session.Query<PatientJourneyView>().Where(v => v.LatestOccurredOnDay > d).ToListAsync(ct);
-        foreach (var view in later)
-            foreach (var item in SurveillanceEngine.Compute(await ClinicalEventsAsync(session, view.Id, ct), day).Items)
-            {
-                var s = item.StatusOn(day);
-                if (!statuses.Contains(s)) continue;
-                rows.Add(new WorklistItem(view.Id, view.DisplayName, item.Kind, item.DueOn, s));
-                counts[s] = counts.GetValueOrDefault(s) + 1;
-            }
-
-        Count(response, counts);
-        return TypedResults.Ok(Page(rows, offset, limit));
-    }
-
-    /// <summary>How many open items match in all (the page holds at most limit): X-Total-Count, and per status X-Status-Counts.</summary>
-    private static void Count(HttpResponse response, IReadOnlyDictionary<string, int> counts)
-    {
-        response.Headers["X-Total-Count"] = counts.Values.Sum().ToString(System.Globalization.CultureInfo.InvariantCulture);
-        response.Headers["X-Status-Counts"] = string.Join(", ", counts.Select(c => $"{c.Key}={c.Value}"));
-    }
-
-    private static List<WorklistItem> Page(IEnumerable<WorklistItem> rows, int? offset, int? limit) => rows
-        .OrderBy(r => ItemStatus.Urgency(r.Status)).ThenBy(r => r.DueOn).ThenBy(r => r.PatientId, StringComparer.Ordinal).ThenBy(r => r.Kind, StringComparer.Ordinal)
-        .Skip(offset ?? 0).Take(limit ?? DefaultWorklistLimit).ToList();
-
-    private static async Task<Results<Ok<List<JsonObject>>, ValidationProblem, ProblemHttpResult>> GetEvents(
-        string patientId, string? asKnownAt, IQuerySession session, CancellationToken ct)
-    {
-        if (CheckPatientId(patientId) is { } invalid) return invalid;
-        if (!TryParseKnownAt(asKnownAt, out var knownAt)) return BadQuery("asKnownAt", "must be a UTC date-time (ISO 8601)");
-        var stream = await session.Events.FetchStreamAsync(patientId, token: ct);
-        if (stream.Count == 0) return UnknownPatient(patientId);
-        var known = stream.Where(e => e.Data is ClinicalEvent && e.Timestamp <= knownAt).Select(e =>
-        {
-            var json = JsonSerializer.SerializeToNode(e.Data, e.Data.GetType(), JsonDefaults.Options)!.AsObject();
-            json["storedAt"] = e.Timestamp;
-            json["journeyVersion"] = e.Version;
-            return json;
-        }).ToList();
-        return TypedResults.Ok(known);
-    }
-
     /// <summary>The stored schedule holds for any day on or after the patient's last event; an earlier day is recomputed from the stream.</summary>
     private static async Task<IReadOnlyList<ScheduledItem>> ScheduleAsOf(IQuerySession session, PatientJourneyView view, DateOnly day, CancellationToken ct) =>
         day >= view.LatestOccurredOn
@@ -265,35 +151,7 @@ public static class JourneyApi
 
     private static DateOnly Today(TimeProvider clock) => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
 
-    /// <summary>The patient's journey as a FHIR R4 Bundle (collection), as of a clinical date.</summary>
-    private static async Task<IResult> ExportFhir(string patientId, string? asOf, IQuerySession session, TimeProvider clock, CancellationToken ct)
-    {
-        if (CheckPatientId(patientId) is { } invalid) return invalid;
-        if (!TryParseDate(asOf, Today(clock), out var day)) return BadQuery("asOf", "must be a date (YYYY-MM-DD)");
-        var events = await ClinicalEventsAsync(session, patientId, ct);
-        if (events.Count == 0) return UnknownPatient(patientId);
-        return Results.Text(PatientJourney.Journey.Fhir.FhirExport.Export(patientId, events, day).ToJson(), "application/fhir+json", System.Text.Encoding.UTF8);
-    }
 
-    /// <summary>Rechecks the patient's hash chain and names the first event whose content or position changed.</summary>
-    private static async Task<Results<Ok<ChainVerification>, ValidationProblem, ProblemHttpResult>> VerifyChain(
-        string patientId, IQuerySession session, CancellationToken ct)
-    {
-        if (CheckPatientId(patientId) is { } invalid) return invalid;
-        var verification = await EventChain.VerifyAsync(session, patientId, ct);
-        return verification.Events == 0 && verification.Intact ? UnknownPatient(patientId) : TypedResults.Ok(verification);
-    }
-
-    /// <summary>
-    /// "Known at" is when the journey stored the event (its own clock, kept in the event's hash-chain link), never a
-    /// time a sender wrote: the envelope's recordedAt is the department's word, kept as data.
-    /// </summary>
-    private static bool TryParseKnownAt(string? value, out DateTimeOffset knownAt)
-    {
-        knownAt = DateTimeOffset.MaxValue;
-        return string.IsNullOrEmpty(value)
-            || DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out knownAt);
-    }
 
     private static bool TryParseDate(string? value, DateOnly fallback, out DateOnly day)
     {
