@@ -36,33 +36,52 @@ start_sign_in
 umask 077
 mkdir -p .run/logs
 chmod 700 .run .run/logs
-declare -A ports=([Journey]=5100 [Diagnosis]=5101 [Chemotherapy]=5102 [Interventional]=5103 [Imaging]=5104 [Dashboard]=5000)
-declare -A process_of=([Journey]=Journey [Diagnosis]=Diagnosis [Chemotherapy]=Chemotherapy [Interventional]=Interventional [Imaging]=Imaging [Dashboard]=Dashboard)
-processes=(Journey Diagnosis Chemotherapy Interventional Imaging Dashboard)
+# What runs, on which port, with which credentials: deployment.json (docker-compose.yml is checked against it).
+deployment() { jq -r "$@" deployment.json; }
+mapfile -t services < <(deployment '.services[].name')
+declare -A port_of process_of assembly_of account_of calls_of
+for service in "${services[@]}"; do
+  port_of[$service]=$(deployment --arg s "$service" '.services[] | select(.name == $s) | .port')
+  process_of[$service]=$service
+  assembly_of[$service]=$(deployment --arg s "$service" '.services[] | select(.name == $s) | "\(.project | sub("/[^/]*$"; ""))/bin/Release/net10.0/\(.assembly).dll"')
+  account_of[$service]=$(deployment --arg s "$service" '.services[] | select(.name == $s) | .brokerAccount // ""')
+  # A service's address for another: "Journey__BaseUrl=http://localhost:5100" for the dashboard.
+  calls_of[$service]=$(deployment --arg s "$service" '. as $d | .services[] | select(.name == $s) | .calls | to_entries[]
+    | "\(.key)=http://localhost:\(.value as $callee | $d.services[] | select(.name == $callee) | .port)"')
+done
+processes=("${services[@]}")
 if [ "$one_process" = 1 ]; then
-  for department in Diagnosis Chemotherapy Interventional Imaging; do
-    process_of[$department]=Departments
-    export "Departments__${department,,}__Urls=http://localhost:${ports[$department]}"
+  mapfile -t departments < <(deployment '.services[] | select(.department) | .name')
+  assembly_of[departments]=$(deployment '.departmentsHost | "\(.project | sub("/[^/]*$"; ""))/bin/Release/net10.0/\(.assembly).dll"')
+  account_of[departments]="${departments[*]}"
+  calls_of[departments]=""
+  for department in "${departments[@]}"; do
+    process_of[$department]=departments
+    export "Departments__${department}__Urls=http://localhost:${port_of[$department]}"
   done
-  processes=(Journey Departments Dashboard)
+  # The host takes the place of the first department in deployment.json's order.
+  processes=()
+  for service in "${services[@]}"; do
+    if [ "${process_of[$service]}" != departments ]; then processes+=("$service")
+    elif [ "$service" = "${departments[0]}" ]; then processes+=(departments); fi
+  done
 fi
-# The journey first, so its queue is bound before the departments forward anything (nothing is lost either way:
-# departments keep their events until the broker has them).
+# The journey first (deployment.json's order), so its queue is bound before the departments forward anything
+# (nothing is lost either way: departments keep their events until the broker has them).
 # A service of its own listens on its port; the departments' host takes its four from Departments__<name>__Urls.
 # Each process gets the credentials of the services it hosts, and no other (the dashboard needs none).
-declare -A hosts=([Journey]=journey [Diagnosis]=diagnosis [Chemotherapy]=chemotherapy [Interventional]=interventional [Imaging]=imaging
-                  [Departments]="diagnosis chemotherapy interventional imaging" [Dashboard]="")
 for process in "${processes[@]}"; do
-  urls=${ports[$process]:+http://localhost:${ports[$process]}}
-  credentials=()
+  urls=${port_of[$process]:+http://localhost:${port_of[$process]}}
+  settings=()
   # shellcheck disable=SC2086 # a list of service names
-  [ -z "${hosts[$process]}" ] || mapfile -t credentials < <(pj_service_env ${hosts[$process]})
-  env "${credentials[@]}" ASPNETCORE_URLS="$urls" nohup dotnet "services/$process/bin/Release/net10.0/PatientJourney.$process.dll" >".run/logs/$process.log" 2>&1 &
+  [ -z "${account_of[$process]}" ] || mapfile -t settings < <(pj_service_env ${account_of[$process]})
+  [ -z "${calls_of[$process]}" ] || mapfile -t -O "${#settings[@]}" settings <<<"${calls_of[$process]}"
+  env "${settings[@]}" ASPNETCORE_URLS="$urls" nohup dotnet "${assembly_of[$process]}" >".run/logs/$process.log" 2>&1 &
   echo $! >".run/$process.pid"
 done
 
-for service in "${!ports[@]}"; do
-  port=${ports[$service]}; process=${process_of[$service]}
+for service in "${services[@]}"; do
+  port=${port_of[$service]}; process=${process_of[$service]}
   for _ in $(seq 1 120); do
     curl -fsS "http://localhost:$port/health/ready" >/dev/null 2>&1 && break
     if ! kill -0 "$(cat ".run/$process.pid")" 2>/dev/null; then echo "$service did not start; see .run/logs/$process.log" >&2; exit 1; fi
@@ -77,8 +96,8 @@ fi
 
 cat <<MSG
 PatientJourney is up.
-  Dashboard:  http://localhost:5000
-  Journey:    http://localhost:5100/patients   (OpenAPI: /openapi/v1.json on every service)
+  Dashboard:  http://localhost:${port_of[dashboard]}
+  Journey:    http://localhost:${port_of[journey]}/patients   (OpenAPI: /openapi/v1.json on every service)
   Logs:       .run/logs/
 MSG
 print_sign_in

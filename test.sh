@@ -10,6 +10,8 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 command -v docker-compose >/dev/null 2>&1 || { as_root apt-get update -q && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q docker-compose; }
 # The dashboard's browser tests drive Debian's chromium through Playwright (never a downloaded browser).
 command -v chromium >/dev/null 2>&1 || { as_root apt-get update -q && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
+# deployment.json, the one description of what runs, is read by the shell scripts with jq.
+command -v jq >/dev/null 2>&1 || { as_root apt-get update -q && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q jq; }
 # The OpenID Connect tests run a real OpenID provider (npm oidc-provider) from tools/OidcProvider.
 source tools/OidcProvider/start.sh && install_sign_in
 

@@ -30,6 +30,7 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 missing=()
 command -v pg_ctlcluster >/dev/null 2>&1 && ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || missing+=(postgresql)
 command -v rabbitmq-server >/dev/null 2>&1 || missing+=(rabbitmq-server)
+command -v jq >/dev/null 2>&1 || missing+=(jq) # run.sh reads deployment.json with it
 if [ ${#missing[@]} -gt 0 ]; then
   echo "infra: installing ${missing[*]}"
   as_root apt-get update -q

@@ -10,13 +10,16 @@ namespace PatientJourney.Dashboard;
 public sealed class DashboardService
 {
     public const int DefaultPort = 5000;
+
+    /// <summary>Where the journey is when Journey:BaseUrl is not set (a service started by hand beside ./run.sh's).</summary>
+    public const string DefaultJourneyUrl = "http://localhost:5100";
 }
 
 public static class DashboardServiceExtensions
 {
     public static WebApplicationBuilder AddDashboard(this WebApplicationBuilder builder)
     {
-        var journey = builder.Configuration["Journey:BaseUrl"] ?? "http://localhost:5100";
+        var journey = builder.Configuration["Journey:BaseUrl"] ?? DashboardService.DefaultJourneyUrl;
         builder.AddDashboardSignIn();
         builder.AddDashboardSessions();
         // The journey's URLs hold patient ids: HttpClient's loggers (every URI at Information) are replaced by one

@@ -1,9 +1,9 @@
 # Sourced by run.sh and test.sh (from the repository's root): the development sign-in, a local OpenID provider.
 #   install_sign_in   npm ci of oidc-provider from package-lock.json (only when the lock changed)
-#   start_sign_in     starts it on http://localhost:$SIGN_IN_PORT (5090) with the demo users of .run/sign-in.json, and
+#   start_sign_in     starts it on http://localhost:$SIGN_IN_PORT (deployment.json's signIn.port) with the demo users of .run/sign-in.json, and
 #                     exports the services' Auth__* settings; ./stop.sh stops it with the services (.run/SignIn.pid)
 #   print_sign_in     the demo users and their passwords
-SIGN_IN_PORT=${SIGN_IN_PORT:-5090}
+SIGN_IN_PORT=${SIGN_IN_PORT:-$(jq -r .signIn.port deployment.json)}
 
 install_sign_in() {
   command -v npm >/dev/null 2>&1 || { echo "node and npm are needed for the development sign-in (apt-get install nodejs npm)" >&2; return 1; }
@@ -16,7 +16,8 @@ start_sign_in() {
   install_sign_in
   mkdir -p .run/logs
   local issuer="http://localhost:$SIGN_IN_PORT"
-  node tools/OidcProvider/demo.mjs .run/sign-in.json "$issuer" "http://localhost:5000"
+  # The dashboard is where the provider sends people back to after they signed in.
+  node tools/OidcProvider/demo.mjs .run/sign-in.json "$issuer" "http://localhost:$(jq -r '.services[] | select(.name == "dashboard") | .port' deployment.json)"
   nohup node tools/OidcProvider/provider.mjs .run/sign-in.json >.run/logs/SignIn.log 2>&1 &
   echo $! >.run/SignIn.pid
   for _ in $(seq 1 40); do
