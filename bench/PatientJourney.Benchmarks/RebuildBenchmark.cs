@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Marten;
 using Microsoft.Extensions.Configuration;
 using Npgsql;
-using PatientJourney.BuildingBlocks;
+using PatientJourney.StoreAndBus;
 using PatientJourney.Contracts;
 using PatientJourney.Journey;
 using PatientJourney.Journey.Projections;

@@ -1,10 +1,10 @@
-using PatientJourney.BuildingBlocks.Security;
+using PatientJourney.Hosting.Security;
+using PatientJourney.StoreAndBus;
 using PatientJourney.Chaos;
 using System.Diagnostics;
 using Marten;
 using Microsoft.Extensions.Configuration;
 using Npgsql;
-using PatientJourney.BuildingBlocks;
 using PatientJourney.Contracts;
 using PatientJourney.Contracts.Diagnosis;
 using PatientJourney.Contracts.Imaging;

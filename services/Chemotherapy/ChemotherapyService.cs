@@ -1,5 +1,4 @@
-using PatientJourney.BuildingBlocks.Http;
-using PatientJourney.BuildingBlocks.EventStore;
+using PatientJourney.DepartmentKit;
 using PatientJourney.Chemotherapy.AdverseEvents;
 using PatientJourney.Chemotherapy.Cycles;
 using PatientJourney.Chemotherapy.Regimens;

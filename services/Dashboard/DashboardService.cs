@@ -1,4 +1,4 @@
-using PatientJourney.BuildingBlocks;
+using PatientJourney.Hosting;
 using PatientJourney.Dashboard.Audit;
 using PatientJourney.Dashboard.Patients;
 using PatientJourney.Dashboard.SigningIn;

@@ -1,4 +1,4 @@
-using PatientJourney.BuildingBlocks;
+using PatientJourney.Hosting;
 using PatientJourney.Dashboard;
 
 var builder = WebApplication.CreateBuilder(args);

@@ -1,4 +1,4 @@
-using PatientJourney.BuildingBlocks;
+using PatientJourney.Hosting;
 using PatientJourney.Chemotherapy;
 using PatientJourney.Contracts;
 using PatientJourney.Diagnosis;

@@ -1,5 +1,4 @@
-using PatientJourney.BuildingBlocks.Http;
-using PatientJourney.BuildingBlocks.EventStore;
+using PatientJourney.DepartmentKit;
 using PatientJourney.Contracts;
 using PatientJourney.Diagnosis.Diagnoses;
 using PatientJourney.Diagnosis.Mdt;
@@ -19,7 +18,7 @@ public sealed class DiagnosisService
 public static class DiagnosisServiceExtensions
 {
     public static WebApplicationBuilder AddDiagnosis(this WebApplicationBuilder builder) =>
-        builder.AddDepartmentEventStore(Departments.Diagnosis);
+        builder.AddDepartmentEventStore(Departments.Diagnosis, BirthDateRule.Check);
 
     public static IEndpointRouteBuilder MapDiagnosisApi(this IEndpointRouteBuilder app)
     {

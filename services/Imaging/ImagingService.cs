@@ -1,5 +1,4 @@
-using PatientJourney.BuildingBlocks.Http;
-using PatientJourney.BuildingBlocks.EventStore;
+using PatientJourney.DepartmentKit;
 using PatientJourney.Contracts;
 using PatientJourney.Imaging.Ct;
 using PatientJourney.Imaging.PetCt;

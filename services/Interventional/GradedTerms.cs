@@ -1,4 +1,3 @@
-using PatientJourney.BuildingBlocks.Http;
 using PatientJourney.Contracts;
 
 namespace PatientJourney.Interventional;

@@ -1,9 +1,9 @@
 using JasperFx.Events;
 using Marten;
 using MassTransit;
-using PatientJourney.BuildingBlocks;
-using PatientJourney.BuildingBlocks.EventStore;
-using PatientJourney.BuildingBlocks.Security;
+using PatientJourney.StoreAndBus;
+using PatientJourney.StoreAndBus.Messaging;
+using PatientJourney.StoreAndBus.EventStore;
 using PatientJourney.Contracts;
 using PatientJourney.Journey.Projections;
 using PatientJourney.Journey.ReadApi;

@@ -1,4 +1,4 @@
-using PatientJourney.BuildingBlocks;
+using PatientJourney.Hosting;
 using PatientJourney.Journey;
 
 var builder = WebApplication.CreateBuilder(args);

@@ -1,8 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
-using PatientJourney.BuildingBlocks;
-using PatientJourney.BuildingBlocks.EventStore;
+using PatientJourney.DepartmentKit.Outbox;
 using PatientJourney.Diagnosis;
 using PatientJourney.IntegrationTests.Infrastructure;
 using PatientJourney.Journey;

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Npgsql;
-using PatientJourney.BuildingBlocks;
+using PatientJourney.StoreAndBus.Messaging;
 using PatientJourney.Contracts;
 using PatientJourney.Contracts.Diagnosis;
 using PatientJourney.IntegrationTests.Infrastructure;

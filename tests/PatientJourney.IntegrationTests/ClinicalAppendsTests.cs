@@ -1,5 +1,5 @@
 using Marten;
-using PatientJourney.BuildingBlocks.EventStore;
+using PatientJourney.StoreAndBus.EventStore;
 using PatientJourney.Contracts;
 using PatientJourney.Contracts.Diagnosis;
 using PatientJourney.IntegrationTests.Infrastructure;

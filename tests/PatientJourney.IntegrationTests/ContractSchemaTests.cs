@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Json.Schema;
-using PatientJourney.BuildingBlocks;
+using PatientJourney.Hosting;
 using PatientJourney.ContractSchemas;
 using PatientJourney.Contracts;
 using PatientJourney.Contracts.Chemotherapy;

@@ -27,7 +27,7 @@ public class DashboardBrowserTests(PatientJourneySystem system) : IClassFixture<
         // Signing in: the worklist sends an anonymous visitor to the sign-in page.
         await page.GotoAsync(baseUrl + "/");
         Assert.Contains("/signin", page.Url);
-        await page.GetByLabel("Access token").FillAsync(TestTokens.For(BuildingBlocks.Security.Roles.Clinician, "nurse.navigator"));
+        await page.GetByLabel("Access token").FillAsync(TestTokens.For(PatientJourney.Hosting.Security.Roles.Clinician, "nurse.navigator"));
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
 
         // The worklist as of a day in her surveillance: her next CT is on it.
@@ -81,7 +81,7 @@ public class DashboardBrowserTests(PatientJourneySystem system) : IClassFixture<
         Assert.Equal(403, refused!.Status);
         var auditor = await browser.NewPageAsync();
         await auditor.GotoAsync($"{baseUrl}/signin?returnUrl=/patients/{seed.PatientId}/audit");
-        await auditor.GetByLabel("Access token").FillAsync(TestTokens.For(BuildingBlocks.Security.Roles.Auditor, "auditor.1"));
+        await auditor.GetByLabel("Access token").FillAsync(TestTokens.For(PatientJourney.Hosting.Security.Roles.Auditor, "auditor.1"));
         await auditor.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await Assertions.Expect(auditor.Locator("tr[data-event]")).ToHaveCountAsync(seed.JourneyEventCount + 1);
         await Assertions.Expect(auditor.Locator("tr[data-event] td:nth-child(6)", new() { HasTextString = "test-department-diagnosis" }).First).ToBeVisibleAsync();
@@ -113,7 +113,7 @@ public class DashboardBrowserTests(PatientJourneySystem system) : IClassFixture<
         var (baseUrl, browser) = (served.BaseUrl, served.Browser);
         var page = await browser.NewPageAsync();
         await page.GotoAsync($"{baseUrl}/signin?returnUrl=/patients/{patientId}");
-        await page.GetByLabel("Access token").FillAsync(BuildingBlocks.Security.DevelopmentTokens.Issue("nurse.navigator", [BuildingBlocks.Security.Roles.Clinician], TimeSpan.FromSeconds(10)));
+        await page.GetByLabel("Access token").FillAsync(PatientJourney.Hosting.Security.DevelopmentTokens.Issue("nurse.navigator", [PatientJourney.Hosting.Security.Roles.Clinician], TimeSpan.FromSeconds(10)));
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await Assertions.Expect(page.Locator("[data-lane]")).ToHaveCountAsync(4);
 

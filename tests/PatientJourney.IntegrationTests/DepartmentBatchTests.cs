@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
-using PatientJourney.BuildingBlocks.Security;
+using PatientJourney.Hosting.Security;
 using PatientJourney.Contracts;
 using PatientJourney.Contracts.Chemotherapy;
 using PatientJourney.IntegrationTests.Infrastructure;

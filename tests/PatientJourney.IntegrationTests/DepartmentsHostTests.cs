@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Configuration;
-using PatientJourney.BuildingBlocks;
+using PatientJourney.StoreAndBus;
 using PatientJourney.Chaos;
 
 namespace PatientJourney.IntegrationTests;

@@ -1,5 +1,5 @@
 using Marten;
-using PatientJourney.BuildingBlocks.EventStore;
+using PatientJourney.Journey.Storage;
 using PatientJourney.IntegrationTests.Infrastructure;
 using PatientJourney.Journey;
 using PatientJourney.Journey.Projections;

@@ -1,8 +1,8 @@
 using System.Text.Json;
 using Marten;
 using Npgsql;
-using PatientJourney.BuildingBlocks;
-using PatientJourney.BuildingBlocks.EventStore;
+using PatientJourney.Hosting;
+using PatientJourney.StoreAndBus.EventStore;
 using PatientJourney.Contracts.Diagnosis;
 using PatientJourney.IntegrationTests.Infrastructure;
 using PatientJourney.Journey;

@@ -34,7 +34,7 @@ public class FuzzTests(PatientJourneySystem system, Xunit.Abstractions.ITestOutp
     {
         if (!Live) return service == "journey" ? system.JourneyClient : system.Departments[service];
         var client = new HttpClient { BaseAddress = new Uri($"http://localhost:{LivePorts[service]}") };
-        _roles[client] = service == "journey" ? PatientJourney.BuildingBlocks.Security.Roles.Auditor : PatientJourney.BuildingBlocks.Security.Roles.Department(service);
+        _roles[client] = service == "journey" ? PatientJourney.Hosting.Security.Roles.Auditor : PatientJourney.Hosting.Security.Roles.Department(service);
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", TestTokens.For(_roles[client]));
         return client;
     }
@@ -230,7 +230,7 @@ public class FuzzTests(PatientJourneySystem system, Xunit.Abstractions.ITestOutp
         if (Live)
         {
             // The running system's database: each department's events in its own schema.
-            var settings = PatientJourney.BuildingBlocks.InfrastructureSettings.From(new ConfigurationBuilder().AddEnvironmentVariables().Build());
+            var settings = PatientJourney.StoreAndBus.InfrastructureSettings.From(new ConfigurationBuilder().AddEnvironmentVariables().Build());
             await using var connection = new Npgsql.NpgsqlConnection(settings.PostgresConnectionString);
             await connection.OpenAsync();
             foreach (var department in PatientJourney.Contracts.Departments.All)

@@ -6,7 +6,7 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Playwright;
-using PatientJourney.BuildingBlocks.Security;
+using PatientJourney.Hosting.Security;
 using PatientJourney.IntegrationTests.Infrastructure;
 
 namespace PatientJourney.IntegrationTests;

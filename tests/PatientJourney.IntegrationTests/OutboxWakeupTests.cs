@@ -1,5 +1,7 @@
 using Marten;
-using PatientJourney.BuildingBlocks.EventStore;
+using PatientJourney.StoreAndBus.EventStore;
+using PatientJourney.DepartmentKit;
+using PatientJourney.DepartmentKit.Outbox;
 using PatientJourney.Contracts;
 using PatientJourney.Contracts.Diagnosis;
 using PatientJourney.IntegrationTests.Infrastructure;

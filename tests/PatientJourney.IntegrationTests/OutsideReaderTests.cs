@@ -1,6 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using PatientJourney.BuildingBlocks;
+using PatientJourney.StoreAndBus.Messaging;
 using PatientJourney.IntegrationTests.Infrastructure;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;

@@ -1,6 +1,6 @@
 using System.Net;
-using PatientJourney.BuildingBlocks;
-using PatientJourney.BuildingBlocks.EventStore;
+using PatientJourney.StoreAndBus.Messaging;
+using PatientJourney.DepartmentKit.Outbox;
 using PatientJourney.Contracts;
 using PatientJourney.IntegrationTests.Infrastructure;
 using PatientJourney.Journey;

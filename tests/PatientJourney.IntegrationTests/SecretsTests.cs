@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Http.Headers;
 using Npgsql;
-using PatientJourney.BuildingBlocks;
-using PatientJourney.BuildingBlocks.Security;
+using PatientJourney.StoreAndBus;
+using PatientJourney.StoreAndBus.Messaging;
 using PatientJourney.IntegrationTests.Infrastructure;
 
 namespace PatientJourney.IntegrationTests;

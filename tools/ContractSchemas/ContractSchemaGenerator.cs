@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Schema;
-using PatientJourney.BuildingBlocks;
+using PatientJourney.Hosting;
 using PatientJourney.Contracts;
 
 namespace PatientJourney.ContractSchemas;

@@ -1,13 +1,15 @@
 using System.CommandLine;
 using Marten;
 using Microsoft.Extensions.Configuration;
-using PatientJourney.BuildingBlocks;
-using PatientJourney.BuildingBlocks.EventStore;
+using PatientJourney.Hosting.Security;
+using PatientJourney.StoreAndBus;
+using PatientJourney.StoreAndBus.Messaging;
+using PatientJourney.StoreAndBus.EventStore;
+using PatientJourney.DepartmentKit.Outbox;
 using PatientJourney.Journey;
 using PatientJourney.Journey.Audit;
 using PatientJourney.Journey.Projections;
 using PatientJourney.Journey.Recording;
-using PatientJourney.BuildingBlocks.Security;
 using Spectre.Console;
 
 // Operator commands: verify the hash chains, rebuild the read models, replay the sources, mint development tokens,

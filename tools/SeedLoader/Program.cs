@@ -1,5 +1,5 @@
 using System.Net.Http.Headers;
-using PatientJourney.BuildingBlocks.Security;
+using PatientJourney.Hosting.Security;
 using System.CommandLine;
 using PatientJourney.SeedLoader;
 

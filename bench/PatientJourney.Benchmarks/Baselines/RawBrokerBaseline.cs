@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using PatientJourney.BuildingBlocks;
+using PatientJourney.StoreAndBus.Messaging;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
 

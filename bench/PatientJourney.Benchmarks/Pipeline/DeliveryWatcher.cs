@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Npgsql;
-using PatientJourney.BuildingBlocks.EventStore;
+using PatientJourney.StoreAndBus.EventStore;
 using PatientJourney.Journey;
 
 namespace PatientJourney.Benchmarks.Pipeline;

@@ -1,5 +1,5 @@
 using PatientJourney.Contracts;
-using PatientJourney.BuildingBlocks.Http;
+using PatientJourney.DepartmentKit;
 using PatientJourney.Chemotherapy.Dosing;
 using PatientJourney.Chemotherapy.Regimens;
 using PatientJourney.Contracts.Chemotherapy;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using PatientJourney.BuildingBlocks.Security;
+using PatientJourney.Hosting.Security;
 using PatientJourney.Dashboard.Patients;
 
 namespace PatientJourney.Dashboard.Audit;

@@ -1,6 +1,6 @@
 using System.Net.Http.Json;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using PatientJourney.BuildingBlocks;
+using PatientJourney.Hosting;
 
 namespace PatientJourney.Dashboard.Patients;
 

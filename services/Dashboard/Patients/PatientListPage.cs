@@ -1,5 +1,5 @@
 using System.Text;
-using PatientJourney.BuildingBlocks.Security;
+using PatientJourney.Hosting.Security;
 
 namespace PatientJourney.Dashboard.Patients;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Net;
-using PatientJourney.BuildingBlocks.Security;
+using PatientJourney.Hosting.Security;
 using PatientJourney.Dashboard.SigningIn;
 
 namespace PatientJourney.Dashboard.Patients;

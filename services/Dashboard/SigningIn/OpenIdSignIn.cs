@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
-using PatientJourney.BuildingBlocks.Security;
+using PatientJourney.Hosting.Security;
 
 namespace PatientJourney.Dashboard.SigningIn;
 

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.IdentityModel.JsonWebTokens;
-using PatientJourney.BuildingBlocks.Security;
+using PatientJourney.Hosting.Security;
 
 namespace PatientJourney.Dashboard.SigningIn;
 

@@ -1,5 +1,5 @@
 using PatientJourney.Contracts;
-using PatientJourney.BuildingBlocks.Http;
+using PatientJourney.DepartmentKit;
 using PatientJourney.Contracts.Imaging;
 using PatientJourney.Imaging.Response;
 

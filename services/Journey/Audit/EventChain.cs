@@ -3,8 +3,8 @@ using System.Text.Json;
 using Marten;
 using Npgsql;
 using NpgsqlTypes;
-using PatientJourney.BuildingBlocks;
-using PatientJourney.BuildingBlocks.EventStore;
+using PatientJourney.Hosting;
+using PatientJourney.StoreAndBus.EventStore;
 using PatientJourney.Contracts;
 
 namespace PatientJourney.Journey.Audit;

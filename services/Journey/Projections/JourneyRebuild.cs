@@ -2,7 +2,7 @@ using Marten;
 using Marten.Internal.Storage;
 using Npgsql;
 using NpgsqlTypes;
-using PatientJourney.BuildingBlocks.EventStore;
+using PatientJourney.StoreAndBus.EventStore;
 using PatientJourney.Contracts;
 
 namespace PatientJourney.Journey.Projections;

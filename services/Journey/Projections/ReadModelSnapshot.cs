@@ -1,5 +1,5 @@
 using Npgsql;
-using PatientJourney.BuildingBlocks.EventStore;
+using PatientJourney.StoreAndBus.EventStore;
 
 namespace PatientJourney.Journey.Projections;
 

@@ -1,5 +1,5 @@
 using Marten;
-using PatientJourney.BuildingBlocks.EventStore;
+using PatientJourney.Journey.Storage;
 using PatientJourney.Contracts;
 using PatientJourney.Journey.Surveillance;
 

@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 using Hl7.Fhir.Serialization;
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
-using PatientJourney.BuildingBlocks;
+using PatientJourney.Hosting;
 using PatientJourney.Contracts;
 using PatientJourney.Journey.Audit;
 

@@ -1,10 +1,8 @@
 using System.Globalization;
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
-using PatientJourney.BuildingBlocks;
-using PatientJourney.BuildingBlocks.EventStore;
-using PatientJourney.BuildingBlocks.Http;
-using PatientJourney.BuildingBlocks.Security;
+using PatientJourney.Hosting.Security;
+using PatientJourney.StoreAndBus.EventStore;
 using PatientJourney.Contracts;
 using PatientJourney.Journey.Projections;
 using PatientJourney.Journey.Surveillance;

@@ -1,6 +1,6 @@
 using System.Text;
 using RabbitMQ.Client;
-using PatientJourney.BuildingBlocks;
+using PatientJourney.StoreAndBus.Messaging;
 
 namespace PatientJourney.Journey.Recording;
 

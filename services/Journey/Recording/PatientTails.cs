@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using Marten;
-using PatientJourney.BuildingBlocks.EventStore;
+using PatientJourney.StoreAndBus.EventStore;
 using PatientJourney.Journey.Audit;
 
 namespace PatientJourney.Journey.Recording;

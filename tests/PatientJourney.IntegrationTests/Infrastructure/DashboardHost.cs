@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using PatientJourney.BuildingBlocks.Security;
+using PatientJourney.Hosting.Security;
 using PatientJourney.Dashboard;
 using PatientJourney.Dashboard.Patients;
 

@@ -1,5 +1,5 @@
 using MassTransit;
-using PatientJourney.BuildingBlocks;
+using PatientJourney.StoreAndBus.Messaging;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -30,7 +30,7 @@ public static class DepartmentBus
     public static async Task<IBusControl> StartAsync(Isolation isolation, string department)
     {
         var account = BrokerAccounts.ActingAs(isolation.RabbitMq, Isolation.Secrets, department);
-        var bus = MassTransit.Bus.Factory.CreateUsingRabbitMq(cfg => PatientJourney.BuildingBlocks.Bus.ConfigureBroker(cfg, account));
+        var bus = MassTransit.Bus.Factory.CreateUsingRabbitMq(cfg => PatientJourney.StoreAndBus.Messaging.Bus.ConfigureBroker(cfg, account));
         await bus.StartAsync();
         return bus;
     }
@@ -50,7 +50,7 @@ public static class RawBroker
         messageId,
         messageType = new[] { $"urn:message:{messageType}" },
         message,
-    }, PatientJourney.BuildingBlocks.JsonDefaults.Options);
+    }, PatientJourney.Hosting.JsonDefaults.Options);
 
     public static async Task PublishAsync(RabbitMQ.Client.IChannel channel, string exchange, ReadOnlyMemory<byte> body, string? userId, string? messageId = null,
         string contentType = "application/vnd.masstransit+json") =>

@@ -1,7 +1,8 @@
 using System.Net.Http.Json;
 using Microsoft.Extensions.Configuration;
 using Npgsql;
-using PatientJourney.BuildingBlocks;
+using PatientJourney.StoreAndBus;
+using PatientJourney.StoreAndBus.Messaging;
 
 namespace PatientJourney.IntegrationTests.Infrastructure;
 

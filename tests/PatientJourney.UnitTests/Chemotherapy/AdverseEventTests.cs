@@ -1,5 +1,4 @@
 using PatientJourney.Contracts;
-using PatientJourney.BuildingBlocks.Http;
 using PatientJourney.Chemotherapy.AdverseEvents;
 using PatientJourney.Chemotherapy.Regimens;
 

@@ -1,4 +1,4 @@
-using PatientJourney.BuildingBlocks.Http;
+using PatientJourney.DepartmentKit;
 using PatientJourney.Chemotherapy.Cycles;
 using PatientJourney.Chemotherapy.Dosing;
 using PatientJourney.Chemotherapy.Regimens;

@@ -1,4 +1,4 @@
-using PatientJourney.BuildingBlocks.Http;
+using PatientJourney.DepartmentKit;
 using PatientJourney.Contracts;
 using PatientJourney.Contracts.Diagnosis;
 using PatientJourney.Diagnosis.Registration;

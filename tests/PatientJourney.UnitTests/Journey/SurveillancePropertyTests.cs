@@ -1,6 +1,7 @@
 using System.Text.Json;
 using CsCheck;
-using PatientJourney.BuildingBlocks;
+using PatientJourney.Hosting;
+using PatientJourney.DepartmentKit;
 using PatientJourney.Contracts;
 using PatientJourney.Contracts.Diagnosis;
 using PatientJourney.Contracts.Imaging;

@@ -1,0 +1,36 @@
+using Microsoft.AspNetCore.Http;
+using PatientJourney.Contracts;
+
+namespace PatientJourney.DepartmentKit;
+
+/// <summary>What a command's decision sees: the patient and the department's own history of that patient.</summary>
+public sealed record CommandContext(string PatientId, IReadOnlyList<ClinicalEvent> History, DateOnly Today, IReadOnlyDictionary<string, string> Route)
+{
+    /// <summary>A route value other than the patient (e.g. regimenId), already checked as an identifier.</summary>
+    public string RouteValue(string name) => Route[name];
+}
+
+/// <summary>A decision: the events to record, or why the department's state refuses the command (409 or 404).</summary>
+public sealed record Decision
+{
+    public IReadOnlyList<ClinicalEvent> Events { get; private init; } = [];
+    public Refusal? Refused { get; private init; }
+
+    /// <summary>Events to append; a decision may set an EventId itself when one event must name another.</summary>
+    public static Decision Record(params ClinicalEvent[] events) => new() { Events = events };
+    public static Decision Conflict(string field, string detail) => new() { Refused = new Refusal(StatusCodes.Status409Conflict, field, detail) };
+    public static Decision NotFound(string field, string detail) => new() { Refused = new Refusal(StatusCodes.Status404NotFound, field, detail) };
+    /// <summary>Bad input that only the department's state reveals (a date before the patient's birth): 400.</summary>
+    public static Decision Invalid(string field, string detail) => new() { Refused = new Refusal(StatusCodes.Status400BadRequest, field, detail) };
+
+    public static implicit operator Decision(ClinicalEvent e) => Record(e);
+}
+
+public sealed record Refusal(int Status, string Field, string Detail);
+
+/// <summary>
+/// A department's own rule over every decision of its commands, checked after each command's decision against the same
+/// history (the diagnosis department: no fact before the registered birth date). It is given the request field the
+/// events' clinical date comes from, to name it, and answers the decision or the refusal that replaces it.
+/// </summary>
+public delegate Decision DepartmentRule(CommandContext context, Decision decision, string clinicalDateField);

@@ -1,0 +1,31 @@
+using Marten;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace PatientJourney.StoreAndBus.EventStore;
+
+/// <summary>
+/// Serialises writers of one stream (one patient) for the rest of the session's transaction, across processes:
+/// a read-decide-append then never loses its optimistic-concurrency race, however many requests or messages
+/// for the same patient arrive at once. Other patients are not blocked.
+/// </summary>
+public static class StreamLock
+{
+    public static Task LockStreamAsync(this IDocumentSession session, string schema, string streamKey, CancellationToken ct) =>
+        session.LockStreamsAsync(schema, [streamKey], ct);
+
+    /// <summary>
+    /// Several streams in one round trip, always in ordinal order, so that two writers locking overlapping sets
+    /// (two batches, a batch and a rebuild) wait for each other instead of deadlocking.
+    /// </summary>
+    public static async Task LockStreamsAsync(this IDocumentSession session, string schema, IEnumerable<string> streamKeys, CancellationToken ct)
+    {
+        var keys = streamKeys.Select(k => $"{schema}/{k}").Distinct().Order(StringComparer.Ordinal).ToArray();
+        await session.BeginTransactionAsync(ct);
+        // unnest keeps the array's order, so the locks are taken in it.
+        await using var command = new NpgsqlCommand("select count(pg_advisory_xact_lock(hashtextextended(k, 0))) from unnest(@keys) as k", session.Connection);
+        command.Parameters.Add(new NpgsqlParameter("keys", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = keys });
+        await command.ExecuteNonQueryAsync(ct);
+    }
+}
+

@@ -1,0 +1,72 @@
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using PatientJourney.Contracts;
+using PatientJourney.Hosting;
+
+namespace PatientJourney.StoreAndBus.Messaging;
+
+/// <summary>RabbitMQ through MassTransit, wired the same way in every service.</summary>
+public static class Bus
+{
+    public static IServiceCollection AddPatientJourneyBus(
+        this IServiceCollection services,
+        RabbitMqSettings rabbit,
+        Action<IBusRegistrationConfigurator>? registerConsumers = null,
+        Action<IBusRegistrationContext, IRabbitMqBusFactoryConfigurator>? configureEndpoints = null)
+    {
+        // Services start and answer even while the broker is away; MassTransit reconnects on its own.
+        services.Configure<MassTransitHostOptions>(o =>
+        {
+            o.WaitUntilStarted = false;
+            o.StopTimeout = TimeSpan.FromSeconds(10);
+        });
+        services.AddMassTransit(x =>
+        {
+            // The broker is not part of readiness: a department accepts facts while it is away (outbox).
+            x.ConfigureHealthCheckOptions(o =>
+            {
+                o.Tags.Clear();
+                o.Tags.Add(ServiceDefaults.BusTag);
+            });
+            // MassTransit otherwise reports usage to its vendor over the internet: nothing leaves a hospital network unasked.
+            x.DisableUsageTelemetry();
+            registerConsumers?.Invoke(x);
+            x.UsingRabbitMq((context, cfg) =>
+            {
+                ConfigureBroker(cfg, rabbit);
+                configureEndpoints?.Invoke(context, cfg);
+            });
+        });
+        return services;
+    }
+
+    /// <summary>The broker, publisher confirms, the JSON dialect and the exchange topology every PatientJourney bus shares.</summary>
+    public static void ConfigureBroker(IRabbitMqBusFactoryConfigurator cfg, RabbitMqSettings rabbit)
+    {
+        cfg.Host(rabbit.Host, rabbit.Port, rabbit.VirtualHost, h =>
+        {
+            h.Username(rabbit.Username);
+            h.Password(rabbit.Password);
+            h.PublisherConfirmation = true;
+        });
+        cfg.ConfigureJsonSerializerOptions(o => JsonDefaults.Configure(o));
+        // user_id names the sender; RabbitMQ refuses it unless it is the connection's own user, so it cannot be forged.
+        cfg.ConfigurePublish(p => p.UseExecute(context =>
+        {
+            if (context.TryGetPayload<RabbitMqSendContext>(out var rabbitContext)) rabbitContext.BasicProperties.UserId = rabbit.Username;
+        }));
+        // Exchanges are named by the contract's event and batch names; the abstract envelopes and batch bases get none.
+        foreach (var envelope in WithoutExchange) cfg.Publish(envelope, p => p.Exclude = true);
+    }
+
+    /// <summary>
+    /// The contract's abstract types (the envelope, each department's envelope, the batch bases), read from the contracts
+    /// assembly: a new department's envelope gets no exchange of its own without a line here.
+    /// </summary>
+    public static IReadOnlyList<Type> WithoutExchange { get; } =
+    [
+        typeof(ClinicalEvent),
+        .. typeof(ClinicalEvent).Assembly.GetTypes().Where(t => t.IsAbstract && t.IsSubclassOf(typeof(ClinicalEvent))).OrderBy(t => t.Name, StringComparer.Ordinal),
+        .. ContractBatches.Bases,
+    ];
+}
