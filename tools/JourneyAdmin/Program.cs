@@ -6,7 +6,7 @@ using PatientJourney.BuildingBlocks.EventStore;
 using PatientJourney.Journey;
 using PatientJourney.Journey.Audit;
 using PatientJourney.Journey.Projections;
-using PatientJourney.Journey.Recording;
+using PatientJourney.JourneyAdmin;
 using PatientJourney.BuildingBlocks.Security;
 using Spectre.Console;
 
