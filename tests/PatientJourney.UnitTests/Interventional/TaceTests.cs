@@ -6,7 +6,7 @@ using PatientJourney.Interventional.Tace;
 
 namespace PatientJourney.UnitTests.Interventional;
 
-public class ProcedureTests
+public class TaceTests
 {
     private static readonly DateOnly Today = new(2026, 12, 6);
 
