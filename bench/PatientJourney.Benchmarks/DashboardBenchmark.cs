@@ -1,13 +1,9 @@
 using System.Diagnostics;
 using System.Net;
 using Marten;
-using Microsoft.Extensions.Configuration;
-using Npgsql;
 using PatientJourney.Hosting.Security;
-using PatientJourney.Chaos;
-using PatientJourney.Contracts;
+using PatientJourney.Harness;
 using PatientJourney.Journey;
-using PatientJourney.Journey.Projections;
 
 namespace PatientJourney.Benchmarks;
 
@@ -28,7 +24,7 @@ public static class DashboardBenchmark
         }
         finally
         {
-            await RebuildBenchmark.DropDatabaseAsync(Database);
+            await SharedServers.DropDatabaseAsync(Database);
         }
     }
 
@@ -43,9 +39,8 @@ public static class DashboardBenchmark
         }
         await WorklistBenchmark.AnalyzeAsync(connectionString);
 
-        using var journey = new ServiceProcess("journey", journeyDll, WorklistBenchmark.ReadSideEnvironment(connectionString), WorklistBenchmark.LogFile(Database, "journey"));
-        using var dashboard = new ServiceProcess("dashboard", dashboardDll,
-            new Dictionary<string, string>(WorklistBenchmark.ReadSideEnvironment(connectionString)) { ["Journey__BaseUrl"] = journey.BaseAddress.ToString() },
+        using var journey = new ServiceProcess("journey", journeyDll, ServiceCatalog.ReadSideEnvironment(connectionString), WorklistBenchmark.LogFile(Database, "journey"));
+        using var dashboard = new ServiceProcess("dashboard", dashboardDll, ServiceCatalog.DashboardEnvironment(connectionString, journey.BaseAddress),
             WorklistBenchmark.LogFile(Database, "dashboard"));
         journey.Start();
         dashboard.Start();

@@ -2,13 +2,14 @@ using System.CommandLine;
 using PatientJourney.Benchmarks;
 using PatientJourney.Benchmarks.Baselines;
 using PatientJourney.Benchmarks.Pipeline;
+using PatientJourney.Harness;
 
 var patients = new Option<int>("--patients") { Description = "Patients to generate", DefaultValueFactory = _ => 100_000 };
 var requests = new Option<int>("--requests") { Description = "Timed requests per query", DefaultValueFactory = _ => 200 };
 var journey = new Option<string>("--journey-dll")
 {
     Description = "The built journey service",
-    DefaultValueFactory = _ => Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../../services/Journey/bin/Release/net10.0/PatientJourney.Journey.dll")),
+    DefaultValueFactory = _ => ServiceCatalog.Journey.AssemblyPath("Release"),
 };
 var worklist = new Command("worklist", "/worklist latency with many patients stored") { patients, requests, journey };
 worklist.SetAction(async (parse, _) =>
@@ -19,7 +20,7 @@ worklist.SetAction(async (parse, _) =>
 var dashboardDll = new Option<string>("--dashboard-dll")
 {
     Description = "The built dashboard service",
-    DefaultValueFactory = _ => Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../../services/Dashboard/bin/Release/net10.0/PatientJourney.Dashboard.dll")),
+    DefaultValueFactory = _ => ServiceCatalog.Dashboard.AssemblyPath("Release"),
 };
 var pagePatients = new Option<int>("--patients") { Description = "Patients to generate", DefaultValueFactory = _ => 10_000 };
 var dashboard = new Command("dashboard", "Dashboard page latency with many patients in the journey") { pagePatients, requests, journey, dashboardDll };

@@ -1,9 +1,7 @@
 using System.Diagnostics;
 using Marten;
-using Microsoft.Extensions.Configuration;
-using Npgsql;
-using PatientJourney.StoreAndBus;
 using PatientJourney.Contracts;
+using PatientJourney.Harness;
 using PatientJourney.Journey;
 using PatientJourney.Journey.Projections;
 
@@ -43,7 +41,7 @@ public static class RebuildBenchmark
         }
         finally
         {
-            await DropDatabaseAsync(Database);
+            await SharedServers.DropDatabaseAsync(Database);
         }
     }
 
@@ -100,13 +98,5 @@ public static class RebuildBenchmark
             session = new List<(string, List<ClinicalEvent>)>(PatientsPerSession);
         }
         if (session.Count > 0) yield return session;
-    }
-
-    internal static async Task DropDatabaseAsync(string database)
-    {
-        var shared = InfrastructureSettings.From(new ConfigurationBuilder().AddEnvironmentVariables().Build());
-        await using var admin = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(shared.PostgresConnectionString) { Database = "postgres", Pooling = false }.ConnectionString);
-        await admin.OpenAsync();
-        await PatientJourney.Chaos.Infrastructure.DropDatabaseAsync(admin, database);
     }
 }

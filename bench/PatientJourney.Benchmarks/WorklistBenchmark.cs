@@ -1,13 +1,11 @@
-using PatientJourney.Hosting.Security;
-using PatientJourney.StoreAndBus;
-using PatientJourney.Chaos;
 using System.Diagnostics;
 using Marten;
-using Microsoft.Extensions.Configuration;
 using Npgsql;
+using PatientJourney.Hosting.Security;
 using PatientJourney.Contracts;
 using PatientJourney.Contracts.Diagnosis;
 using PatientJourney.Contracts.Imaging;
+using PatientJourney.Harness;
 using PatientJourney.Journey;
 using PatientJourney.Journey.Projections;
 
@@ -33,7 +31,7 @@ public static class WorklistBenchmark
         }
         finally
         {
-            await RebuildBenchmark.DropDatabaseAsync(Database);
+            await SharedServers.DropDatabaseAsync(Database);
         }
     }
 
@@ -50,15 +48,11 @@ public static class WorklistBenchmark
         }
         await AnalyzeAsync(connectionString);
 
-        using var journey = new ServiceProcess("journey", journeyDll, ReadSideEnvironment(connectionString), LogFile(Database, "journey"));
+        using var journey = new ServiceProcess("journey", journeyDll, ServiceCatalog.ReadSideEnvironment(connectionString), LogFile(Database, "journey"));
         journey.Start();
         try
         {
-            using var http = new HttpClient
-            {
-                BaseAddress = journey.BaseAddress,
-                DefaultRequestHeaders = { Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", DevelopmentTokens.Issue("bench", [Roles.Clinician])) },
-            };
+            using var http = AuthenticatedClient.Create(journey.BaseAddress, AuthenticatedClient.DevelopmentToken(Roles.Clinician, "bench"), TimeSpan.FromSeconds(100));
             await journey.WaitReadyAsync(TimeSpan.FromMinutes(1));
             var asOf = DateOnly.FromDateTime(DateTime.UtcNow).ToString("yyyy-MM-dd");
             // As of today every patient's read model is current, so the answer comes from the worklist index alone.
@@ -94,17 +88,6 @@ public static class WorklistBenchmark
             journey.Kill();
         }
     }
-
-    /// <summary>A service reading the benchmark's database: no broker traffic, logging at Warning, no rate limit.</summary>
-    internal static Dictionary<string, string> ReadSideEnvironment(string connectionString) => new()
-    {
-        ["ConnectionStrings__Postgres"] = connectionString,
-        ["RabbitMq__VirtualHost"] = "pj-bench-none", // no broker traffic: this measures the read side
-        ["Logging__LogLevel__Default"] = "Warning",
-        ["ASPNETCORE_ENVIRONMENT"] = "Development",
-        ["RateLimit__PermitsPerSecond"] = "1000000",
-        ["RateLimit__Burst"] = "1000000",
-    };
 
     /// <summary>A fresh log file for one service of a benchmark, named in the error if the service fails to start.</summary>
     internal static string LogFile(string database, string service)
@@ -162,17 +145,9 @@ public static class WorklistBenchmark
     /// <summary>An empty database of the benchmark's own on the shared server; its connection string.</summary>
     internal static async Task<string> FreshDatabaseAsync(string database)
     {
-        var shared = InfrastructureSettings.From(new ConfigurationBuilder().AddEnvironmentVariables().Build());
-        await RecreateDatabaseAsync(shared.PostgresConnectionString, database);
-        return new NpgsqlConnectionStringBuilder(shared.PostgresConnectionString) { Database = database }.ConnectionString;
-    }
-
-    private static async Task RecreateDatabaseAsync(string connectionString, string database)
-    {
-        await using var admin = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Database = "postgres", Pooling = false }.ConnectionString);
-        await admin.OpenAsync();
-        await using (var drop = new NpgsqlCommand($"drop database if exists {database} with (force)", admin)) await drop.ExecuteNonQueryAsync();
-        await using (var create = new NpgsqlCommand($"create database {database}", admin)) await create.ExecuteNonQueryAsync();
+        await SharedServers.DropDatabaseAsync(database);
+        await SharedServers.CreateDatabaseAsync(database);
+        return SharedServers.ConnectionStringOf(database);
     }
 
     internal static async Task AnalyzeAsync(string connectionString)

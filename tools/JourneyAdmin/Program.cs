@@ -1,15 +1,17 @@
 using System.CommandLine;
 using Marten;
 using Microsoft.Extensions.Configuration;
-using PatientJourney.Hosting.Security;
+using PatientJourney.Hosting;
 using PatientJourney.StoreAndBus;
 using PatientJourney.StoreAndBus.Messaging;
 using PatientJourney.StoreAndBus.EventStore;
 using PatientJourney.DepartmentKit.Outbox;
+using PatientJourney.Journey.Storage;
 using PatientJourney.Journey;
 using PatientJourney.Journey.Audit;
 using PatientJourney.Journey.Projections;
-using PatientJourney.Journey.Recording;
+using PatientJourney.JourneyAdmin;
+using PatientJourney.Hosting.Security;
 using Spectre.Console;
 
 // Operator commands: verify the hash chains, rebuild the read models, replay the sources, mint development tokens,

@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using PatientJourney.Contracts;
+using PatientJourney.Harness;
 
 namespace PatientJourney.Benchmarks.Pipeline;
 
@@ -31,12 +32,7 @@ public sealed class LoadDriver : IDisposable
     {
         _patientPrefix = patientPrefix;
         var handler = new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue, PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
-        _clients = Departments.All.ToDictionary(d => d, d => new HttpClient(handler, disposeHandler: false)
-        {
-            BaseAddress = departments[d],
-            Timeout = TimeSpan.FromSeconds(30),
-            DefaultRequestHeaders = { Authorization = new AuthenticationHeaderValue("Bearer", tokenFor(d)) },
-        });
+        _clients = Departments.All.ToDictionary(d => d, d => AuthenticatedClient.Create(departments[d], tokenFor(d), TimeSpan.FromSeconds(30), handler));
     }
 
     /// <summary>eventId of each 202 → Stopwatch timestamp of its answer.</summary>

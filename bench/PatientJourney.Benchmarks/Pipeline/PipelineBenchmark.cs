@@ -2,15 +2,12 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Microsoft.Extensions.Configuration;
-using Npgsql;
 using PatientJourney.Benchmarks.Baselines;
 using PatientJourney.Hosting;
 using PatientJourney.StoreAndBus;
 using PatientJourney.StoreAndBus.Messaging;
-using PatientJourney.Chaos;
 using PatientJourney.Contracts;
-using PatientJourney.Journey;
+using PatientJourney.Harness;
 
 namespace PatientJourney.Benchmarks.Pipeline;
 
@@ -93,8 +90,8 @@ public static class PipelineBenchmark
     public static async Task<PipelineFigures> RunAsync(PipelineOptions options, CancellationToken ct = default)
     {
         var output = options.Output;
-        var infrastructure = InfrastructureSettings.From(new ConfigurationBuilder().AddEnvironmentVariables().Build());
-        await using var environment = await ChaosEnvironment.CreateAsync(infrastructure, options.Keep, "pj_bench");
+        var infrastructure = SharedServers.Settings;
+        await using var environment = await ProcessDeployment.CreateAsync("pj_bench", options.Keep);
         output.WriteLine($"bench: database and vhost {environment.Name}, service logs in {environment.LogDirectory}; "
                          + (options.DepartmentsInOneProcess ? "the four departments in one process (services/Departments)" : "each department a process of its own"));
         output.WriteLine($"bench: huge pages: {ProcessMeter.HugePages()}");
@@ -104,8 +101,8 @@ public static class PipelineBenchmark
         var processes = environment.ServiceProcesses(options.DepartmentsInOneProcess);
         try
         {
-            await ChaosEnvironment.StartAsync(processes);
-            var departments = ChaosEnvironment.DepartmentAddresses(processes);
+            await ProcessDeployment.StartAsync(processes);
+            var departments = ProcessDeployment.DepartmentAddresses(processes);
 
             await using var watcher = new DeliveryWatcher(environment.ConnectionString);
             watcher.Start();
@@ -138,7 +135,7 @@ public static class PipelineBenchmark
         + (f.Latency.SlowSeconds.Count == 0 ? "" : $"; over {Latency.GoalMilliseconds:F0} ms, accepted in (UTC) {string.Join(", ", f.Latency.SlowSeconds.Select(s => $"{s.Second:HH:mm:ss} ({s.Events})"))}");
 
     private static async Task<PhaseFigures> PhaseAsync(
-        string name, IReadOnlyDictionary<string, Uri> departments, ChaosEnvironment environment, DeliveryWatcher watcher,
+        string name, IReadOnlyDictionary<string, Uri> departments, ProcessDeployment environment, DeliveryWatcher watcher,
         Func<LoadDriver, Task<LoadFigures>> load, IReadOnlyDictionary<string, int>? pids, CancellationToken ct)
     {
         var cpuBefore = pids is null ? null : ProcessMeter.CpuSeconds(pids);
@@ -175,26 +172,12 @@ public static class PipelineBenchmark
             Latency.Of(driver.Accepted, watcher.Visible), drained, buckets, cpuUsed);
     }
 
-    private static async Task<long> DepartmentEventsAsync(string connectionString, CancellationToken ct)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync(ct);
-        var sql = string.Join(" + ", Departments.All.Select(d =>
-            $"coalesce((select count(*) from {d}.mt_events where type <> 'tombstone' and to_regclass('{d}.mt_events') is not null), 0)"));
-        await using var command = new NpgsqlCommand("select " + sql, connection);
-        try
-        {
-            return (long)(await command.ExecuteScalarAsync(ct))!;
-        }
-        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UndefinedTable)
-        {
-            return 0; // a department has not stored anything yet
-        }
-    }
+    private static Task<long> DepartmentEventsAsync(string connectionString, CancellationToken ct) =>
+        ClinicalEventStores.CountAsync(connectionString, Departments.All, ct);
 
     /// <summary>The raw limits, before the services start, on the same database, vhost and machine.</summary>
     private static async Task<(BaselineResult Bare, BaselineResult Broker, BaselineResult Copy)> BaselinesAsync(
-        PipelineOptions options, InfrastructureSettings infrastructure, ChaosEnvironment environment, CancellationToken ct)
+        PipelineOptions options, InfrastructureSettings infrastructure, ProcessDeployment environment, CancellationToken ct)
     {
         var output = options.Output;
         var events = new List<ClinicalEvent>(options.BaselineItems);
@@ -211,7 +194,7 @@ public static class PipelineBenchmark
         // MassTransit wraps each event in an envelope (ids, addresses, message types, host); the raw payloads carry as much.
         var payloads = rows.Select(r => Encoding.UTF8.GetBytes(
             $$"""{"messageId":"{{r.Id}}","sourceAddress":"rabbitmq://localhost/bench","destinationAddress":"rabbitmq://localhost/{{r.Type}}","messageType":["urn:message:PatientJourney.Contracts:{{r.Type}}"],"message":{{r.Json}},"sentTime":"{{now:O}}","headers":{},"host":{"machineName":"bench","processName":"bench","processId":1,"assembly":"bench","assemblyVersion":"1.0.0.0","frameworkVersion":"10.0.0","massTransitVersion":"8.5.12.0","operatingSystemVersion":"Unix"} }""")).ToList();
-        var broker = await RawBrokerBaseline.RunAsync(BrokerAccounts.Administrator(infrastructure.RabbitMq, Infrastructure.Configuration) with { VirtualHost = environment.Name }, payloads, ct);
+        var broker = await RawBrokerBaseline.RunAsync(Isolation.Administrator with { VirtualHost = environment.Name }, payloads, ct);
         output.WriteLine($"bench: raw RabbitMQ.Client publish-with-confirms + consume: {broker.PerSecond:F0} messages/s");
 
         var port = ServiceProcess.FreePort();

@@ -11,19 +11,6 @@ public static class HostExtensions
         host.Services.GetRequiredService<IBusControl>().CheckHealth().Status == BusHealthStatus.Healthy;
 }
 
-/// <summary>Finds files of the repository (docker-compose.yml, the seed case) from the test's output folder.</summary>
-public static class Repository
-{
-    public static string Root { get; } = FindRoot();
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "PatientJourney.sln"))) return dir.FullName;
-        throw new DirectoryNotFoundException("PatientJourney.sln not found above " + AppContext.BaseDirectory);
-    }
-}
-
 /// <summary>A bus connected as one department's broker user, as that department's outbox is (or as a forger with its credentials).</summary>
 public static class DepartmentBus
 {

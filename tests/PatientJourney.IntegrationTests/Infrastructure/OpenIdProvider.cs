@@ -36,7 +36,7 @@ public sealed class OpenIdProvider : IAsyncDisposable
         var folder = Path.Combine(Repository.Root, "tools", "OidcProvider");
         if (!Directory.Exists(Path.Combine(folder, "node_modules", "oidc-provider")))
             throw new InvalidOperationException($"oidc-provider is not installed: run `npm ci` in {folder} (test.sh does)");
-        var issuer = $"http://{host}:{PatientJourney.Chaos.ServiceProcess.FreePort()}";
+        var issuer = $"http://{host}:{ServiceProcess.FreePort()}";
         var config = new JsonObject
         {
             ["issuer"] = issuer,

@@ -58,7 +58,7 @@ public sealed class ServiceHost<TService>(
 /// <summary>Development tokens for tests, signed with the key the hosts trust in Development.</summary>
 public static class TestTokens
 {
-    public static string For(string role, string? subject = null) => DevelopmentTokens.Issue(subject ?? $"test-{role.Replace(':', '-')}", [role]);
+    public static string For(string role, string? subject = null) => AuthenticatedClient.DevelopmentToken(role, subject ?? $"test-{role.Replace(':', '-')}");
 
     public static string NaturalRoleOf(Type service) => service.Name switch
     {

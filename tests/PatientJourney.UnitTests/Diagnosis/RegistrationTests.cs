@@ -2,7 +2,6 @@ using PatientJourney.DepartmentKit;
 using PatientJourney.Contracts;
 using PatientJourney.Contracts.Diagnosis;
 using PatientJourney.Diagnosis.Registration;
-using PatientJourney.Diagnosis.Surveillance;
 
 namespace PatientJourney.UnitTests.Diagnosis;
 
@@ -39,17 +38,5 @@ public class RegistrationTests
         var v = new FieldValidation();
         Registration(new DateOnly(1963, 5, 19)).Validate(v, Today);
         Assert.Equal(["occurredOn"], v.Errors.Keys);
-    }
-
-    [Theory]
-    [InlineData(SurveillanceProtocolIds.CtEvery3MonthsVisitsMonthly, true)]
-    [InlineData(SurveillanceProtocolIds.EsmoSoftTissueSarcomaHighGrade, true)]
-    [InlineData("ct-q3m", false)]
-    [InlineData("", false)]
-    public void A_surveillance_plan_names_a_known_protocol(string protocol, bool valid)
-    {
-        var v = new FieldValidation();
-        new StartSurveillancePlan(new DateOnly(2012, 1, 24), protocol).Validate(v, Today);
-        Assert.Equal(valid, v.IsValid);
     }
 }

@@ -1,0 +1,101 @@
+using System.Globalization;
+using PatientJourney.Hosting;
+using PatientJourney.StoreAndBus;
+using PatientJourney.StoreAndBus.Messaging;
+using PatientJourney.Contracts;
+
+namespace PatientJourney.Harness;
+
+/// <summary>
+/// One process of the deployment: its name, its project folder, the port it is deployed on (none for the departments'
+/// host, whose departments listen on their own), the broker accounts whose passwords it is given, and the departments
+/// it hosts each on an address of its own (only the departments' host).
+/// </summary>
+public sealed record ServiceEntry(string Name, string ProjectFolder, int? Port, IReadOnlyList<string> BrokerAccounts, IReadOnlyList<string> HostedDepartments)
+{
+    /// <summary>The built assembly under <paramref name="configuration"/>, whether it exists or not.</summary>
+    public string AssemblyPath(string configuration) =>
+        Path.Combine(Repository.Root, ProjectFolder, "bin", configuration, "net10.0", $"PatientJourney.{Name}.dll");
+}
+
+/// <summary>
+/// Every service the harness starts, and all it knows about them: where each is built, its port as deployed (run.sh's),
+/// and the settings it is started with. The one place to change when the deployment changes.
+/// </summary>
+public static class ServiceCatalog
+{
+    public static ServiceEntry Journey { get; } = new("Journey", "services/Journey", 5100, [BrokerAccounts.Journey], []);
+    public static ServiceEntry Diagnosis { get; } = Department("Diagnosis", 5101);
+    public static ServiceEntry Chemotherapy { get; } = Department("Chemotherapy", 5102);
+    public static ServiceEntry Interventional { get; } = Department("Interventional", 5103);
+    public static ServiceEntry Imaging { get; } = Department("Imaging", 5104);
+    /// <summary>The four departments in one process (services/Departments), each on its own port and broker account.</summary>
+    public static ServiceEntry DepartmentsHost { get; } = new("Departments", "services/Departments", null, Departments.All, Departments.All);
+    public static ServiceEntry Dashboard { get; } = new("Dashboard", "services/Dashboard", 5000, [], []);
+
+    public static IReadOnlyList<ServiceEntry> All { get; } = [Journey, Diagnosis, Chemotherapy, Interventional, Imaging, DepartmentsHost, Dashboard];
+
+    /// <summary>The journey and the departments, each department a process of its own or the four in their shared host.</summary>
+    public static IReadOnlyList<ServiceEntry> Pipeline(bool departmentsInOneProcess) =>
+        departmentsInOneProcess ? [Journey, DepartmentsHost] : [Journey, Diagnosis, Chemotherapy, Interventional, Imaging];
+
+    public static ServiceEntry Named(string name) => All.Single(s => s.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
+
+    private static ServiceEntry Department(string name, int port) =>
+        new(name, $"services/{name}", port, [name.ToLowerInvariant()], []);
+
+    /// <summary>
+    /// A service's built assembly, in the same configuration as the running tool (Debug under test.sh, Release under
+    /// chaos.sh and the benchmarks).
+    /// </summary>
+    public static string AssemblyOf(ServiceEntry service)
+    {
+        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
+        var path = service.AssemblyPath(configuration);
+        return File.Exists(path) ? path : throw new FileNotFoundException($"build the solution first ({configuration})", path);
+    }
+
+    /// <summary>
+    /// A process's settings as deployed, on a run's own database and vhost: the run's signing key, and the broker password
+    /// of each account it uses (the runner's, from RabbitMq__Accounts__&lt;service&gt;__Password; <see cref="ServiceProcess"/>
+    /// passes no other secret of the runner's).
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> EnvironmentOf(ServiceEntry service, Isolation isolation, string signingSecret)
+    {
+        var environment = new Dictionary<string, string>
+        {
+            // Production, as deployed. Under Development (scope validation in the DI container, the developer exception
+            // page and whatever else the frameworks switch on for it) the pipeline carried fewer events back to back, with
+            // no single cause in the profile (measured in docs/benchmarks-history.md, "the services as deployed").
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["Auth__SigningKey"] = signingSecret,
+            ["ConnectionStrings__Postgres"] = isolation.ConnectionString,
+            ["RabbitMq__Host"] = isolation.RabbitMq.Host,
+            ["RabbitMq__Port"] = isolation.RabbitMq.Port.ToString(CultureInfo.InvariantCulture),
+            ["RabbitMq__ManagementPort"] = isolation.RabbitMq.ManagementPort.ToString(CultureInfo.InvariantCulture),
+            ["RabbitMq__VirtualHost"] = isolation.Name,
+            ["RateLimit__PermitsPerSecond"] = "1000000",
+            ["RateLimit__Burst"] = "1000000",
+            ["Logging__LogLevel__Default"] = "Warning",
+        };
+        var passwords = BrokerAccounts.PasswordsFrom(SharedServers.Configuration);
+        foreach (var account in service.BrokerAccounts)
+            environment[$"RabbitMq__Accounts__{account}__Password"] = passwords(BrokerAccounts.UserOf(account));
+        return environment;
+    }
+
+    /// <summary>A service reading a benchmark's database: no broker traffic, logging at Warning, no rate limit.</summary>
+    public static Dictionary<string, string> ReadSideEnvironment(string connectionString) => new()
+    {
+        ["ConnectionStrings__Postgres"] = connectionString,
+        ["RabbitMq__VirtualHost"] = "pj-bench-none", // no broker traffic: this measures the read side
+        ["Logging__LogLevel__Default"] = "Warning",
+        ["ASPNETCORE_ENVIRONMENT"] = "Development",
+        ["RateLimit__PermitsPerSecond"] = "1000000",
+        ["RateLimit__Burst"] = "1000000",
+    };
+
+    /// <summary>The dashboard's own setting beside the read side's: where its journey answers.</summary>
+    public static Dictionary<string, string> DashboardEnvironment(string connectionString, Uri journey) =>
+        new(ReadSideEnvironment(connectionString)) { ["Journey__BaseUrl"] = journey.ToString() };
+}

@@ -1,0 +1,61 @@
+using Microsoft.Extensions.Configuration;
+using Npgsql;
+using PatientJourney.Hosting;
+using PatientJourney.StoreAndBus;
+using PatientJourney.StoreAndBus.Messaging;
+
+namespace PatientJourney.Harness;
+
+/// <summary>The machine's PostgreSQL and RabbitMQ, as infra/up.sh started them.</summary>
+public static class SharedServers
+{
+    /// <summary>The runner's settings (test.sh exports infra/up.sh's secrets file): the administrator and each service's password.</summary>
+    public static IConfiguration Configuration { get; } = new ConfigurationBuilder().AddEnvironmentVariables().Build();
+
+    public static InfrastructureSettings Settings { get; } = InfrastructureSettings.From(Configuration);
+
+    /// <summary>A database of the shared server, as the services reach it.</summary>
+    public static string ConnectionStringOf(string database, int? maxPoolSize = null)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(Settings.PostgresConnectionString) { Database = database };
+        if (maxPoolSize is { } size) builder.MaxPoolSize = size;
+        return builder.ConnectionString;
+    }
+
+    public static async Task CreateDatabaseAsync(string database)
+    {
+        await using var admin = await OpenAdminAsync();
+        await using var create = new NpgsqlCommand($"create database {database}", admin);
+        await create.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>
+    /// Drops a database of a test or benchmark's own. Autovacuum, busy with rows just loaded, may hold it, and our role
+    /// may not terminate a superuser's worker ("must be a member of the role whose process is being terminated"): tried
+    /// again briefly, then left behind (its name says whose it is) rather than fail a finished run.
+    /// </summary>
+    public static async Task DropDatabaseAsync(string database)
+    {
+        await using var admin = await OpenAdminAsync();
+        for (var attempt = 1; attempt <= 20; attempt++)
+        {
+            try
+            {
+                await using var drop = new NpgsqlCommand($"drop database if exists {database} with (force)", admin);
+                await drop.ExecuteNonQueryAsync();
+                return;
+            }
+            catch (PostgresException)
+            {
+                await Task.Delay(250);
+            }
+        }
+    }
+
+    private static async Task<NpgsqlConnection> OpenAdminAsync()
+    {
+        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(Settings.PostgresConnectionString) { Database = "postgres", Pooling = false }.ConnectionString);
+        await connection.OpenAsync();
+        return connection;
+    }
+}

@@ -1,0 +1,146 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using PatientJourney.IntegrationTests.Infrastructure;
+using PatientJourney.SeedLoader;
+
+namespace PatientJourney.IntegrationTests.Clinical;
+
+public class SeedCaseTests(PatientJourneySystem system) : IClassFixture<PatientJourneySystem>
+{
+    private static readonly SeedCase Seed = SeedCase.Load();
+
+    // Every CT after the baseline also yields a ResponseAssessed (RECIST 1.1).
+    private static readonly int ExpectedEvents = Seed.JourneyEventCount;
+
+    private static readonly SemaphoreSlim Loaded = new(1, 1);
+    private static bool _loaded;
+
+    private async Task LoadShuffledSeedCaseAsync()
+    {
+        await Loaded.WaitAsync();
+        try
+        {
+            if (_loaded) return;
+            await system.LoadSeedCaseAsync(seed =>
+            {
+                var order = seed.InterleavedAcrossDepartments(new Random(Environment.TickCount));
+                Assert.NotEqual(seed.Requests.Select(r => r.Department), order.Select(r => r.Department));
+                return order;
+            });
+            _loaded = true;
+        }
+        finally
+        {
+            Loaded.Release();
+        }
+    }
+
+    private async Task<JsonObject> GetAsync(string path) => (await system.JourneyClient.GetFromJsonAsync<JsonObject>(path))!;
+
+    [Fact]
+    public async Task Seed_case_posted_in_shuffled_order_reads_back_in_clinical_order()
+    {
+        await LoadShuffledSeedCaseAsync();
+        var journey = await GetAsync($"/patients/{Seed.PatientId}/journey");
+
+        var entries = journey["entries"]!.AsArray().Select(e => e!.AsObject()).ToList();
+        Assert.Equal(ExpectedEvents, entries.Count);
+        var dates = entries.Select(e => DateOnly.Parse((string)e["occurredOn"]!)).ToList();
+        Assert.Equal(dates.Order(), dates);
+        Assert.Equal("PatientRegistered", (string)entries[0]["type"]!);
+        Assert.Equal(new DateOnly(2012, 7, 24), dates[^1]);
+        Assert.True((bool)journey["registered"]!);
+        Assert.Equal(["chemotherapy", "diagnosis", "imaging", "interventional"], entries.Select(e => (string)e["department"]!).Distinct().Order());
+    }
+
+    [Fact]
+    public async Task Seed_case_surveillance_as_of_2012_06_30_has_the_april_ct_done_and_the_next_due_2012_07_24()
+    {
+        await LoadShuffledSeedCaseAsync();
+        var schedule = await GetAsync($"/patients/{Seed.PatientId}/surveillance?asOf=2012-06-30");
+        var items = schedule["items"]!.AsArray().Select(i => i!.AsObject()).ToList();
+
+        Assert.Equal("ct-q3m-visits-q1m", (string)schedule["protocol"]!);
+        Assert.Contains(items, i => (string)i["kind"]! == "ct" && (string)i["status"]! == "done" && (string?)i["completedOn"] == "2012-04-24");
+        var nextCt = Assert.Single(items, i => (string)i["kind"]! == "ct" && (string)i["status"]! != "done");
+        Assert.Equal(("2012-07-24", "upcoming"), ((string)nextCt["dueOn"]!, (string)nextCt["status"]!));
+        Assert.Equal(["2012-02-14", "2012-05-15"], items.Where(i => (string)i["kind"]! == "tace").Select(i => (string)i["completedOn"]!));
+        var nextVisit = Assert.Single(items, i => (string)i["kind"]! == "clinic-visit" && (string)i["status"]! != "done");
+        Assert.Equal("2012-07-24", (string)nextVisit["dueOn"]!);
+    }
+
+    [Fact]
+    public async Task Seed_case_doxorubicin_is_shown_systemic_locoregional_and_total_with_the_ceiling_flag()
+    {
+        await LoadShuffledSeedCaseAsync();
+        var journey = await GetAsync($"/patients/{Seed.PatientId}/journey");
+        var dox = journey["cumulativeDoxorubicinMgPerM2"]!;
+        Assert.Equal((300m, 260.1m, 560.1m), ((decimal)dox["systemic"]!, (decimal)dox["locoregional"]!, (decimal)dox["total"]!));
+        var flags = journey["flags"]!.AsArray().Select(f => f!.AsObject()).ToList();
+        Assert.Contains(flags, f => (string)f["code"]! == "doxorubicin-550");
+        var severe = Assert.Single(flags, f => (string)f["code"]! == "ctcae-grade-3-or-higher");
+        Assert.Contains("urinary tract infection, CTCAE grade 3 (RfaPerformed", (string)severe["message"]!);
+        Assert.Equal("PR", (string)journey["latestResponse"]!["category"]!);
+        Assert.DoesNotContain(flags, f => (string)f["code"]! == "surveillance-before-last-treatment"); // the TACEs after it were planned
+    }
+
+    [Fact]
+    public async Task Seed_case_departments_compute_bsa_doses_recist_and_eortc_as_clinicians_do()
+    {
+        await LoadShuffledSeedCaseAsync();
+        var events = (await system.JourneyClient.GetFromJsonAsync<JsonArray>($"/patients/{Seed.PatientId}/events"))!.Select(e => e!.AsObject()).ToList();
+        JsonObject Of(string type, string on) => events.Single(e => (string)e["type"]! == type && (string)e["occurredOn"]! == on);
+
+        Assert.Equal(1.73m, (decimal)Of("ChemoRegimenStarted", "2011-01-10")["bsaM2"]!);
+        var cycle5 = Of("ChemoCycleCompleted", "2011-04-07");
+        var drugs = cycle5["drugs"]!.AsArray().ToDictionary(d => (string)d!["drug"]!, d => d!.AsObject());
+        Assert.Equal((34.6m, 103.8m), ((decimal)drugs["doxorubicin"]["dosePerDayMg"]!, (decimal)drugs["doxorubicin"]["doseMg"]!));
+        Assert.Equal((2595m, 10380m), ((decimal)drugs["ifosfamide"]["dosePerDayMg"]!, (decimal)drugs["ifosfamide"]["doseMg"]!));
+        Assert.Equal(300m, (decimal)cycle5["cumulativeDoxorubicinMgPerM2"]!);
+
+        var response = Of("ResponseAssessed", "2011-04-26");
+        Assert.Equal(("PR", -33.9m), ((string)response["category"]!, (decimal)response["changeFromBaselinePercent"]!));
+
+        var pet = Of("PetCtResulted", "2012-01-17")["metabolicResponse"]!;
+        Assert.Equal(("PMR", 9.3m, 2.1m), ((string)pet["category"]!, (decimal)pet["baselinePeakSuvMax"]!, (decimal)pet["peakSuvMax"]!));
+    }
+
+    [Fact]
+    public async Task Patients_and_worklist_list_the_seed_patient_with_her_next_ct()
+    {
+        await LoadShuffledSeedCaseAsync();
+        var patients = (await system.JourneyClient.GetFromJsonAsync<JsonArray>("/patients"))!;
+        var patient = Assert.Single(patients)!;
+        Assert.Equal((Seed.PatientId, "Case 1"), ((string)patient["patientId"]!, (string)patient["displayName"]!));
+
+        // Before her latest event: recomputed from the stream.
+        var worklist = (await system.JourneyClient.GetFromJsonAsync<JsonArray>("/worklist?asOf=2012-07-20&status=due"))!;
+        Assert.Contains(worklist, w => (string)w!["kind"]! == "ct" && (string)w["dueOn"]! == "2012-07-24");
+
+        // After it: from the worklist index, overdue first.
+        var overdue = (await system.JourneyClient.GetFromJsonAsync<JsonArray>("/worklist?asOf=2013-01-01"))!;
+        Assert.Equal(
+            [("clinic-visit", "2012-08-24", "overdue"), ("ct", "2012-10-24", "overdue")],
+            overdue.Select(w => ((string)w!["kind"]!, (string)w["dueOn"]!, (string)w["status"]!)));
+
+        // A page of one still counts them all, per status.
+        using var page = await system.JourneyClient.GetAsync("/worklist?asOf=2013-01-01&limit=1");
+        Assert.Single((await page.Content.ReadFromJsonAsync<JsonArray>())!);
+        Assert.Equal("2", page.Headers.GetValues("X-Total-Count").Single());
+        Assert.Equal("overdue=2, due=0, upcoming=0, suspended=0", page.Headers.GetValues("X-Status-Counts").Single());
+    }
+
+    [Fact]
+    public async Task Loading_the_seed_case_twice_with_its_idempotency_keys_records_nothing_new()
+    {
+        await LoadShuffledSeedCaseAsync();
+        var first = Seed.Requests[0];
+        using var again = await system.PostSeedAsync(Seed, first);
+        Assert.Equal(HttpStatusCode.Accepted, again.StatusCode);
+        var eventId = (string)(await again.Content.ReadFromJsonAsync<JsonObject>())!["eventId"]!;
+        var events = (await system.JourneyClient.GetFromJsonAsync<JsonArray>($"/patients/{Seed.PatientId}/events"))!;
+        Assert.Contains(events, e => (string)e!["eventId"]! == eventId);
+        Assert.Equal(ExpectedEvents, events.Count);
+    }
+}
