@@ -2,7 +2,7 @@ using Marten;
 using PatientJourney.BuildingBlocks.EventStore;
 using PatientJourney.IntegrationTests.Infrastructure;
 using PatientJourney.Journey;
-using PatientJourney.Journey.Projections;
+using PatientJourney.Journey.Worklist;
 
 namespace PatientJourney.IntegrationTests;
 

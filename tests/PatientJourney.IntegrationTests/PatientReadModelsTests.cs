@@ -1,8 +1,10 @@
 using Marten;
 using PatientJourney.IntegrationTests.Infrastructure;
 using PatientJourney.Journey;
+using PatientJourney.Journey.PatientJourneys;
 using PatientJourney.Journey.Projections;
 using PatientJourney.Journey.Surveillance;
+using PatientJourney.Journey.Worklist;
 
 namespace PatientJourney.IntegrationTests;
 

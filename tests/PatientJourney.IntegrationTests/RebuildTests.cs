@@ -2,7 +2,9 @@ using System.Net;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
 using PatientJourney.IntegrationTests.Infrastructure;
+using PatientJourney.Journey.PatientJourneys;
 using PatientJourney.Journey.Projections;
+using PatientJourney.Journey.Worklist;
 using PatientJourney.SeedLoader;
 
 namespace PatientJourney.IntegrationTests;

@@ -1,7 +1,7 @@
 using Marten;
 using PatientJourney.IntegrationTests.Infrastructure;
 using PatientJourney.Journey;
-using PatientJourney.Journey.Projections;
+using PatientJourney.Journey.Worklist;
 
 namespace PatientJourney.IntegrationTests;
 

@@ -15,6 +15,7 @@ using PatientJourney.Contracts;
 using PatientJourney.Journey;
 using PatientJourney.Journey.Audit;
 using PatientJourney.Journey.Projections;
+using PatientJourney.Journey.Store;
 
 namespace PatientJourney.Chaos;
 
@@ -305,7 +306,7 @@ public sealed class ChaosEnvironment : IAsyncDisposable
         {
             var source = 0L;
             foreach (var department in Departments.All) source += await ScalarAsync(Tombstones.ClinicalEventsSql(department, "count(*)"), ct);
-            var journey = await ScalarAsync(Tombstones.ClinicalEventsSql(JourneyService.Schema, "count(*)"), ct);
+            var journey = await ScalarAsync(Tombstones.ClinicalEventsSql(JourneyStore.Schema, "count(*)"), ct);
             if (journey >= source) return;
             if (DateTime.UtcNow > until) return; // the counts at the end will say what is missing
             await Task.Delay(500, ct);
@@ -316,7 +317,7 @@ public sealed class ChaosEnvironment : IAsyncDisposable
     {
         var departmentEvents = new List<Guid>();
         foreach (var department in Departments.All) departmentEvents.AddRange(await IdsAsync(Tombstones.ClinicalEventsSql(department, "id"), ct));
-        var journeyEvents = await IdsAsync(Tombstones.ClinicalEventsSql(JourneyService.Schema, "id"), ct);
+        var journeyEvents = await IdsAsync(Tombstones.ClinicalEventsSql(JourneyStore.Schema, "id"), ct);
         var journeySet = journeyEvents.ToHashSet();
         var delivered = accepted.Count(journeySet.Contains);
         // A fact twice: in a department (a retried request recorded again) or in the journey (a redelivery appended again).
@@ -335,7 +336,7 @@ public sealed class ChaosEnvironment : IAsyncDisposable
         var rebuilt = await ReadModelSnapshot.TakeAsync(ConnectionString);
         var altered = 0;
         await using var session = store.QuerySession();
-        foreach (var id in await session.QueryAsync<string>(Tombstones.PatientStreamsSql(JourneyService.Schema), ct))
+        foreach (var id in await session.QueryAsync<string>(Tombstones.PatientStreamsSql(JourneyStore.Schema), ct))
             if (!(await EventChain.VerifyAsync(session, id, ct)).Intact) altered++;
         if (live != rebuilt)
         {

@@ -7,6 +7,7 @@ using PatientJourney.Journey;
 using PatientJourney.Journey.Audit;
 using PatientJourney.Journey.Projections;
 using PatientJourney.Journey.Recording;
+using PatientJourney.Journey.Store;
 using PatientJourney.BuildingBlocks.Security;
 using Spectre.Console;
 
@@ -27,7 +28,7 @@ verify.SetAction(async (parse, ct) =>
     await EventChain.EnsureAsync(store, ct); // a database from before the chain's own table has its links carried over first
     await using var session = store.QuerySession();
     var patients = parse.GetValue(patient) is { } one ? [one]
-        : await session.QueryAsync<string>(Tombstones.PatientStreamsSql(JourneyService.Schema), ct);
+        : await session.QueryAsync<string>(Tombstones.PatientStreamsSql(JourneyStore.Schema), ct);
     var altered = 0;
     foreach (var id in patients)
     {
