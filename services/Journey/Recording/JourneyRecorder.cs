@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using JasperFx.Events;
 using Marten;
-using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using PatientJourney.BuildingBlocks;
