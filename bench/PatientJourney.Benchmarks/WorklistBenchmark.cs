@@ -7,7 +7,9 @@ using PatientJourney.Contracts.Diagnosis;
 using PatientJourney.Contracts.Imaging;
 using PatientJourney.Harness;
 using PatientJourney.Journey;
+using PatientJourney.Journey.PatientJourneys;
 using PatientJourney.Journey.Projections;
+using PatientJourney.Journey.Worklist;
 
 namespace PatientJourney.Benchmarks;
 

@@ -1,21 +1,34 @@
 using JasperFx.Events;
 using Marten;
 using MassTransit;
+using PatientJourney.Hosting;
+using PatientJourney.Hosting.Security;
 using PatientJourney.StoreAndBus;
 using PatientJourney.StoreAndBus.Messaging;
 using PatientJourney.StoreAndBus.EventStore;
 using PatientJourney.Contracts;
+using PatientJourney.Journey.Audit;
+using PatientJourney.Journey.Changes;
+using PatientJourney.Journey.Fhir;
+using PatientJourney.Journey.Measurements;
+using PatientJourney.Journey.PatientJourneys;
+using PatientJourney.Journey.Patients;
 using PatientJourney.Journey.Projections;
-using PatientJourney.Journey.ReadApi;
+using PatientJourney.Journey.Reading;
 using PatientJourney.Journey.Recording;
+using PatientJourney.Journey.Store;
+using PatientJourney.Journey.Surveillance;
+using PatientJourney.Journey.Worklist;
 
 namespace PatientJourney.Journey;
 
-/// <summary>The journey: consumes every department's events, one stream per patient, and serves the read API.</summary>
+/// <summary>
+/// The journey: consumes every department's events, one stream per patient, and serves the read API. This file only
+/// composes the slices (the recording, one folder a query); the schema's name is <see cref="JourneyStore.Schema"/>.
+/// </summary>
 public sealed class JourneyService
 {
     public const int DefaultPort = 5100;
-    public const string Schema = "journey";
     public const string QueueName = BrokerAccounts.JourneyQueue;
 }
 
@@ -24,7 +37,7 @@ public static class JourneyServiceExtensions
     /// <summary>The journey's event store and read models, as the service, its tools, benchmarks and tests open them.</summary>
     public static void ConfigureJourneyStore(this StoreOptions opts, string connectionString)
     {
-        opts.ConfigureClinicalEventStore(connectionString, JourneyService.Schema);
+        opts.ConfigureClinicalEventStore(connectionString, JourneyStore.Schema);
         PatientReadModels.Configure(opts);
     }
 
@@ -38,9 +51,10 @@ public static class JourneyServiceExtensions
         builder.Services.AddParameterFreeMartenLogging();
         builder.Services.AddSingleton<JourneyRecorder>();
         builder.Services.AddSingleton<JourneyChanges>();
+        builder.Services.AddSingleton<IPatientChanges>(sp => sp.GetRequiredService<JourneyChanges>());
         // Before the bus (hosted services start in order): the counts' triggers and the chain's table exist before the first write.
         builder.Services.AddHostedService<WorklistCountsCompactor>();
-        builder.Services.AddHostedService<Audit.EventChainInstaller>();
+        builder.Services.AddHostedService<EventChainInstaller>();
         builder.Services.AddPostgresReadiness(settings.PostgresConnectionString);
 
         var retryLimit = builder.Configuration.GetValue<int?>("Journey:RetryLimit") ?? 10;
@@ -81,9 +95,26 @@ public static class JourneyServiceExtensions
         return builder;
     }
 
+    /// <summary>The journey's read API: each route mapped by its own slice, in the order of the API description.</summary>
     public static IEndpointRouteBuilder MapJourneyApi(this IEndpointRouteBuilder app)
     {
-        JourneyApi.Map(app);
+        // Clinicians read the present; what was known at an earlier time is an audit question.
+        var read = app.MapGroup("").WithTags("Journey").RequireAuthorization(Policies.ReadJourney).AddEndpointFilter(QueryParameters.AsKnownAtIsForAuditors)
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
+        read.MapListPatients();
+        read.MapGetJourney();
+        read.MapGetSurveillance();
+        read.MapGetWorklist();
+        read.MapGetMeasurements();
+        read.MapWatchJourney();
+
+        var audit = app.MapGroup("").WithTags("Audit").RequireAuthorization(Policies.Audit)
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
+        audit.MapGetEvents();
+        audit.MapVerifyChain();
+        audit.MapExportFhir();
+
+        app.MapRebuildReadModels();
         return app;
     }
 }

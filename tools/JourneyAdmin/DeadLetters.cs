@@ -17,7 +17,7 @@ public sealed record DeadLetter(string MessageId, string? MessageType, string? S
 /// </summary>
 public sealed class DeadLetters(RabbitMqSettings connection) : IAsyncDisposable
 {
-    public const string ErrorQueue = JourneyService.QueueName + "_error";
+    public const string ErrorQueue = BrokerAccounts.JourneyQueue + "_error";
     /// <summary>How the tool's connection is named to the broker (its management UI lists it so).</summary>
     public const string ConnectionName = "journey-admin dead-letters";
 
@@ -88,7 +88,7 @@ public sealed class DeadLetters(RabbitMqSettings connection) : IAsyncDisposable
                         .ToDictionary(h => h.Key, h => h.Value),
                 };
                 // Confirmed by the broker before the dead letter is taken off the error queue: never lost in between.
-                await channel.BasicPublishAsync(JourneyService.QueueName, "", mandatory: true, properties, message.Body, ct);
+                await channel.BasicPublishAsync(BrokerAccounts.JourneyQueue, "", mandatory: true, properties, message.Body, ct);
                 await channel.BasicAckAsync(message.DeliveryTag, multiple: false, ct);
                 redriven++;
             }

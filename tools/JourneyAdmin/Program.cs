@@ -11,6 +11,7 @@ using PatientJourney.Journey;
 using PatientJourney.Journey.Audit;
 using PatientJourney.Journey.Projections;
 using PatientJourney.JourneyAdmin;
+using PatientJourney.Journey.Store;
 using PatientJourney.Hosting.Security;
 using Spectre.Console;
 
@@ -31,7 +32,7 @@ verify.SetAction(async (parse, ct) =>
     await EventChain.EnsureAsync(store, ct); // a database from before the chain's own table has its links carried over first
     await using var session = store.QuerySession();
     var patients = parse.GetValue(patient) is { } one ? [one]
-        : await session.QueryAsync<string>(Tombstones.PatientStreamsSql(JourneyService.Schema), ct);
+        : await session.QueryAsync<string>(Tombstones.PatientStreamsSql(JourneyStore.Schema), ct);
     var altered = 0;
     foreach (var id in patients)
     {

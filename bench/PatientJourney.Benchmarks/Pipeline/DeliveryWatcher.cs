@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using Npgsql;
 using PatientJourney.StoreAndBus.EventStore;
-using PatientJourney.Journey;
+using PatientJourney.Journey.Store;
 
 namespace PatientJourney.Benchmarks.Pipeline;
 
@@ -47,9 +47,9 @@ public sealed class DeliveryWatcher(string connectionString) : IAsyncDisposable
                     await using (var settings = new NpgsqlCommand("set enable_seqscan = off", connection)) await settings.ExecuteNonQueryAsync(ct);
                     // Two index scans rather than one "> @last or = any(@missing)" (1.55 ms a poll), prepared once.
                     command = new NpgsqlCommand($"""
-                        (select seq_id, id, type from {JourneyService.Schema}.mt_events where seq_id > @last order by seq_id limit 20000)
+                        (select seq_id, id, type from {JourneyStore.Schema}.mt_events where seq_id > @last order by seq_id limit 20000)
                         union all
-                        select seq_id, id, type from {JourneyService.Schema}.mt_events where seq_id = any(@missing)
+                        select seq_id, id, type from {JourneyStore.Schema}.mt_events where seq_id = any(@missing)
                         order by seq_id
                         """, connection);
                     command.Parameters.Add(new NpgsqlParameter<long>("last", 0L));

@@ -6,6 +6,7 @@ using NpgsqlTypes;
 using PatientJourney.Hosting;
 using PatientJourney.StoreAndBus.EventStore;
 using PatientJourney.Contracts;
+using PatientJourney.Journey.Store;
 
 namespace PatientJourney.Journey.Audit;
 
@@ -28,7 +29,7 @@ public sealed record ChainVerification(string PatientId, bool Intact, int Events
 public static class EventChain
 {
     public const string Genesis = "genesis";
-    public const string Table = JourneyService.Schema + ".event_chain";
+    public const string Table = JourneyStore.Schema + ".event_chain";
 
     /// <summary>The event as the contract serializes it: one property order (the record's), one JSON dialect.</summary>
     public static byte[] CanonicalJson(ClinicalEvent e) => JsonSerializer.SerializeToUtf8Bytes(e, e.GetType(), JsonDefaults.Options);
@@ -136,21 +137,21 @@ public static class EventChain
         await using var tx = await connection.BeginTransactionAsync(ct);
         await using (var command = new NpgsqlCommand($"""
             select pg_advisory_xact_lock(hashtext('{Table}'));
-            create schema if not exists {JourneyService.Schema};
+            create schema if not exists {JourneyStore.Schema};
             create table if not exists {Table} (patient_id varchar not null, version bigint not null, event_id uuid not null,
                 hash bytea not null, primary key (patient_id, version));
             alter table {Table} add column if not exists known_at timestamptz;
             """, connection))
             await command.ExecuteNonQueryAsync(ct);
-        await using (var old = new NpgsqlCommand($"select to_regclass('{JourneyService.Schema}.mt_doc_chainlink') is not null", connection))
+        await using (var old = new NpgsqlCommand($"select to_regclass('{JourneyStore.Schema}.mt_doc_chainlink') is not null", connection))
         {
             if ((bool)(await old.ExecuteScalarAsync(ct))!)
             {
                 await using var move = new NpgsqlCommand($"""
                     insert into {Table} (patient_id, version, event_id, hash)
                     select data->>'patientId', (data->>'version')::bigint, (data->>'eventId')::uuid, decode(data->>'hash', 'hex')
-                    from {JourneyService.Schema}.mt_doc_chainlink on conflict do nothing;
-                    drop table {JourneyService.Schema}.mt_doc_chainlink;
+                    from {JourneyStore.Schema}.mt_doc_chainlink on conflict do nothing;
+                    drop table {JourneyStore.Schema}.mt_doc_chainlink;
                     """, connection);
                 await move.ExecuteNonQueryAsync(ct);
             }

@@ -4,6 +4,9 @@ using Npgsql;
 using NpgsqlTypes;
 using PatientJourney.StoreAndBus.EventStore;
 using PatientJourney.Contracts;
+using PatientJourney.Journey.PatientJourneys;
+using PatientJourney.Journey.Store;
+using PatientJourney.Journey.Worklist;
 
 namespace PatientJourney.Journey.Projections;
 
@@ -33,7 +36,7 @@ public static class JourneyRebuild
         await store.Storage.Database.EnsureStorageExistsAsync(typeof(JasperFx.Events.IEvent), ct);
         await using (var query = store.QuerySession())
         {
-            patients = await query.QueryAsync<string>(Tombstones.PatientStreamsSql(JourneyService.Schema), ct);
+            patients = await query.QueryAsync<string>(Tombstones.PatientStreamsSql(JourneyStore.Schema), ct);
             checkpoint = await query.LoadAsync<RebuildCheckpoint>(RebuildCheckpoint.Key, ct);
         }
 
@@ -84,7 +87,7 @@ public static class JourneyRebuild
             try
             {
                 // Ordinal order, as every writer of the journey takes these locks, so that no two writers deadlock.
-                await session.LockStreamsAsync(JourneyService.Schema, patients, ct);
+                await session.LockStreamsAsync(JourneyStore.Schema, patients, ct);
                 // Read once the locks are held: no consumer's append can fall between this read and the write.
                 var events = await streams.ReadAsync(session.Connection!, patients, ct);
                 var views = new PatientJourneyView[patients.Length];
@@ -128,7 +131,7 @@ public static class JourneyRebuild
     /// <summary>Many patients' journey streams in one query; the events are deserialized later, in parallel.</summary>
     private sealed class JourneyStreams(IDocumentStore store)
     {
-        private static readonly string Sql = Tombstones.ClinicalEventsSql(JourneyService.Schema, "stream_id, type, data")
+        private static readonly string Sql = Tombstones.ClinicalEventsSql(JourneyStore.Schema, "stream_id, type, data")
             + " and stream_id = any(@streams) order by stream_id, version";
 
         private readonly Dictionary<string, Type> _types = store.Options.Events.AllKnownEventTypes().ToDictionary(t => t.EventTypeName, t => t.EventType);

@@ -1,15 +1,16 @@
 using System.Diagnostics;
 using JasperFx.Events;
 using Marten;
-using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using PatientJourney.StoreAndBus.Messaging;
 using PatientJourney.StoreAndBus.EventStore;
 using PatientJourney.Contracts;
 using PatientJourney.Journey.Audit;
+using PatientJourney.Journey.PatientJourneys;
 using PatientJourney.Journey.Projections;
-using PatientJourney.Journey.ReadApi;
+using PatientJourney.Journey.Store;
+using PatientJourney.Journey.Worklist;
 
 namespace PatientJourney.Journey.Recording;
 
@@ -27,7 +28,7 @@ public sealed class InvalidClinicalEventException(string reason) : Exception(rea
 public sealed partial class JourneyRecorder : IAsyncDisposable
 {
     private readonly IDocumentStore _store;
-    private readonly JourneyChanges _changes;
+    private readonly IPatientChanges _changes;
     private readonly ILogger<JourneyRecorder> _logger;
     private readonly GroupCommit<ClinicalEvent, bool> _commits;
     // The journey holds a patient's whole history from every department: fewer of them than a department holds.
@@ -39,7 +40,7 @@ public sealed partial class JourneyRecorder : IAsyncDisposable
     public const int DefaultBatchWriters = 2;
     public const int DefaultMaxBatch = 500;
 
-    public JourneyRecorder(IDocumentStore store, JourneyChanges changes, ILogger<JourneyRecorder> logger, IConfiguration configuration, TimeProvider clock)
+    public JourneyRecorder(IDocumentStore store, IPatientChanges changes, ILogger<JourneyRecorder> logger, IConfiguration configuration, TimeProvider clock)
     {
         _clock = clock;
         _store = store;
@@ -96,12 +97,12 @@ public sealed partial class JourneyRecorder : IAsyncDisposable
         }
         await using var session = _store.LightweightSession();
         var patients = batch.Select(p => p.Item.PatientId).Distinct().ToList();
-        await session.LockStreamsAsync(JourneyService.Schema, patients, ct);
+        await session.LockStreamsAsync(JourneyStore.Schema, patients, ct);
         // When the journey knew these events: its own clock, under the patients' locks (so a patient's known-at times
         // follow its versions), stored with each event and hashed into its chain link. The sender's recordedAt stays data.
         var knownAt = EventChain.Microseconds(_clock.GetUtcNow());
         var locked = Stopwatch.GetTimestamp();
-        var streams = await _streams.ReadAsync(session, JourneyService.Schema, patients, ct);
+        var streams = await _streams.ReadAsync(session, JourneyStore.Schema, patients, ct);
         var tails = await _tails.ReadAsync(session, streams, ct);
         var read = Stopwatch.GetTimestamp();
 
@@ -132,7 +133,7 @@ public sealed partial class JourneyRecorder : IAsyncDisposable
             appendedTo[group.Key] = added;
         }
 
-        await session.AppendClinicalAsync(JourneyService.Schema, appends, ct, knownAt);
+        await session.AppendClinicalAsync(JourneyStore.Schema, appends, ct, knownAt);
         // The batch's views, worklist rows and chain links in a statement each, not one a patient, row or link.
         var worklistRows = PatientReadModels.WriteAll(session, views,
             tails.Where(t => t.Value.WorklistRows is not null).ToDictionary(t => t.Key, t => t.Value.WorklistRows!.Value));
@@ -153,7 +154,7 @@ public sealed partial class JourneyRecorder : IAsyncDisposable
         {
             _streams.Appended(patientId, streams[patientId], added);
             _tails.Committed(patientId, new PatientTail(streams[patientId].Version + added.Count, lastHashes[patientId], worklistRows[patientId]));
-            _changes.Publish(patientId, streams[patientId].Version + added.Count);
+            _changes.Recorded(patientId, streams[patientId].Version + added.Count);
         }
     }
 
@@ -184,63 +185,4 @@ public sealed partial class JourneyRecorder : IAsyncDisposable
     private static partial void LogDuplicate(ILogger logger, Guid eventId, string eventType);
 
     public ValueTask DisposeAsync() => _commits.DisposeAsync();
-}
-
-/// <summary>One consumer per contract event type (contract v1), all on the journey's queue.</summary>
-public sealed class ClinicalEventConsumer<TEvent>(JourneyRecorder recorder) : IConsumer<TEvent> where TEvent : ClinicalEvent
-{
-    public Task Consume(ConsumeContext<TEvent> context)
-    {
-        // An envelope without its message deserializes to null; retrying cannot fill it in.
-        if (context.Message is null) throw new InvalidClinicalEventException("the envelope holds no message");
-        Senders.Check(context, ContractEvents.DepartmentOf(typeof(TEvent)), typeof(TEvent).Name);
-        return recorder.RecordAsync(context.Message, context.CancellationToken);
-    }
-}
-
-/// <summary>
-/// One consumer per department's batch (contract v2), on the same queue. A batch is acknowledged once every event of
-/// it is recorded (or was already); a batch holding anything invalid is refused whole, before any of it is recorded.
-/// Its events are written by the writers of their patients: if the store fails past the retries, the batch is
-/// dead-lettered with part of it possibly recorded, and re-driving it records the rest (events are kept once by id).
-/// </summary>
-public sealed class ClinicalEventBatchConsumer<TBatch, TEvent>(JourneyRecorder recorder) : IConsumer<TBatch>
-    where TBatch : ClinicalEventBatch<TEvent> where TEvent : ClinicalEvent
-{
-    public Task Consume(ConsumeContext<TBatch> context)
-    {
-        var events = context.Message?.Events;
-        if (events is null || events.Count == 0 || events.Any(e => e is null)) throw new InvalidClinicalEventException("the envelope holds no batch of events");
-        Senders.Check(context, ContractBatches.DepartmentOf(typeof(TBatch)), typeof(TBatch).Name);
-        return recorder.RecordAsync(events, context.CancellationToken);
-    }
-}
-
-/// <summary>
-/// Each department's batches (up to 50 events each) consumed this many at a time (<c>Journey:BatchesInHand</c>). More
-/// in hand makes the writers' batches larger and holds more of each patient's events in one of them, at the cost of the
-/// journey's memory (64 in hand measured no better than 32: docs/benchmarks-history.md).
-/// </summary>
-public sealed class ClinicalEventBatchConsumerDefinition<TBatch, TEvent> : ConsumerDefinition<ClinicalEventBatchConsumer<TBatch, TEvent>>
-    where TBatch : ClinicalEventBatch<TEvent> where TEvent : ClinicalEvent
-{
-    public const int DefaultBatchesInHand = 32;
-
-    public ClinicalEventBatchConsumerDefinition(IConfiguration configuration) =>
-        ConcurrentMessageLimit = configuration.GetValue<int?>("Journey:BatchesInHand") ?? DefaultBatchesInHand;
-}
-
-internal static class Senders
-{
-    /// <summary>
-    /// Only the department that owns an event type (or batch) may send it: the broker-validated user_id must be that
-    /// department's user. Anything else (another department, no user_id) goes to the error queue unrecorded.
-    /// </summary>
-    public static void Check(ConsumeContext context, string owner, string what)
-    {
-        var sender = context.ReceiveContext.TryGetPayload<RabbitMqBasicConsumeContext>(out var rabbit) ? rabbit.Properties.UserId : null;
-        if (BrokerAccounts.DepartmentOfUser(sender) != owner)
-            throw new InvalidClinicalEventException(
-                $"{what} is recorded only by the {owner} department; this one was sent by {(string.IsNullOrEmpty(sender) ? "an unidentified sender" : sender)}");
-    }
 }

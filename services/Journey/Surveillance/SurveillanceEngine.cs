@@ -1,7 +1,7 @@
 using PatientJourney.Contracts;
 using PatientJourney.Contracts.Diagnosis;
 using PatientJourney.Contracts.Imaging;
-using PatientJourney.Contracts.Interventional;
+using PatientJourney.Journey.Catalogue;
 
 namespace PatientJourney.Journey.Surveillance;
 
@@ -47,7 +47,7 @@ public static class SurveillanceEngine
     /// <param name="events">The patient's events; only those that occurred on or before <paramref name="asOf"/> count.</param>
     public static Schedule Compute(IEnumerable<ClinicalEvent> events, DateOnly asOf)
     {
-        var known = events.Where(e => e.OccurredOn <= asOf).OrderBy(e => e.OccurredOn).ThenBy(e => e.RecordedAt).ThenBy(e => e.EventId).ToList();
+        var known = ClinicalOrder.Sort(events.Where(e => e.OccurredOn <= asOf));
         var plans = known.OfType<SurveillancePlanStarted>().ToList();
         var plan = plans.LastOrDefault();
         var items = new List<ScheduledItem>();
@@ -126,15 +126,9 @@ public static class SurveillanceEngine
         }
     }
 
-    private static IEnumerable<ClinicalEvent> PerformedOfKind(IEnumerable<ClinicalEvent> events, string kind) => events.Where(e => kind switch
-    {
-        ItemKinds.Ct => e is CtResulted,
-        ItemKinds.PetCt => e is PetCtResulted,
-        ItemKinds.ClinicVisit => e is ClinicVisitRecorded,
-        ItemKinds.Tace => e is TacePerformed,
-        ItemKinds.Rfa => e is RfaPerformed,
-        _ => false,
-    });
+    /// <summary>The events that perform an item of the kind (the catalogue says which kind each event type performs).</summary>
+    private static IEnumerable<ClinicalEvent> PerformedOfKind(IEnumerable<ClinicalEvent> events, string kind) =>
+        events.Where(e => JourneyEvents.Of(e).Performs == kind);
 
     private static string KindOf(ProcedureKind procedure) => procedure switch
     {

@@ -1,21 +1,7 @@
 using PatientJourney.Contracts.Diagnosis;
+using PatientJourney.Journey.Catalogue;
 
 namespace PatientJourney.Journey.Surveillance;
-
-/// <summary>A surveillance item kind as the contract names it.</summary>
-public static class ItemKinds
-{
-    public const string Ct = "ct";
-    public const string PetCt = "pet-ct";
-    public const string ClinicVisit = "clinic-visit";
-    public const string Tace = "tace";
-    public const string Rfa = "rfa";
-
-    public static bool IsImaging(string kind) => kind is Ct or PetCt;
-
-    /// <summary>Days either side of dueOn during which an item is "due" rather than upcoming or overdue (contract).</summary>
-    public static int GraceDays(string kind) => kind == ClinicVisit ? 7 : 14;
-}
 
 /// <summary>One rule of a protocol: an item kind repeats every IntervalMonths while years since the plan start are in [FromYear, ToYear).</summary>
 public sealed record ProtocolRule(string Kind, int IntervalMonths, int FromYear = 0, int? ToYear = null);

@@ -6,6 +6,7 @@ using PatientJourney.StoreAndBus.EventStore;
 using PatientJourney.Contracts.Diagnosis;
 using PatientJourney.Journey;
 using PatientJourney.Journey.Audit;
+using PatientJourney.Journey.Store;
 
 namespace PatientJourney.IntegrationTests.Audit;
 
@@ -31,9 +32,9 @@ public class EventChainTests
     {
         await store.Storage.Database.EnsureStorageExistsAsync(typeof(JasperFx.Events.IEvent));
         await using var session = store.LightweightSession();
-        await session.LockStreamsAsync(JourneyService.Schema, [patientId], default);
+        await session.LockStreamsAsync(JourneyStore.Schema, [patientId], default);
         var storedAt = EventChain.Microseconds(DateTimeOffset.UtcNow);
-        await session.AppendClinicalAsync(JourneyService.Schema, [new StreamAppend(patientId, 0, visits)], default, storedAt);
+        await session.AppendClinicalAsync(JourneyStore.Schema, [new StreamAppend(patientId, 0, visits)], default, storedAt);
         if (withLinks) EventChain.Append(session, EventChain.Links(null, 0, visits, storedAt).ToList());
         await session.SaveChangesAsync();
     }

@@ -3,7 +3,7 @@ using PatientJourney.StoreAndBus.EventStore;
 using PatientJourney.DepartmentKit.Outbox;
 using PatientJourney.Journey.Storage;
 using PatientJourney.Journey;
-using PatientJourney.Journey.Projections;
+using PatientJourney.Journey.Worklist;
 
 namespace PatientJourney.IntegrationTests.ReadModels;
 

@@ -1,7 +1,9 @@
 using Marten;
 using PatientJourney.Journey;
+using PatientJourney.Journey.PatientJourneys;
 using PatientJourney.Journey.Projections;
 using PatientJourney.Journey.Surveillance;
+using PatientJourney.Journey.Worklist;
 
 namespace PatientJourney.IntegrationTests.ReadModels;
 

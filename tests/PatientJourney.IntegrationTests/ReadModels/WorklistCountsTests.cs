@@ -1,6 +1,6 @@
 using Marten;
 using PatientJourney.Journey;
-using PatientJourney.Journey.Projections;
+using PatientJourney.Journey.Worklist;
 
 namespace PatientJourney.IntegrationTests.ReadModels;
 

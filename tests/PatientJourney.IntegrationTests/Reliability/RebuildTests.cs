@@ -1,7 +1,10 @@
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
 using PatientJourney.IntegrationTests.Infrastructure;
+using PatientJourney.Journey.PatientJourneys;
 using PatientJourney.Journey.Projections;
+using PatientJourney.Journey.Worklist;
+using PatientJourney.SeedLoader;
 
 namespace PatientJourney.IntegrationTests.Reliability;
 

@@ -1,27 +1,31 @@
-using System.Globalization;
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
-using PatientJourney.Journey.Projections;
+using PatientJourney.Contracts.Diagnosis;
+using PatientJourney.Journey.PatientJourneys;
+using PatientJourney.Journey.Reading;
 using PatientJourney.Journey.Surveillance;
+using static PatientJourney.Journey.Reading.QueryParameters;
 
-namespace PatientJourney.Journey.ReadApi;
+namespace PatientJourney.Journey.Worklist;
 
 public sealed record WorklistItem(string PatientId, string? DisplayName, string Kind, DateOnly DueOn, string Status);
 
 /// <summary>GET /worklist: open items across patients, from the worklist index, or recomputed for an audit question.</summary>
-public static partial class JourneyApi
+public static class GetWorklist
 {
+    public static RouteHandlerBuilder MapGetWorklist(this IEndpointRouteBuilder read) =>
+        read.MapGet("/worklist", Handle).WithName("GetWorklist");
+
     private static readonly string[] DefaultWorklistStatuses = [ItemStatus.Overdue, ItemStatus.Due, ItemStatus.Upcoming, ItemStatus.Suspended];
 
     public const int DefaultWorklistLimit = 500;
     private const int MinGraceDays = 7, MaxGraceDays = 14;
-    public const int MaxWorklistLimit = 5000;
 
     /// <summary>
     /// Open items across patients, most urgent first, from the worklist index. A patient whose latest event is
     /// after asOf is not in the index for that day: the few such patients are recomputed from their streams.
     /// </summary>
-    private static async Task<Results<Ok<List<WorklistItem>>, ValidationProblem>> GetWorklist(
+    private static async Task<Results<Ok<List<WorklistItem>>, ValidationProblem>> Handle(
         string? asOf, string? status, int? limit, int? offset, string? asKnownAt, HttpResponse response, IQuerySession session, TimeProvider clock, CancellationToken ct)
     {
         if (!TryParseKnownAt(asKnownAt, out var knownAt)) return BadQuery("asKnownAt", "must be a UTC date-time (ISO 8601)");
@@ -30,7 +34,7 @@ public static partial class JourneyApi
             : status.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         if (statuses.FirstOrDefault(s => !DefaultWorklistStatuses.Contains(s)) is { } unknown)
             return BadQuery("status", $"'{unknown}' is not one of {string.Join(", ", DefaultWorklistStatuses)} (the worklist lists open items)");
-        if (limit is < 1 or > MaxWorklistLimit) return BadQuery("limit", $"must be between 1 and {MaxWorklistLimit}");
+        if (limit is < 1 or > MaxLimit) return BadQuery("limit", $"must be between 1 and {MaxLimit}");
         if (offset is < 0) return BadQuery("offset", "must not be negative");
         var take = (offset ?? 0) + (limit ?? DefaultWorklistLimit);
 
@@ -41,8 +45,8 @@ public static partial class JourneyApi
             // recorded by then; slower than the index, and exact.
             foreach (var view in await session.Query<PatientJourneyView>().ToListAsync(ct))
             {
-                var known = await ClinicalEventsAsync(session, view.Id, ct, knownAt);
-                var name = known.OfType<PatientJourney.Contracts.Diagnosis.PatientRegistered>().FirstOrDefault()?.DisplayName;
+                var known = await PatientEvents.ReadAsync(session, view.Id, ct, knownAt);
+                var name = known.OfType<PatientRegistered>().FirstOrDefault()?.DisplayName;
                 foreach (var item in SurveillanceEngine.Compute(known, day).Items)
                     if (item.CompletedOn is null && statuses.Contains(item.StatusOn(day)))
                         rows.Add(new WorklistItem(view.Id, name, item.Kind, item.DueOn, item.StatusOn(day)));
@@ -82,7 +86,7 @@ public static partial class JourneyApi
 
         var later = await session.Query<PatientJourneyView>().Where(v => v.LatestOccurredOnDay > d).ToListAsync(ct);
         foreach (var view in later)
-            foreach (var item in SurveillanceEngine.Compute(await ClinicalEventsAsync(session, view.Id, ct), day).Items)
+            foreach (var item in SurveillanceEngine.Compute(await PatientEvents.ReadAsync(session, view.Id, ct), day).Items)
             {
                 var s = item.StatusOn(day);
                 if (!statuses.Contains(s)) continue;

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using PatientJourney.Journey.Surveillance;
 
-namespace PatientJourney.Journey.Projections;
+namespace PatientJourney.Journey.Worklist;
 
 /// <summary>
 /// How many open worklist items there are per status as of any day, without counting the items: the dashboard shows

@@ -1,6 +1,6 @@
 using PatientJourney.Journey.Surveillance;
 
-namespace PatientJourney.Journey.Projections;
+namespace PatientJourney.Journey.PatientJourneys;
 
 /// <summary>
 /// The read model of one patient, rebuilt in full from the patient's journey stream on every append:

@@ -1,9 +1,9 @@
 using PatientJourney.Contracts;
 using PatientJourney.Contracts.Chemotherapy;
 using PatientJourney.Contracts.Interventional;
-using PatientJourney.Journey.Projections;
+using PatientJourney.Journey.PatientJourneys;
 
-namespace PatientJourney.UnitTests.Journey;
+namespace PatientJourney.UnitTests.Journey.PatientJourneys;
 
 public class JourneyFlagTests
 {

@@ -2,8 +2,9 @@ using System.Collections.Concurrent;
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
+using PatientJourney.Journey.Store;
 
-namespace PatientJourney.Journey.ReadApi;
+namespace PatientJourney.Journey.Changes;
 
 /// <summary>A patient's journey changed: the version its stream reached.</summary>
 public sealed record JourneyChanged(string PatientId, long Version);
@@ -12,11 +13,11 @@ public sealed record JourneyChanged(string PatientId, long Version);
 /// Tells open pages that a patient's journey changed, as soon as the consumer committed it. In-process: each journey
 /// instance tells the pages connected to it (a second instance would need the bus or PostgreSQL LISTEN in between).
 /// </summary>
-public sealed class JourneyChanges
+public sealed class JourneyChanges : IPatientChanges
 {
     private readonly ConcurrentDictionary<Channel<JourneyChanged>, string> _watchers = new();
 
-    public void Publish(string patientId, long version)
+    public void Recorded(string patientId, long version)
     {
         foreach (var (channel, watched) in _watchers)
             if (watched == patientId) channel.Writer.TryWrite(new JourneyChanged(patientId, version));

@@ -4,7 +4,7 @@ using PatientJourney.Contracts.Imaging;
 using PatientJourney.Contracts.Interventional;
 using PatientJourney.Journey.Surveillance;
 
-namespace PatientJourney.UnitTests.Journey;
+namespace PatientJourney.UnitTests.Journey.Surveillance;
 
 public class SurveillanceEngineTests
 {

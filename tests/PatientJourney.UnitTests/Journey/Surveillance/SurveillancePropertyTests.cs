@@ -6,10 +6,11 @@ using PatientJourney.Contracts;
 using PatientJourney.Contracts.Diagnosis;
 using PatientJourney.Contracts.Imaging;
 using PatientJourney.Contracts.Interventional;
-using PatientJourney.Journey.Projections;
+using PatientJourney.Journey.Catalogue;
+using PatientJourney.Journey.PatientJourneys;
 using PatientJourney.Journey.Surveillance;
 
-namespace PatientJourney.UnitTests.Journey;
+namespace PatientJourney.UnitTests.Journey.Surveillance;
 
 /// <summary>Properties of the schedule over random valid journeys (CsCheck shrinks any counterexample).</summary>
 public class SurveillancePropertyTests

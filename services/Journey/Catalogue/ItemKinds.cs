@@ -1,0 +1,16 @@
+namespace PatientJourney.Journey.Catalogue;
+
+/// <summary>A surveillance item kind as the contract names it: what an event performs, and what a protocol schedules.</summary>
+public static class ItemKinds
+{
+    public const string Ct = "ct";
+    public const string PetCt = "pet-ct";
+    public const string ClinicVisit = "clinic-visit";
+    public const string Tace = "tace";
+    public const string Rfa = "rfa";
+
+    public static bool IsImaging(string kind) => kind is Ct or PetCt;
+
+    /// <summary>Days either side of dueOn during which an item is "due" rather than upcoming or overdue (contract).</summary>
+    public static int GraceDays(string kind) => kind == ClinicVisit ? 7 : 14;
+}

@@ -1,0 +1,34 @@
+using Marten;
+using Microsoft.AspNetCore.Http.HttpResults;
+using PatientJourney.Journey.Reading;
+using static PatientJourney.Journey.Reading.QueryParameters;
+
+namespace PatientJourney.Journey.PatientJourneys;
+
+public sealed record JourneyResponse(
+    string PatientId, bool Registered, IReadOnlyList<JourneyEntry> Entries, CumulativeDoxorubicin CumulativeDoxorubicinMgPerM2,
+    LatestResponse? LatestResponse, IReadOnlyList<JourneyFlag> Flags);
+
+/// <summary>GET /patients/{patientId}/journey: a patient's journey, now or (auditors) as known at a time.</summary>
+public static class GetJourney
+{
+    public static RouteHandlerBuilder MapGetJourney(this IEndpointRouteBuilder read) =>
+        read.MapGet("/patients/{patientId}/journey", Handle).WithName("GetJourney");
+
+    /// <summary>
+    /// The journey, computed from the patient's stream (with asKnownAt, from the events recorded by then), as the
+    /// schedule and measurements are: the stored view leaves the entries out, and one read of ~30 events costs less
+    /// than rewriting them into the view on every append (measured in docs/benchmarks-history.md).
+    /// </summary>
+    private static async Task<Results<Ok<JourneyResponse>, ValidationProblem, ProblemHttpResult>> Handle(
+        string patientId, string? asKnownAt, IQuerySession session, CancellationToken ct)
+    {
+        if (CheckPatientId(patientId) is { } invalid) return invalid;
+        if (!TryParseKnownAt(asKnownAt, out var knownAt)) return BadQuery("asKnownAt", "must be a UTC date-time (ISO 8601)");
+        var known = await PatientEvents.ReadAsync(session, patientId, ct, knownAt);
+        if (known.Count == 0) return UnknownPatient(patientId);
+        var view = JourneyProjection.Project(patientId, known, known.Count);
+        return TypedResults.Ok(new JourneyResponse(view.Id, view.Registered, JourneyProjection.Entries(known), view.CumulativeDoxorubicinMgPerM2,
+            view.LatestResponse, view.Flags));
+    }
+}

@@ -1,0 +1,30 @@
+using Marten;
+using Microsoft.AspNetCore.Http.HttpResults;
+using PatientJourney.Journey.Reading;
+using static PatientJourney.Journey.Reading.QueryParameters;
+
+namespace PatientJourney.Journey.Surveillance;
+
+public sealed record SurveillanceItemResponse(string Kind, DateOnly DueOn, string Status, DateOnly? CompletedOn, Guid? CompletedByEventId);
+public sealed record SurveillanceResponse(string PatientId, DateOnly AsOf, string? Protocol, DateOnly? StartsOn, IReadOnlyList<SurveillanceItemResponse> Items);
+
+/// <summary>GET /patients/{patientId}/surveillance: the patient's schedule as of a clinical date, computed from the stream.</summary>
+public static class GetSurveillance
+{
+    public static RouteHandlerBuilder MapGetSurveillance(this IEndpointRouteBuilder read) =>
+        read.MapGet("/patients/{patientId}/surveillance", Handle).WithName("GetSurveillance");
+
+    private static async Task<Results<Ok<SurveillanceResponse>, ValidationProblem, ProblemHttpResult>> Handle(
+        string patientId, string? asOf, string? asKnownAt, IQuerySession session, TimeProvider clock, CancellationToken ct)
+    {
+        if (CheckPatientId(patientId) is { } invalid) return invalid;
+        if (!TryParseDate(asOf, Today(clock), out var day)) return BadQuery("asOf", "must be a date (YYYY-MM-DD)");
+        if (!TryParseKnownAt(asKnownAt, out var knownAt)) return BadQuery("asKnownAt", "must be a UTC date-time (ISO 8601)");
+        // Clinical time (asOf) and recorded time (asKnownAt) combine: what was known then about what had happened by D.
+        var events = await PatientEvents.ReadAsync(session, patientId, ct, knownAt);
+        if (events.Count == 0) return UnknownPatient(patientId);
+        var schedule = SurveillanceEngine.Compute(events, day);
+        return TypedResults.Ok(new SurveillanceResponse(patientId, day, schedule.Protocol, schedule.StartsOn,
+            schedule.Items.Select(i => new SurveillanceItemResponse(i.Kind, i.DueOn, i.StatusOn(day), i.CompletedOn, i.CompletedByEventId)).ToList()));
+    }
+}

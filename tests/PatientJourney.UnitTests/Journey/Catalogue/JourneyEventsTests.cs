@@ -1,0 +1,76 @@
+using PatientJourney.Contracts;
+using PatientJourney.Contracts.Diagnosis;
+using PatientJourney.Contracts.Imaging;
+using PatientJourney.Journey.Catalogue;
+
+namespace PatientJourney.UnitTests.Journey.Catalogue;
+
+public class JourneyEventsTests
+{
+    [Fact]
+    public void Every_concrete_contract_event_type_has_a_catalogue_entry_and_nothing_else_has_one()
+    {
+        var contractTypes = typeof(ClinicalEvent).Assembly.GetTypes()
+            .Where(t => t is { IsAbstract: false, IsClass: true } && t.IsSubclassOf(typeof(ClinicalEvent)))
+            .Select(t => t.Name).Order(StringComparer.Ordinal).ToList();
+        Assert.NotEmpty(contractTypes);
+        Assert.Equal(contractTypes, JourneyEvents.All.Select(m => m.EventType.Name).Order(StringComparer.Ordinal).ToList());
+    }
+
+    private sealed record NotInTheCatalogue : ClinicalEvent
+    {
+        public override string Department => Departments.Imaging;
+        protected override void ValidateFact(FieldValidation v, DateOnly latest) { }
+    }
+
+    [Fact]
+    public void An_event_type_the_catalogue_does_not_know_shows_under_its_name_and_adds_nothing_else()
+    {
+        var e = new NotInTheCatalogue { PatientId = "P", OccurredOn = new DateOnly(2012, 1, 1) };
+        var meaning = JourneyEvents.Of(e);
+        Assert.Equal((nameof(NotInTheCatalogue), null, false, null), (meaning.Summarise(e), meaning.Performs, meaning.IsTreatment, meaning.BsaM2(e)));
+        Assert.Empty(meaning.GradedTerms(e));
+    }
+
+    [Fact]
+    public void Only_scans_visits_and_procedures_perform_a_surveillance_item()
+    {
+        var performing = JourneyEvents.All.Where(m => m.Performs is not null).Select(m => (m.EventType.Name, m.Performs)).ToHashSet();
+        Assert.Equal(new HashSet<(string, string?)>
+        {
+            ("CtResulted", ItemKinds.Ct), ("PetCtResulted", ItemKinds.PetCt), ("ClinicVisitRecorded", ItemKinds.ClinicVisit),
+            ("TacePerformed", ItemKinds.Tace), ("RfaPerformed", ItemKinds.Rfa),
+        }, performing);
+    }
+
+    [Fact]
+    public void Clinical_order_is_occurred_on_then_recorded_at_then_event_id()
+    {
+        var day = new DateOnly(2012, 3, 1);
+        var noon = new DateTimeOffset(2026, 1, 1, 12, 0, 0, TimeSpan.Zero);
+        ClinicalEvent Visit(DateOnly on, DateTimeOffset recorded, string id) =>
+            new ClinicVisitRecorded { PatientId = "P", OccurredOn = on, RecordedAt = recorded, EventId = Guid.Parse(id) };
+        var earlierDayRecordedLast = Visit(day.AddDays(-1), noon.AddHours(5), "00000000-0000-0000-0000-000000000009");
+        var recordedFirst = Visit(day, noon.AddHours(-1), "00000000-0000-0000-0000-000000000008");
+        var tieLowerId = Visit(day, noon, "00000000-0000-0000-0000-000000000001");
+        var tieHigherId = Visit(day, noon, "00000000-0000-0000-0000-000000000002");
+
+        var sorted = ClinicalOrder.Sort([tieHigherId, recordedFirst, tieLowerId, earlierDayRecordedLast]);
+
+        Assert.Equal([earlierDayRecordedLast, recordedFirst, tieLowerId, tieHigherId], sorted);
+    }
+
+    [Fact]
+    public void A_ct_and_its_recist_assessment_chart_one_point_with_its_category_whatever_came_first()
+    {
+        var ct = new CtResulted { EventId = Guid.NewGuid(), PatientId = "P", OccurredOn = new DateOnly(2012, 4, 24), Region = "chest",
+            TargetLesions = [new TargetLesion("L1", "lung", 12), new TargetLesion("L2", "liver", 20.5m)] };
+        var assessed = new ResponseAssessed { EventId = Guid.NewGuid(), PatientId = "P", OccurredOn = ct.OccurredOn, CtEventId = ct.EventId, BaselineOn = new DateOnly(2011, 8, 16),
+            SumOfDiametersMm = 32.5m, BaselineSumMm = 50, NadirSumMm = 32.5m, ChangeFromBaselinePercent = -35, ChangeFromNadirPercent = 0, Category = RecistCategory.PartialResponse };
+        var charts = new ChartPoints();
+        foreach (var e in new ClinicalEvent[] { assessed, ct, new PatientRegistered { PatientId = "P", OccurredOn = ct.OccurredOn, BirthDate = new DateOnly(1960, 1, 1), Sex = Sex.Female } })
+            JourneyEvents.Of(e).AddToCharts(e, charts);
+        Assert.Equal([new TumourBurdenPoint(ct.OccurredOn, 32.5m, "PR", ct.EventId)], charts.TumourBurdenPoints());
+        Assert.Empty(charts.SuvMaxPoints());
+    }
+}
