@@ -45,7 +45,7 @@ for service in "${services[@]}"; do
   process_of[$service]=$service
   assembly_of[$service]=$(deployment --arg s "$service" '.services[] | select(.name == $s) | "\(.project | sub("/[^/]*$"; ""))/bin/Release/net10.0/\(.assembly).dll"')
   account_of[$service]=$(deployment --arg s "$service" '.services[] | select(.name == $s) | .brokerAccount // ""')
-  # A service's address for another: "Journey__BaseUrl=http://localhost:5100" for the dashboard.
+  # A service's address for another: Journey__BaseUrl=http://localhost:<the journey's port> for the dashboard.
   calls_of[$service]=$(deployment --arg s "$service" '. as $d | .services[] | select(.name == $s) | .calls | to_entries[]
     | "\(.key)=http://localhost:\(.value as $callee | $d.services[] | select(.name == $callee) | .port)"')
 done

@@ -7,31 +7,33 @@ using PatientJourney.Contracts;
 namespace PatientJourney.Harness;
 
 /// <summary>
-/// One process of the deployment: its name, its project folder, the port it is deployed on (none for the departments'
-/// host, whose departments listen on their own), the broker accounts whose passwords it is given, and the departments
-/// it hosts each on an address of its own (only the departments' host).
+/// One process of the deployment: its name (its project's folder), where it is built, the port it is deployed on (none
+/// for the departments' host, whose departments listen on their own), the broker accounts whose passwords it is given,
+/// and the departments it hosts each on an address of its own (only the departments' host).
 /// </summary>
-public sealed record ServiceEntry(string Name, string ProjectFolder, int? Port, IReadOnlyList<string> BrokerAccounts, IReadOnlyList<string> HostedDepartments)
+public sealed record ServiceEntry(string Name, string ProjectFolder, string Assembly, int? Port, IReadOnlyList<string> BrokerAccounts, IReadOnlyList<string> HostedDepartments)
 {
     /// <summary>The built assembly under <paramref name="configuration"/>, whether it exists or not.</summary>
     public string AssemblyPath(string configuration) =>
-        Path.Combine(Repository.Root, ProjectFolder, "bin", configuration, "net10.0", $"PatientJourney.{Name}.dll");
+        Path.Combine(Repository.Root, ProjectFolder, "bin", configuration, "net10.0", $"{Assembly}.dll");
 }
 
 /// <summary>
-/// Every service the harness starts, and all it knows about them: where each is built, its port as deployed (run.sh's),
-/// and the settings it is started with. The one place to change when the deployment changes.
+/// Every service the harness starts, as deployment.json describes it (the description run.sh reads too), and the
+/// settings the harness starts each with: on ports and a database and vhost of a run's own.
 /// </summary>
 public static class ServiceCatalog
 {
-    public static ServiceEntry Journey { get; } = new("Journey", "services/Journey", 5100, [BrokerAccounts.Journey], []);
-    public static ServiceEntry Diagnosis { get; } = Department("Diagnosis", 5101);
-    public static ServiceEntry Chemotherapy { get; } = Department("Chemotherapy", 5102);
-    public static ServiceEntry Interventional { get; } = Department("Interventional", 5103);
-    public static ServiceEntry Imaging { get; } = Department("Imaging", 5104);
+    private static readonly Deployment Described = Deployment.Load(Repository.Root);
+
+    public static ServiceEntry Journey { get; } = Of("journey");
+    public static ServiceEntry Diagnosis { get; } = Of("diagnosis");
+    public static ServiceEntry Chemotherapy { get; } = Of("chemotherapy");
+    public static ServiceEntry Interventional { get; } = Of("interventional");
+    public static ServiceEntry Imaging { get; } = Of("imaging");
     /// <summary>The four departments in one process (services/Departments), each on its own port and broker account.</summary>
-    public static ServiceEntry DepartmentsHost { get; } = new("Departments", "services/Departments", null, Departments.All, Departments.All);
-    public static ServiceEntry Dashboard { get; } = new("Dashboard", "services/Dashboard", 5000, [], []);
+    public static ServiceEntry DepartmentsHost { get; } = HostOfDepartments();
+    public static ServiceEntry Dashboard { get; } = Of("dashboard");
 
     public static IReadOnlyList<ServiceEntry> All { get; } = [Journey, Diagnosis, Chemotherapy, Interventional, Imaging, DepartmentsHost, Dashboard];
 
@@ -41,8 +43,19 @@ public static class ServiceCatalog
 
     public static ServiceEntry Named(string name) => All.Single(s => s.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
 
-    private static ServiceEntry Department(string name, int port) =>
-        new(name, $"services/{name}", port, [name.ToLowerInvariant()], []);
+    private static ServiceEntry Of(string name)
+    {
+        var service = Described[name];
+        return new(Path.GetFileName(service.Folder), service.Folder, service.Assembly, service.Port, service.BrokerAccount is { } account ? [account] : [], []);
+    }
+
+    private static ServiceEntry HostOfDepartments()
+    {
+        var departments = Described.Departments.ToList();
+        var host = Described.DepartmentsHost;
+        return new(Path.GetFileName(host.Folder), host.Folder, host.Assembly, null,
+            departments.Select(d => d.BrokerAccount).OfType<string>().ToList(), departments.Select(d => d.Name).ToList());
+    }
 
     /// <summary>
     /// A service's built assembly, in the same configuration as the running tool (Debug under test.sh, Release under

@@ -5,14 +5,14 @@ namespace PatientJourney.IntegrationTests.Documents;
 public class DockerComposeTests
 {
     // What docker-compose.yml takes from the environment or an env file (infra/up.sh's secrets file is one).
-    private static readonly string[] Secrets =
+    internal static readonly string[] Secrets =
     [
         "PJ_PG_PASSWORD", "PJ_RABBIT_ADMIN_PASSWORD", "PJ_BROKER_PASSWORD_DIAGNOSIS", "PJ_BROKER_PASSWORD_CHEMOTHERAPY",
         "PJ_BROKER_PASSWORD_INTERVENTIONAL", "PJ_BROKER_PASSWORD_IMAGING", "PJ_BROKER_PASSWORD_JOURNEY", "PJ_BROKER_PASSWORD_REDRIVE",
     ];
 
     // Debian's docker-compose validates offline; there is no Docker engine on our machines to run it.
-    private static async Task<(int ExitCode, string Output, string Errors)> ConfigAsync(IReadOnlyDictionary<string, string> secrets)
+    internal static async Task<(int ExitCode, string Output, string Errors)> ConfigAsync(IReadOnlyDictionary<string, string> secrets)
     {
         var start = new ProcessStartInfo("docker-compose", ["-f", "docker-compose.yml", "config"])
         {

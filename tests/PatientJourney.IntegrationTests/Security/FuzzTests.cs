@@ -6,6 +6,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using PatientJourney.Harness;
 using PatientJourney.IntegrationTests.Infrastructure;
 
 namespace PatientJourney.IntegrationTests.Security;
@@ -23,10 +24,9 @@ public class FuzzTests(PatientJourneySystem system, Xunit.Abstractions.ITestOutp
     private static readonly int Requests = int.TryParse(Environment.GetEnvironmentVariable("PJ_FUZZ_REQUESTS"), out var n) && n > 0 ? n : 2000;
     private static readonly bool Live = Environment.GetEnvironmentVariable("PJ_FUZZ_LIVE") == "1";
 
-    private static readonly IReadOnlyDictionary<string, int> LivePorts = new Dictionary<string, int>
-    {
-        ["journey"] = 5100, ["diagnosis"] = 5101, ["chemotherapy"] = 5102, ["interventional"] = 5103, ["imaging"] = 5104,
-    };
+    // Where ./run.sh's system listens: deployment.json.
+    private static readonly IReadOnlyDictionary<string, int> LivePorts =
+        Deployment.Load(Repository.Root).Services.ToDictionary(s => s.Name, s => s.Port);
 
     /// <summary>A client of a service: the test host's, or (PJ_FUZZ_LIVE=1) the running system's over a socket.</summary>
     private HttpClient Client(string service)
