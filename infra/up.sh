@@ -181,7 +181,17 @@ management_api() {
 }
 # The administrator, with this run's password. RabbitMQ 3.10's rabbitmqctl takes a password only as an argument: it
 # is given there only when the user is new or the password changed (the management API refuses the one in the file).
-if ! rabbitmqctl_ -q list_users | grep -q "^$PJ_RABBIT_ADMIN_USER\b"; then
+# A busy node (just after a benchmark deleted its vhost's queues, say) can cut the user list short (":terminated"):
+# ask again rather than take a user for missing.
+broker_users() {
+  local users
+  for _ in $(seq 1 20); do
+    users=$(rabbitmqctl_ -q list_users) && ! grep -q ':terminated' <<<"$users" && { printf '%s\n' "$users"; return; }
+    sleep 0.5
+  done
+  echo "infra: RabbitMQ does not list its users" >&2; return 1
+}
+if ! broker_users | grep -q "^$PJ_RABBIT_ADMIN_USER\b"; then
   rabbitmqctl_ -q add_user "$PJ_RABBIT_ADMIN_USER" "$PJ_RABBIT_ADMIN_PASSWORD" >/dev/null
 else
   # The API may still be starting: wait for it before taking a refusal for a wrong password.
@@ -194,7 +204,7 @@ rabbitmqctl_ -q set_permissions -p "$PJ_VHOST" "$PJ_RABBIT_ADMIN_USER" ".*" ".*"
 for _ in $(seq 1 120); do [ "$(management_api GET whoami)" = 200 ] && break; sleep 0.5; done
 [ "$(management_api GET whoami)" = 200 ] || { echo "infra: RabbitMQ's management API on port $PJ_RABBIT_MANAGEMENT_PORT refuses $PJ_RABBIT_ADMIN_USER" >&2; exit 1; }
 # guest/guest is an administrator that everyone knows.
-if rabbitmqctl_ -q list_users | grep -q "^guest\b"; then rabbitmqctl_ -q delete_user guest >/dev/null; fi
+if broker_users | grep -q "^guest\b"; then rabbitmqctl_ -q delete_user guest >/dev/null; fi
 # Every service account's password (its permissions are journey-admin broker-setup's, per vhost). Its tags are kept:
 # the journey's and the re-drive's impersonator tag is broker-setup's too.
 for service in "${PJ_BROKER_SERVICES[@]}"; do

@@ -10,7 +10,7 @@ namespace PatientJourney.Harness;
 /// </summary>
 public static class ClinicalEventStores
 {
-    /// <summary>The journey's schema (services/Journey's JourneyService.Schema).</summary>
+    /// <summary>The journey's schema (services/Journey's JourneyStore.Schema; the harness reaches the journey from outside).</summary>
     public const string JourneySchema = "journey";
 
     /// <summary>Clinical events in all <paramref name="schemas"/> together (a schema where nothing was stored yet counts 0).</summary>
