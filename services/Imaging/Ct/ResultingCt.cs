@@ -56,9 +56,9 @@ public static class ResultingCt
         if (baseline is null) return ct;
 
         var sinceBaseline = c.History.OfType<ResponseAssessed>()
-            .Where(a => a.BaselineOn == baseline.OccurredOn && a.OccurredOn <= ct.OccurredOn)
-            .Select(a => a.SumOfDiametersMm);
-        var assessment = Recist.Assess(ct.TargetLesions, ct.NewLesions, Recist.SumOfDiametersMm(baseline.TargetLesions), sinceBaseline);
+            .Where(a => a.BaselineOn == baseline.OccurredOn && a.OccurredOn <= ct.OccurredOn).ToList();
+        var assessment = Recist.Assess(ct.TargetLesions, ct.NewLesions, Recist.SumOfDiametersMm(baseline.TargetLesions),
+            sinceBaseline.Select(a => a.SumOfDiametersMm), sinceBaseline.Any(a => a.Category == RecistCategory.CompleteResponse));
         var response = new ResponseAssessed
         {
             PatientId = c.PatientId,

@@ -20,12 +20,14 @@ public static class EortcPet
         var newLesions = changes.Any(c => c.BaselineSuvMax is null);
         var baselinePeak = baseline.Lesions.Count == 0 ? 0m : baseline.Lesions.Max(l => l.SuvMax);
         var peak = lesions.Count == 0 ? 0m : lesions.Max(l => l.SuvMax);
-        var peakChange = PercentChange.From(baselinePeak, peak);
+        // The threshold compares the uptake itself (a percentage rounded first would call +25.04 % stable); the
+        // percentages in the response are for display.
+        var threshold = baselinePeak * ThresholdPercent / 100m;
         var category =
-            newLesions || peakChange > ThresholdPercent ? MetabolicCategory.ProgressiveMetabolicDisease
+            newLesions || peak - baselinePeak > threshold ? MetabolicCategory.ProgressiveMetabolicDisease
             : lesions.Count == 0 || peak == 0m ? MetabolicCategory.CompleteMetabolicResponse
-            : peakChange < -ThresholdPercent ? MetabolicCategory.PartialMetabolicResponse
+            : baselinePeak - peak > threshold ? MetabolicCategory.PartialMetabolicResponse
             : MetabolicCategory.StableMetabolicDisease;
-        return new MetabolicResponse(baseline.OccurredOn, baselinePeak, peak, peakChange, changes, newLesions, category);
+        return new MetabolicResponse(baseline.OccurredOn, baselinePeak, peak, PercentChange.From(baselinePeak, peak), changes, newLesions, category);
     }
 }

@@ -1,5 +1,6 @@
 namespace PatientJourney.Imaging.Response;
 
+/// <summary>A change in percent, for display: never compared with a threshold (the criteria compare exact values).</summary>
 public static class PercentChange
 {
     /// <summary>(value - reference) / reference in percent, to 0.1, halves away from zero; 0 when there is no reference.</summary>

@@ -16,6 +16,8 @@ public class EortcPetTests
     [InlineData(7.49, MetabolicCategory.PartialMetabolicResponse)]     // -25.1%
     [InlineData(12.5, MetabolicCategory.StableMetabolicDisease)]       // +25%
     [InlineData(12.51, MetabolicCategory.ProgressiveMetabolicDisease)] // +25.1%
+    [InlineData(7.496, MetabolicCategory.PartialMetabolicResponse)]    // -25.04%: displayed as -25.0%, past the threshold
+    [InlineData(12.504, MetabolicCategory.ProgressiveMetabolicDisease)] // +25.04%: displayed as +25.0%, past the threshold
     public void Peak_suvmax_change_boundaries(decimal peak, MetabolicCategory expected) =>
         Assert.Equal(expected, EortcPet.Assess(Staging, [new PetLesion("a", "liver", peak, null)]).Category);
 
