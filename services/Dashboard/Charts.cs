@@ -82,11 +82,12 @@ public static class Charts
     }
 
     /// <summary>Horizontal bars against reference lines (cumulative doxorubicin against 450 and 550 mg/m2).</summary>
-    public static string Bars(string id, string title, string unit, IReadOnlyList<(string Label, decimal Value)> bars, params decimal[] referenceLines)
+    /// <param name="bars">A bar without a value is drawn as "not computable", never as 0.</param>
+    public static string Bars(string id, string title, string unit, IReadOnlyList<(string Label, decimal? Value)> bars, params decimal[] referenceLines)
     {
         const int width = 640, left = 110, barHeight = 22;
         var height = bars.Count * (barHeight + 8) + 30;
-        var scaleMax = Math.Max(referenceLines.DefaultIfEmpty(0).Max() * 1.1m, bars.Max(b => b.Value) * 1.1m);
+        var scaleMax = Math.Max(referenceLines.DefaultIfEmpty(0).Max() * 1.1m, bars.Max(b => b.Value ?? 0m) * 1.1m);
         if (scaleMax <= 0) scaleMax = 1;
         string X(decimal v) => (left + (double)(v / scaleMax) * (width - left - 10)).ToString("0.#", Invariant);
         var svg = new StringBuilder($"<svg id=\"{id}\" role=\"img\" aria-labelledby=\"{id}-title\" class=\"chart\" width=\"100%\" viewBox=\"0 0 {width} {height}\">");
@@ -94,10 +95,15 @@ public static class Charts
         for (var i = 0; i < bars.Count; i++)
         {
             var y = 8 + i * (barHeight + 8);
-            var over = referenceLines.Length > 0 && bars[i].Value >= referenceLines.Min();
-            svg.Append($"<text x=\"0\" y=\"{y + 16}\" font-size=\"13\">{Html.Encode(bars[i].Label)}</text>")
-                .Append($"<rect x=\"{left}\" y=\"{y}\" width=\"{(double)(bars[i].Value / scaleMax) * (width - left - 10):0.#}\" height=\"{barHeight}\" fill=\"{(over ? "#a00" : "#0b6e99")}\"/>")
-                .Append($"<text x=\"{X(bars[i].Value)}\" dx=\"4\" y=\"{y + 16}\" font-size=\"12\">{bars[i].Value:0} {Html.Encode(unit)}</text>");
+            svg.Append($"<text x=\"0\" y=\"{y + 16}\" font-size=\"13\">{Html.Encode(bars[i].Label)}</text>");
+            if (bars[i].Value is not { } value)
+            {
+                svg.Append($"<text x=\"{left}\" dx=\"4\" y=\"{y + 16}\" font-size=\"12\">not computable</text>");
+                continue;
+            }
+            var over = referenceLines.Length > 0 && value >= referenceLines.Min();
+            svg.Append($"<rect x=\"{left}\" y=\"{y}\" width=\"{(double)(value / scaleMax) * (width - left - 10):0.#}\" height=\"{barHeight}\" fill=\"{(over ? "#a00" : "#0b6e99")}\"/>")
+                .Append($"<text x=\"{X(value)}\" dx=\"4\" y=\"{y + 16}\" font-size=\"12\">{value:0} {Html.Encode(unit)}</text>");
         }
         foreach (var line in referenceLines)
             svg.Append($"<line x1=\"{X(line)}\" x2=\"{X(line)}\" y1=\"0\" y2=\"{height - 22}\" stroke=\"#a00\" stroke-dasharray=\"4 3\"/>")

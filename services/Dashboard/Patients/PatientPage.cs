@@ -70,8 +70,8 @@ public static class PatientPage
 
         var dox = view.CumulativeDoxorubicinMgPerM2;
         body.Append("<h2>Cumulative doxorubicin</h2>").Append(Charts.Bars("doxorubicin",
-            $"Cumulative doxorubicin: systemic {dox.Systemic:0}, locoregional {dox.Locoregional ?? 0:0}, total {dox.Total:0} mg/m2, against 450 and 550 mg/m2",
-            "mg/m2", [("systemic", dox.Systemic), ("locoregional", dox.Locoregional ?? 0), ("total", dox.Total)], 450, 550));
+            $"Cumulative doxorubicin: systemic {dox.Systemic:0}, locoregional {(dox.Locoregional is { } l ? $"{l:0}" : "not computable (no body surface area)")}, total {dox.Total:0} mg/m2, against 300, 450 and 550 mg/m2",
+            "mg/m2", [("systemic", dox.Systemic), ("locoregional", dox.Locoregional), ("total", dox.Total)], 300, 450, 550));
 
         if (measurements is not null)
         {
@@ -101,9 +101,19 @@ public static class PatientPage
     /// The journey's events for the patient, passed on until the page closes or the user's token expires: the relay
     /// never outlives the token it reads with. At expiry it sends an `expired` event and ends.
     /// </summary>
+    private static readonly TimeSpan ExpirySlack = TimeSpan.FromSeconds(1);
+
+    // A blank line first: the expiry may have cut an upstream event in half.
+    private static async Task SayExpiredAsync(HttpContext http, CancellationToken ct)
+    {
+        await http.Response.WriteAsync("\n\nevent: expired\ndata: the sign-in expired\n\n", ct);
+        await http.Response.Body.FlushAsync(ct);
+    }
+
     private static async Task RelayChangesAsync(string patientId, HttpContext http, JourneyClient journey, TimeProvider clock, CancellationToken ct)
     {
-        var remaining = (await TokenLifetime.ExpiresAtAsync(http) ?? clock.GetUtcNow()) - clock.GetUtcNow();
+        var expiresAt = await TokenLifetime.ExpiresAtAsync(http) ?? clock.GetUtcNow();
+        var remaining = expiresAt - clock.GetUtcNow();
         if (remaining <= TimeSpan.Zero)
         {
             http.Response.StatusCode = StatusCodes.Status401Unauthorized; // an EventSource does not reconnect after a 401
@@ -150,12 +160,12 @@ public static class PatientPage
                     await http.Response.Body.WriteAsync(buffer.AsMemory(0, read), relay.Token);
                     await http.Response.Body.FlushAsync(relay.Token);
                 }
+                // The journey ends its stream at the same token's expiry, and may do so a moment before the timer here.
+                if (clock.GetUtcNow() >= expiresAt - ExpirySlack) await SayExpiredAsync(http, ct);
             }
             catch (OperationCanceledException) when (expiry.IsCancellationRequested && !ct.IsCancellationRequested)
             {
-                // A blank line first: the expiry may have cut an upstream event in half.
-                await http.Response.WriteAsync("\n\nevent: expired\ndata: the sign-in expired\n\n", ct);
-                await http.Response.Body.FlushAsync(ct);
+                await SayExpiredAsync(http, ct);
             }
             catch (OperationCanceledException) { /* the page was closed */ }
             catch (IOException) { /* the journey closed the stream (restart): the browser reconnects */ }

@@ -15,7 +15,7 @@ public static class JourneyProjection
     // dexrazoxane considered from 300 mg/m2, risk rising steeply at 450, lifetime ceiling 550 mg/m2.
     public static readonly IReadOnlyList<(decimal MgPerM2, string Severity, string Advice)> DoxorubicinThresholds =
     [
-        (550m, "alert", "past the 550 mg/m2 lifetime ceiling"),
+        (550m, "alert", "at or past the 550 mg/m2 lifetime ceiling"),
         (450m, "alert", "at or past 450 mg/m2: high risk of cardiomyopathy"),
         (300m, "warning", "at or past 300 mg/m2: cardiac monitoring, consider dexrazoxane"),
     ];
@@ -60,6 +60,9 @@ public static class JourneyProjection
         return new CumulativeDoxorubicin(Math.Round(systemic, 1), locoregional, Math.Round(systemic + (locoregional ?? 0m), 1));
     }
 
+    // TACE doxorubicin without a known body surface area is not 0 mg/m2: it cannot be expressed per m2 at all.
+    private static string Locoregional(CumulativeDoxorubicin dox) => dox.Locoregional is { } m2 ? Num(m2) : "not computable (no body surface area)";
+
     private static IEnumerable<JourneyFlag> Flags(IReadOnlyList<ClinicalEvent> events, PatientRegistered? registration, CumulativeDoxorubicin dox, Schedule schedule)
     {
         // Total includes systemic, so its threshold is the higher one reached; the message shows both.
@@ -67,7 +70,7 @@ public static class JourneyProjection
         {
             if (dox.Total < mgPerM2) continue;
             yield return new JourneyFlag($"doxorubicin-{mgPerM2:0}", severity,
-                $"Cumulative doxorubicin {Num(dox.Total)} mg/m2 (systemic {Num(dox.Systemic)}, locoregional {Num(dox.Locoregional ?? 0m)}) {advice}");
+                $"Cumulative doxorubicin {Num(dox.Total)} mg/m2 (systemic {Num(dox.Systemic)}, locoregional {Locoregional(dox)}) {advice}");
             break;
         }
         if (dox.Locoregional is null)

@@ -25,6 +25,20 @@ public class JourneyFlagTests
         Assert.Equal(expected, Codes(Cycle(cumulative)).SingleOrDefault(c => c.StartsWith("doxorubicin", StringComparison.Ordinal)));
 
     [Fact]
+    public void Exactly_550_mg_per_m2_is_at_the_lifetime_ceiling_not_past_it() =>
+        Assert.Contains("550 mg/m2 (systemic 550, locoregional 0) at or past the 550 mg/m2 lifetime ceiling",
+            JourneyProjection.Project("P", [Cycle(550)], 1).Flags.Single(f => f.Code == "doxorubicin-550").Message);
+
+    [Fact]
+    public void Tace_doxorubicin_without_a_body_surface_area_is_not_computable_per_m2_not_zero()
+    {
+        var tace = new TacePerformed { EventId = Guid.NewGuid(), PatientId = "P", OccurredOn = new DateOnly(2011, 7, 12), Target = "liver", Drug = "doxorubicin", DoseMg = 150 };
+        var view = JourneyProjection.Project("P", [tace], 1);
+        Assert.Equal((0m, (decimal?)null, 0m), (view.CumulativeDoxorubicinMgPerM2.Systemic, view.CumulativeDoxorubicinMgPerM2.Locoregional, view.CumulativeDoxorubicinMgPerM2.Total));
+        Assert.Contains("bsa-unknown", view.Flags.Select(f => f.Code));
+    }
+
+    [Fact]
     public void Tace_doxorubicin_counts_towards_the_total_over_the_latest_bsa()
     {
         var tace = new TacePerformed { EventId = Guid.NewGuid(), PatientId = "P", OccurredOn = new DateOnly(2011, 7, 12), Target = "liver", Drug = "doxorubicin", DoseMg = 150 };
