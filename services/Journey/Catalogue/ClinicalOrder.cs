@@ -3,7 +3,8 @@ using PatientJourney.Contracts;
 namespace PatientJourney.Journey.Catalogue;
 
 /// <summary>
-/// Clinical order: occurredOn, then recordedAt, then eventId so that ties are stable. Every reader that puts a patient's
+/// Clinical order: occurredOn, then recordedAt, then an assessment after the fact it assesses (recorded together), then
+/// eventId so that ties are stable. Every reader that puts a patient's
 /// events in order uses this one, so the journey, the schedule and the FHIR export agree whatever order events arrived in.
 /// </summary>
 public sealed class ClinicalOrder : IComparer<ClinicalEvent>
@@ -18,7 +19,9 @@ public sealed class ClinicalOrder : IComparer<ClinicalEvent>
         var byDate = x.OccurredOn.CompareTo(y.OccurredOn);
         if (byDate != 0) return byDate;
         var byRecorded = x.RecordedAt.CompareTo(y.RecordedAt);
-        return byRecorded != 0 ? byRecorded : x.EventId.CompareTo(y.EventId);
+        if (byRecorded != 0) return byRecorded;
+        var byAssessment = JourneyEvents.Of(x).IsAssessment.CompareTo(JourneyEvents.Of(y).IsAssessment);
+        return byAssessment != 0 ? byAssessment : x.EventId.CompareTo(y.EventId);
     }
 
     /// <summary>The events in clinical order (a stable sort: equal events keep their order).</summary>

@@ -49,6 +49,7 @@ public static partial class JourneyEvents
         new EventMeaning<ResponseAssessed>
         {
             Summary = r => $"RECIST 1.1 {Recist(r.Category)}: {Num(r.ChangeFromBaselinePercent)}% from baseline, {Num(r.ChangeFromNadirPercent)}% from nadir",
+            IsAssessment = true,
             Charts = (r, charts) => charts.Assessed(r.CtEventId, Recist(r.Category)),
         },
     ];

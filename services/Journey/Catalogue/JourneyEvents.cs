@@ -18,6 +18,9 @@ public abstract class EventMeaning
     /// <summary>A treatment, for the flags that compare dates with treatment (a later diagnosis, surveillance begun early).</summary>
     public bool IsTreatment { get; init; }
 
+    /// <summary>An assessment of a fact recorded with it (a CT's RECIST response): listed after what it assesses.</summary>
+    public bool IsAssessment { get; init; }
+
     public abstract string Summarise(ClinicalEvent e);
     public abstract decimal? BsaM2(ClinicalEvent e);
     public abstract IEnumerable<GradedTerm> GradedTerms(ClinicalEvent e);

@@ -61,6 +61,20 @@ public class JourneyEventsTests
     }
 
     [Fact]
+    public void A_recist_assessment_is_listed_after_the_ct_it_assesses_whatever_their_ids()
+    {
+        var recorded = new DateTimeOffset(2026, 1, 1, 12, 0, 0, TimeSpan.Zero);
+        var ct = new CtResulted { EventId = Guid.Parse("00000000-0000-0000-0000-000000000009"), PatientId = "P", OccurredOn = new DateOnly(2012, 4, 24),
+            RecordedAt = recorded, Region = "chest", TargetLesions = [new TargetLesion("L1", "lung", 12)] };
+        var assessed = new ResponseAssessed { EventId = Guid.Parse("00000000-0000-0000-0000-000000000001"), PatientId = "P", OccurredOn = ct.OccurredOn,
+            RecordedAt = recorded, CtEventId = ct.EventId, BaselineOn = new DateOnly(2011, 8, 16), SumOfDiametersMm = 12, BaselineSumMm = 20,
+            NadirSumMm = 12, ChangeFromBaselinePercent = -40, ChangeFromNadirPercent = 0, Category = RecistCategory.PartialResponse };
+
+        Assert.Equal([ct, assessed], ClinicalOrder.Sort([assessed, ct]));
+        Assert.Equal([ct, assessed], ClinicalOrder.Sort([ct, assessed]));
+    }
+
+    [Fact]
     public void A_ct_and_its_recist_assessment_chart_one_point_with_its_category_whatever_came_first()
     {
         var ct = new CtResulted { EventId = Guid.NewGuid(), PatientId = "P", OccurredOn = new DateOnly(2012, 4, 24), Region = "chest",
