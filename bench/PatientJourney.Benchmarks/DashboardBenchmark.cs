@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using Marten;
 using PatientJourney.Hosting.Security;
 using PatientJourney.Harness;
 using PatientJourney.Journey;

@@ -1,7 +1,5 @@
-using JasperFx.Events;
 using Marten;
 using MassTransit;
-using PatientJourney.Hosting;
 using PatientJourney.Hosting.Security;
 using PatientJourney.StoreAndBus;
 using PatientJourney.StoreAndBus.Messaging;

@@ -1,9 +1,7 @@
 using System.Text;
 using RabbitMQ.Client;
-using PatientJourney.Hosting;
 using PatientJourney.StoreAndBus;
 using PatientJourney.StoreAndBus.Messaging;
-using PatientJourney.Journey;
 
 namespace PatientJourney.JourneyAdmin;
 

@@ -1,12 +1,10 @@
 using System.CommandLine;
 using Marten;
 using Microsoft.Extensions.Configuration;
-using PatientJourney.Hosting;
 using PatientJourney.StoreAndBus;
 using PatientJourney.StoreAndBus.Messaging;
 using PatientJourney.StoreAndBus.EventStore;
 using PatientJourney.DepartmentKit.Outbox;
-using PatientJourney.Journey.Storage;
 using PatientJourney.Journey;
 using PatientJourney.Journey.Audit;
 using PatientJourney.Journey.Projections;

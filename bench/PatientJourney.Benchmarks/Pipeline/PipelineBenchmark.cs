@@ -5,7 +5,6 @@ using System.Text.Json;
 using PatientJourney.Benchmarks.Baselines;
 using PatientJourney.Hosting;
 using PatientJourney.StoreAndBus;
-using PatientJourney.StoreAndBus.Messaging;
 using PatientJourney.Contracts;
 using PatientJourney.Harness;
 

@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using PatientJourney.Hosting;
 

@@ -3,7 +3,6 @@ using System.Text.Json.Nodes;
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 using PatientJourney.Hosting;
-using PatientJourney.StoreAndBus;
 using PatientJourney.StoreAndBus.Messaging;
 using PatientJourney.Contracts;
 using static PatientJourney.Journey.Reading.QueryParameters;

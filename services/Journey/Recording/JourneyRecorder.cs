@@ -1,7 +1,5 @@
 using System.Diagnostics;
-using JasperFx.Events;
 using Marten;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using PatientJourney.StoreAndBus.Messaging;
 using PatientJourney.StoreAndBus.EventStore;

@@ -1,5 +1,4 @@
 using Marten;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using PatientJourney.Journey.Surveillance;

@@ -1,8 +1,6 @@
 using System.Globalization;
-using PatientJourney.Hosting;
 using PatientJourney.StoreAndBus;
 using PatientJourney.StoreAndBus.Messaging;
-using PatientJourney.Contracts;
 
 namespace PatientJourney.Harness;
 

@@ -1,7 +1,6 @@
 using System.Net.Http.Json;
 using Microsoft.Extensions.Configuration;
 using Npgsql;
-using PatientJourney.StoreAndBus;
 using PatientJourney.StoreAndBus.Messaging;
 
 namespace PatientJourney.Harness;

@@ -1,8 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Npgsql;
-using PatientJourney.Hosting;
 using PatientJourney.StoreAndBus;
-using PatientJourney.StoreAndBus.Messaging;
 
 namespace PatientJourney.Harness;
 

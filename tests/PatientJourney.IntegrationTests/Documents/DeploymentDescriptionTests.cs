@@ -2,7 +2,6 @@ using System.Reflection;
 using System.Text.RegularExpressions;
 using PatientJourney.Contracts;
 using PatientJourney.Dashboard;
-using PatientJourney.Harness;
 using PatientJourney.SeedLoader;
 using PatientJourney.StoreAndBus.Messaging;
 using YamlDotNet.RepresentationModel;

@@ -1,10 +1,8 @@
-using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using MassTransit;
 using PatientJourney.Hosting;
 using PatientJourney.StoreAndBus;
 using PatientJourney.StoreAndBus.Messaging;
-using PatientJourney.Contracts.Diagnosis;
 using PatientJourney.Contracts.Interventional;
 using PatientJourney.IntegrationTests.Infrastructure;
 

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 
 namespace PatientJourney.IntegrationTests.Infrastructure;

@@ -1,9 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
-using PatientJourney.StoreAndBus.EventStore;
 using PatientJourney.DepartmentKit.Outbox;
-using PatientJourney.Journey.Storage;
 using PatientJourney.Diagnosis;
 using PatientJourney.IntegrationTests.Infrastructure;
 using PatientJourney.Journey;

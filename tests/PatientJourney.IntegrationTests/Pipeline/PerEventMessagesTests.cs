@@ -1,6 +1,5 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using PatientJourney.Hosting;
 using PatientJourney.StoreAndBus;
 using PatientJourney.StoreAndBus.Messaging;
 using PatientJourney.Contracts;

@@ -1,13 +1,9 @@
-using PatientJourney.Hosting;
 using PatientJourney.StoreAndBus;
 using PatientJourney.StoreAndBus.Messaging;
-using PatientJourney.StoreAndBus.EventStore;
 using PatientJourney.DepartmentKit.Outbox;
-using PatientJourney.Journey.Storage;
 using PatientJourney.Contracts;
 using PatientJourney.IntegrationTests.Infrastructure;
 using PatientJourney.Journey;
-using PatientJourney.SeedLoader;
 
 namespace PatientJourney.IntegrationTests.Pipeline;
 

@@ -1,5 +1,4 @@
 using Marten;
-using PatientJourney.StoreAndBus.EventStore;
 using PatientJourney.DepartmentKit.Outbox;
 using PatientJourney.Journey.Storage;
 using PatientJourney.Journey;

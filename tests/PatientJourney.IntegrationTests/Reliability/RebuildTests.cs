@@ -4,7 +4,6 @@ using PatientJourney.IntegrationTests.Infrastructure;
 using PatientJourney.Journey.PatientJourneys;
 using PatientJourney.Journey.Projections;
 using PatientJourney.Journey.Worklist;
-using PatientJourney.SeedLoader;
 
 namespace PatientJourney.IntegrationTests.Reliability;
 

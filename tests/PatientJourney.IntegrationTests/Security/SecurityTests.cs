@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using PatientJourney.Hosting;
 using PatientJourney.StoreAndBus;
 using PatientJourney.StoreAndBus.Messaging;
 using PatientJourney.Hosting.Security;

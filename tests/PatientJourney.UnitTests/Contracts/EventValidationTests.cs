@@ -1,4 +1,3 @@
-using PatientJourney.Contracts;
 using PatientJourney.Contracts.Chemotherapy;
 using PatientJourney.Contracts.Diagnosis;
 using PatientJourney.Contracts.Imaging;

@@ -1,5 +1,4 @@
 using PatientJourney.Contracts;
-using PatientJourney.DepartmentKit;
 using PatientJourney.Hosting.Http;
 using PatientJourney.Contracts.Diagnosis;
 using PatientJourney.Diagnosis.Surveillance;

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using CsCheck;
 using PatientJourney.Hosting;
-using PatientJourney.DepartmentKit;
 using PatientJourney.Contracts;
 using PatientJourney.Contracts.Diagnosis;
 using PatientJourney.Contracts.Imaging;
