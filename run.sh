@@ -37,22 +37,21 @@ umask 077
 mkdir -p .run/logs
 chmod 700 .run .run/logs
 # What runs, on which port, with which credentials: deployment.json (docker-compose.yml is checked against it).
-deployment() { jq -r "$@" deployment.json; }
-mapfile -t services < <(deployment '.services[].name')
+deployment() { jq -r 'def dll: "\(.project | sub("/[^/]*$"; ""))/bin/Release/net10.0/\(.assembly).dll"; '"$1" deployment.json; }
 declare -A port_of process_of assembly_of account_of calls_of
-for service in "${services[@]}"; do
-  port_of[$service]=$(deployment --arg s "$service" '.services[] | select(.name == $s) | .port')
-  process_of[$service]=$service
-  assembly_of[$service]=$(deployment --arg s "$service" '.services[] | select(.name == $s) | "\(.project | sub("/[^/]*$"; ""))/bin/Release/net10.0/\(.assembly).dll"')
-  account_of[$service]=$(deployment --arg s "$service" '.services[] | select(.name == $s) | .brokerAccount // ""')
-  # A service's address for another: Journey__BaseUrl=http://localhost:<the journey's port> for the dashboard.
-  calls_of[$service]=$(deployment --arg s "$service" '. as $d | .services[] | select(.name == $s) | .calls | to_entries[]
-    | "\(.key)=http://localhost:\(.value as $callee | $d.services[] | select(.name == $callee) | .port)"')
-done
+services=()
+# One line a service: name|port|assembly|broker account|the settings that point it at the services it calls
+# (Journey__BaseUrl=http://localhost:<the journey's port> for the dashboard), space-separated.
+while IFS='|' read -r service port dll account calls; do
+  services+=("$service"); port_of[$service]=$port; process_of[$service]=$service
+  assembly_of[$service]=$dll; account_of[$service]=$account; calls_of[$service]=$calls
+done < <(deployment '. as $d | .services[] | [.name, .port, dll, (.brokerAccount // ""),
+  ([.calls | to_entries[] | "\(.key)=http://localhost:\(.value as $callee | $d.services[] | select(.name == $callee) | .port)"] | join(" "))]
+  | map(tostring) | join("|")')
 processes=("${services[@]}")
 if [ "$one_process" = 1 ]; then
   mapfile -t departments < <(deployment '.services[] | select(.department) | .name')
-  assembly_of[departments]=$(deployment '.departmentsHost | "\(.project | sub("/[^/]*$"; ""))/bin/Release/net10.0/\(.assembly).dll"')
+  assembly_of[departments]=$(deployment '.departmentsHost | dll')
   account_of[departments]="${departments[*]}"
   calls_of[departments]=""
   for department in "${departments[@]}"; do
@@ -75,7 +74,8 @@ for process in "${processes[@]}"; do
   settings=()
   # shellcheck disable=SC2086 # a list of service names
   [ -z "${account_of[$process]}" ] || mapfile -t settings < <(pj_service_env ${account_of[$process]})
-  [ -z "${calls_of[$process]}" ] || mapfile -t -O "${#settings[@]}" settings <<<"${calls_of[$process]}"
+  # shellcheck disable=SC2206 # settings without spaces, split on them
+  settings+=(${calls_of[$process]})
   env "${settings[@]}" ASPNETCORE_URLS="$urls" nohup dotnet "${assembly_of[$process]}" >".run/logs/$process.log" 2>&1 &
   echo $! >".run/$process.pid"
 done
