@@ -18,14 +18,24 @@ public enum PetCtIndication
     [JsonStringEnumMemberName("surveillance")] Surveillance,
 }
 
-public sealed record PetLesion(string LesionId, string Site, decimal SuvMax, decimal? LongestDiameterMm);
+/// <summary>
+/// One lesion on a PET/CT. <paramref name="Avid"/> false: the radiologist reads its uptake as indistinguishable from
+/// background (EORTC 1999 complete metabolic response for that lesion); null or true: avid.
+/// </summary>
+public sealed record PetLesion(string LesionId, string Site, decimal SuvMax, decimal? LongestDiameterMm, bool? Avid = null)
+{
+    public bool IsAvid => Avid ?? true;
+}
 
 public sealed record PetCtResulted : ImagingEvent
 {
     public required PetCtIndication Indication { get; init; }
     public required IReadOnlyList<PetLesion> Lesions { get; init; }
+    /// <summary>The background reference (SUVmax of the liver or mediastinal blood pool): a lesion at or below it is not avid.</summary>
+    public decimal? BackgroundSuvMax { get; init; }
     public string? Impression { get; init; }
-    /// <summary>EORTC metabolic response against the patient's staging PET/CT; null for the staging scan itself.</summary>
+    /// <summary>Retired: events recorded before carry what imaging computed then.</summary>
+    [Retired("No longer set: the journey derives EORTC responses from the measurements in clinical order (GET /patients/{patientId}/responses)")]
     public MetabolicResponse? MetabolicResponse { get; init; }
 
     protected override void ValidateFact(FieldValidation v, DateOnly latest)
@@ -42,6 +52,7 @@ public sealed record PetCtResulted : ImagingEvent
             });
             SharedChecks.UniqueLesionIds(v, Lesions.Select(l => l?.LesionId), "lesions");
         }
+        v.Range(BackgroundSuvMax, "backgroundSuvMax", ClinicalLimits.SuvMax);
         v.MaxLength(Impression, "impression", ClinicalLimits.LongText);
         if (MetabolicResponse is { } response)
         {
@@ -58,6 +69,8 @@ public enum MetabolicCategory
     [JsonStringEnumMemberName("PMR")] PartialMetabolicResponse,
     [JsonStringEnumMemberName("SMD")] StableMetabolicDisease,
     [JsonStringEnumMemberName("PMD")] ProgressiveMetabolicDisease,
+    /// <summary>Not evaluable: no staging scan to compare with.</summary>
+    [JsonStringEnumMemberName("NE")] NotEvaluable,
 }
 
 /// <summary>One lesion's SUVmax against the same lesion (by lesionId) on the staging scan; a new lesion has no baseline.</summary>
@@ -72,14 +85,31 @@ public sealed record MetabolicResponse(
     bool NewLesions,
     MetabolicCategory Category);
 
-/// <summary>A RECIST 1.1 target lesion: longest diameter, or short axis for a lymph node.</summary>
-public sealed record TargetLesion(string LesionId, string Site, decimal LongestDiameterMm, bool LymphNode = false);
+/// <summary>
+/// A RECIST 1.1 target lesion: longest diameter, or short axis for a lymph node. <paramref name="Organ"/> groups targets
+/// for the two-per-organ rule (read from the site when absent; every lymph node is one organ).
+/// </summary>
+public sealed record TargetLesion(string LesionId, string Site, decimal LongestDiameterMm, bool LymphNode = false, string? Organ = null);
+
+[JsonConverter(typeof(ContractEnumConverter<NonTargetStatus>))]
+public enum NonTargetStatus
+{
+    [JsonStringEnumMemberName("present")] Present,
+    /// <summary>Gone (a lymph node: back to a normal short axis, under 10 mm).</summary>
+    [JsonStringEnumMemberName("absent")] Absent,
+    [JsonStringEnumMemberName("unequivocal-progression")] UnequivocalProgression,
+}
+
+/// <summary>A RECIST 1.1 non-target lesion: followed by its status, not measured (section 4.3.2).</summary>
+public sealed record NonTargetLesion(string LesionId, string Site, NonTargetStatus Status);
 
 public sealed record CtResulted : ImagingEvent
 {
     public required string Region { get; init; }
     public bool? Contrast { get; init; }
     public required IReadOnlyList<TargetLesion> TargetLesions { get; init; }
+    /// <summary>Absent from events recorded before non-target lesions were in the contract: read as none.</summary>
+    public IReadOnlyList<NonTargetLesion> NonTargetLesions { get; init; } = [];
     public bool NewLesions { get; init; }
     public string? Impression { get; init; }
 
@@ -93,11 +123,19 @@ public sealed record CtResulted : ImagingEvent
                 v.Required(l.LesionId, $"{f}.lesionId", ClinicalLimits.Id);
                 v.Required(l.Site, $"{f}.site", ClinicalLimits.MediumText);
                 v.Range(l.LongestDiameterMm, $"{f}.longestDiameterMm", ClinicalLimits.LesionMm);
+                v.MaxLength(l.Organ, $"{f}.organ", ClinicalLimits.ShortText);
             });
             if (TargetLesions.Count > ClinicalLimits.MaxTargetLesions)
                 v.Add("targetLesions", $"RECIST 1.1 allows at most {ClinicalLimits.MaxTargetLesions} target lesions");
-            SharedChecks.UniqueLesionIds(v, TargetLesions.Select(l => l?.LesionId), "targetLesions");
         }
+        if (NonTargetLesions is not null)
+            v.Each(NonTargetLesions, "nonTargetLesions", (l, f) =>
+            {
+                v.Required(l.LesionId, $"{f}.lesionId", ClinicalLimits.Id);
+                v.Required(l.Site, $"{f}.site", ClinicalLimits.MediumText);
+                SharedChecks.IsDefined(v, l.Status, $"{f}.status");
+            });
+        SharedChecks.UniqueLesionIds(v, (TargetLesions ?? []).Select(l => l?.LesionId).Concat((NonTargetLesions ?? []).Select(l => l?.LesionId)), "targetLesions");
         v.MaxLength(Impression, "impression", ClinicalLimits.LongText);
     }
 }
@@ -109,9 +147,18 @@ public enum RecistCategory
     [JsonStringEnumMemberName("PR")] PartialResponse,
     [JsonStringEnumMemberName("SD")] StableDisease,
     [JsonStringEnumMemberName("PD")] ProgressiveDisease,
+    /// <summary>Not evaluable: a baseline lesion was not assessed and what was assessed does not already prove PD.</summary>
+    [JsonStringEnumMemberName("NE")] NotEvaluable,
+    /// <summary>Non-target disease only (RECIST 1.1 table 2): neither gone nor unequivocally progressing.</summary>
+    [JsonStringEnumMemberName("NON-CR/NON-PD")] NonCompleteNonProgressive,
 }
 
-/// <summary>RECIST 1.1 response of one CT against the patient's baseline and nadir.</summary>
+/// <summary>
+/// Retired: RECIST 1.1 response of one CT as the imaging department computed it when the CT was recorded. No longer
+/// published: the journey derives every response from the measurements in clinical order, so a late or earlier CT
+/// re-derives the later ones (GET /patients/{patientId}/responses). Kept so that events recorded before still read.
+/// </summary>
+[Retired("No longer published: the journey derives every RECIST 1.1 response from the CTs in clinical order (GET /patients/{patientId}/responses)")]
 public sealed record ResponseAssessed : ImagingEvent
 {
     public required Guid CtEventId { get; init; }

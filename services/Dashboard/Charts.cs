@@ -4,7 +4,8 @@ using System.Text;
 namespace PatientJourney.Dashboard;
 
 /// <summary>A point of a line chart; its label (a RECIST category, say) is written beside it.</summary>
-public sealed record ChartPoint(DateOnly On, decimal Value, string? Label = null);
+/// <summary>A point; a resolved one (a lesion whose uptake is back to background) is drawn hollow.</summary>
+public sealed record ChartPoint(DateOnly On, decimal Value, string? Label = null, bool Resolved = false);
 
 public sealed record ChartSeries(string Name, IReadOnlyList<ChartPoint> Points);
 
@@ -45,7 +46,7 @@ public static class Charts
             svg.Append($"<polyline fill=\"none\" stroke=\"{colour}\" stroke-width=\"2\" points=\"{string.Join(' ', ordered.Select(p => $"{X(p.On)},{Y(p.Value)}"))}\"/>");
             foreach (var p in ordered)
             {
-                svg.Append($"<circle cx=\"{X(p.On)}\" cy=\"{Y(p.Value)}\" r=\"3.5\" fill=\"{colour}\"><title>{Html.Encode(series[i].Name)} {p.On:yyyy-MM-dd}: {p.Value:0.#} {Html.Encode(unit)}{(p.Label is null ? "" : " " + Html.Encode(p.Label))}</title></circle>");
+                svg.Append($"<circle cx=\"{X(p.On)}\" cy=\"{Y(p.Value)}\" r=\"3.5\" {(p.Resolved ? $"fill=\"#fff\" stroke=\"{colour}\" stroke-width=\"2\" data-resolved=\"true\"" : $"fill=\"{colour}\"")}><title>{Html.Encode(series[i].Name)} {p.On:yyyy-MM-dd}: {p.Value:0.#} {Html.Encode(unit)}{(p.Label is null ? "" : " " + Html.Encode(p.Label))}</title></circle>");
                 if (p.Label is not null) svg.Append($"<text x=\"{X(p.On)}\" y=\"{Y(p.Value)}\" dy=\"-7\" font-size=\"11\" text-anchor=\"middle\" data-point-label=\"{Html.Encode(p.Label)}\">{Html.Encode(p.Label)}</text>");
             }
             if (series.Count > 1 && ordered.Count > 0)

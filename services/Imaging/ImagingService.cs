@@ -5,7 +5,7 @@ using PatientJourney.Imaging.PetCt;
 
 namespace PatientJourney.Imaging;
 
-/// <summary>The imaging department: PET/CT and CT results, and RECIST 1.1 response of each CT.</summary>
+/// <summary>The imaging department: PET/CT and CT results, their lesions checked as RECIST 1.1 and EORTC read them.</summary>
 public sealed class ImagingService
 {
     public const int DefaultPort = 5104;

@@ -101,6 +101,7 @@ public static class JourneyServiceExtensions
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
         read.MapListPatients();
         read.MapGetJourney();
+        read.MapGetResponses();
         read.MapGetSurveillance();
         read.MapGetWorklist();
         read.MapGetMeasurements();

@@ -1,3 +1,4 @@
+using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Schema;
@@ -16,7 +17,11 @@ public static class ContractSchemaGenerator
 
     public static JsonObject SchemaOf(Type eventType)
     {
-        var schema = JsonDefaults.Options.GetJsonSchemaAsNode(eventType, new JsonSchemaExporterOptions { TreatNullObliviousAsNonNullable = true }).AsObject();
+        var schema = JsonDefaults.Options.GetJsonSchemaAsNode(eventType, new JsonSchemaExporterOptions
+        {
+            TreatNullObliviousAsNonNullable = true,
+            TransformSchemaNode = MarkRetired,
+        }).AsObject();
         var ordered = new JsonObject
         {
             ["$schema"] = "https://json-schema.org/draft/2020-12/schema",
@@ -25,8 +30,27 @@ public static class ContractSchemaGenerator
             ["description"] = $"{eventType.Name}, published by the {ContractEvents.DepartmentOf(eventType)} department",
         };
         foreach (var (key, value) in schema) ordered[key] = value?.DeepClone();
+        if (eventType.GetCustomAttribute<RetiredAttribute>() is { } retired)
+        {
+            ordered["description"] = $"Retired. {retired.Reason}. Kept so that {eventType.Name} events recorded before still read.";
+            ordered["deprecated"] = true;
+        }
         return ordered;
     }
+
+    // A retired field is deprecated in the schema (JSON Schema 2020-12 meta-data vocabulary), with the reason.
+    private static JsonNode MarkRetired(JsonSchemaExporterContext context, JsonNode schema)
+    {
+        if (context.PropertyInfo?.AttributeProvider?.GetCustomAttributes(typeof(RetiredAttribute), true).FirstOrDefault() is RetiredAttribute retired
+            && schema is JsonObject field)
+        {
+            field["description"] = $"Retired. {retired.Reason}.";
+            field["deprecated"] = true;
+        }
+        return schema;
+    }
+
+    private static bool IsRetired(Type type) => type.GetCustomAttribute<RetiredAttribute>() is not null;
 
     /// <summary>A department's batch (contract v2): its entries are the department's own events, each by its v1 schema.</summary>
     public static JsonObject BatchSchemaOf(Type batchType)
@@ -99,8 +123,9 @@ public static class ContractSchemaGenerator
         {
             files[$"events/{type.Name}.schema.json"] = SchemaOf(type).ToJsonString(options) + "\n";
             Describe(type, "events",
-                $"MassTransit envelope whose \"message\" is the {type.Name} event; \"messageType\" is [\"urn:message:{ExchangeOf(type)}\"]. A plain JSON body of the event is also accepted by consumers configured for raw JSON.",
-                $"The {ContractEvents.DepartmentOf(type)} department publishes {type.Name} once it is durable in its own store",
+                (IsRetired(type) ? "Retired: no longer published; the journey still reads it from streams that hold it. " : "")
+                + $"MassTransit envelope whose \"message\" is the {type.Name} event; \"messageType\" is [\"urn:message:{ExchangeOf(type)}\"]. A plain JSON body of the event is also accepted by consumers configured for raw JSON.",
+                IsRetired(type) ? $"Retired: the {ContractEvents.DepartmentOf(type)} department no longer publishes {type.Name}" : $"The {ContractEvents.DepartmentOf(type)} department publishes {type.Name} once it is durable in its own store",
                 "The journey consumes it from its quorum queue journey-events, bound to this exchange");
         }
         foreach (var type in ContractBatches.All)
@@ -115,7 +140,7 @@ public static class ContractSchemaGenerator
         var asyncApi = new JsonObject
         {
             ["asyncapi"] = "3.0.0",
-            ["info"] = new JsonObject { ["title"] = "PatientJourney department events", ["version"] = "2.0.0", ["description"] = "Every clinical fact a department accepts, as published on RabbitMQ: one message per event (contract v1) or the department's batches of them (contract v2, the default). Generated from contracts/ by tools/ContractSchemas." },
+            ["info"] = new JsonObject { ["title"] = "PatientJourney department events", ["version"] = "3.0.0", ["description"] = "Every clinical fact a department accepts, as published on RabbitMQ: one message per event (contract v1) or the department's batches of them (contract v2, the default). Version 3 publishes measurements only: ResponseAssessed and PetCtResulted.metabolicResponse are retired, and a consumer that read them reads the responses the journey derives (GET /patients/{patientId}/responses, docs/api-contract.md) instead. Generated from contracts/ by tools/ContractSchemas." },
             ["defaultContentType"] = "application/vnd.masstransit+json",
             ["servers"] = new JsonObject { ["rabbitmq"] = new JsonObject { ["host"] = "localhost:5672", ["pathname"] = "/patientjourney", ["protocol"] = "amqp", ["protocolVersion"] = "0.9.1" } },
             ["channels"] = channels,

@@ -55,8 +55,13 @@ public sealed record SeedCase(string PatientId, IReadOnlyList<SeedRequest> Reque
         return await client.SendAsync(message, ct);
     }
 
-    /// <summary>The events the journey holds once the seed is in: every request, and a ResponseAssessed for each CT after the baseline.</summary>
-    public int JourneyEventCount => Requests.Count + Requests.Count(r => r.Path.EndsWith("/ct", StringComparison.Ordinal)) - 1;
+    /// <summary>The events the journey holds once the seed is in: one a request.</summary>
+    public int JourneyEventCount => Requests.Count;
+
+    /// <summary>The journey's entries: every event, and the response it derives from each CT and PET/CT after the first.</summary>
+    public int JourneyEntryCount => JourneyEventCount + Scans("/ct") - 1 + Scans("/pet-ct") - 1;
+
+    private int Scans(string path) => Requests.Count(r => r.Path.EndsWith(path, StringComparison.Ordinal));
 
     public string IdempotencyKey(SeedRequest request) => $"seed-{PatientId}-{Requests.ToList().IndexOf(request)}";
 }

@@ -22,7 +22,7 @@ public static class AuditPage
         JourneyView? known;
         try
         {
-            if (await journey.JourneyAsync(patientId, ct) is null)
+            if (await journey.JourneyAsync(patientId, null, ct) is null)
                 return Html.Content(Html.Page(patientId, $"<h1>{Html.Encode(patientId)}</h1><p>No such patient in the journey.</p>"), 404);
             (events, known) = await journey.AsKnownAtAsync(patientId, knownAt, ct);
         }

@@ -7,13 +7,14 @@ public sealed record NextDue(string Kind, DateOnly DueOn);
 public sealed record PatientRow(string PatientId, string? DisplayName, bool Registered, NextDue? NextDue, int OverdueCount);
 
 public sealed record WorklistRow(string PatientId, string? DisplayName, string Kind, DateOnly DueOn, string Status);
-public sealed record EntryRow(Guid EventId, string Type, string Department, DateOnly OccurredOn, DateTimeOffset RecordedAt, string Summary);
+/// <summary>An event, or a response the journey derived (department "journey", <paramref name="Assesses"/> the scan).</summary>
+public sealed record EntryRow(Guid EventId, string Type, string Department, DateOnly OccurredOn, DateTimeOffset RecordedAt, string Summary, Guid? Assesses = null);
 public sealed record Doxorubicin(decimal Systemic, decimal? Locoregional, decimal Total);
-public sealed record Response(string Category, DateOnly AssessedOn, decimal ChangeFromBaselinePercent);
+public sealed record Response(string Category, DateOnly AssessedOn, decimal? ChangeFromBaselinePercent);
 public sealed record Flag(string Code, string Severity, string Message);
 public sealed record JourneyView(string PatientId, bool Registered, IReadOnlyList<EntryRow> Entries, Doxorubicin CumulativeDoxorubicinMgPerM2, Response? LatestResponse, IReadOnlyList<Flag> Flags);
 public sealed record TumourBurdenPoint(DateOnly PerformedOn, decimal SumOfDiametersMm, string? Category);
-public sealed record SuvPoint(DateOnly PerformedOn, string LesionId, string Site, decimal SuvMax);
+public sealed record SuvPoint(DateOnly PerformedOn, string LesionId, string Site, decimal SuvMax, bool Resolved);
 public sealed record MeasurementsView(IReadOnlyList<TumourBurdenPoint> TumourBurden, IReadOnlyList<SuvPoint> SuvMax);
 public sealed record ScheduleItem(string Kind, DateOnly DueOn, string Status, DateOnly? CompletedOn);
 public sealed record ScheduleView(string PatientId, DateOnly AsOf, string? Protocol, IReadOnlyList<ScheduleItem> Items);
@@ -34,17 +35,19 @@ public sealed class JourneyClient(HttpClient http)
         return (rows, counts);
     }
 
-    /// <summary>The journey, or null for a patient the journey does not know.</summary>
-    public async Task<JourneyView?> JourneyAsync(string patientId, CancellationToken ct)
+    /// <summary>The journey as of a clinical date (what had happened by then), or null for a patient the journey does not know.</summary>
+    public async Task<JourneyView?> JourneyAsync(string patientId, DateOnly? asOf, CancellationToken ct)
     {
-        using var response = await http.GetAsync($"/patients/{Uri.EscapeDataString(patientId)}/journey", ct);
+        using var response = await http.GetAsync($"/patients/{Uri.EscapeDataString(patientId)}/journey{AsOf(asOf)}", ct);
         if (response.StatusCode is System.Net.HttpStatusCode.NotFound or System.Net.HttpStatusCode.BadRequest) return null;
         response.EnsureSuccessStatusCode();
         return await response.Content.ReadFromJsonAsync<JourneyView>(JsonDefaults.Options, ct);
     }
 
-    public async Task<MeasurementsView?> MeasurementsAsync(string patientId, CancellationToken ct) =>
-        await http.GetFromJsonAsync<MeasurementsView>($"/patients/{Uri.EscapeDataString(patientId)}/measurements", JsonDefaults.Options, ct);
+    public async Task<MeasurementsView?> MeasurementsAsync(string patientId, DateOnly? asOf, CancellationToken ct) =>
+        await http.GetFromJsonAsync<MeasurementsView>($"/patients/{Uri.EscapeDataString(patientId)}/measurements{AsOf(asOf)}", JsonDefaults.Options, ct);
+
+    private static string AsOf(DateOnly? day) => day is { } d ? $"?asOf={d:yyyy-MM-dd}" : "";
 
     /// <summary>What the journey held at a moment (auditors): the envelopes recorded by then, and the journey built from them.</summary>
     /// <remarks>The journey is null when nothing about the patient was known yet.</remarks>

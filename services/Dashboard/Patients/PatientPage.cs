@@ -15,6 +15,9 @@ public static class PatientPage
 {
     private static readonly string[] Lanes = ["diagnosis", "chemotherapy", "interventional", "imaging"];
 
+    // A response the journey derived from a scan is read beside the scan.
+    private static string LaneOf(EntryRow e) => e.Assesses is null ? e.Department : "imaging";
+
     public static void Map(IEndpointRouteBuilder app)
     {
         app.MapGet("/patients/{patientId}", RenderAsync).RequireAuthorization(Policies.ReadJourney).ExcludeFromDescription();
@@ -23,17 +26,19 @@ public static class PatientPage
 
     private static async Task<IResult> RenderAsync(string patientId, string? asOf, System.Security.Claims.ClaimsPrincipal user, JourneyClient journey, TimeProvider clock, CancellationToken ct)
     {
-        var day = DateOnly.TryParseExact(asOf, "yyyy-MM-dd", out var parsed) ? parsed : DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        // As of a date, the whole page shows what had happened by then: responses, doses, alerts and the schedule.
+        DateOnly? chosen = DateOnly.TryParseExact(asOf, "yyyy-MM-dd", out var parsed) ? parsed : null;
+        var day = chosen ?? DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         JourneyView? view;
         ScheduleView? schedule = null;
         MeasurementsView? measurements = null;
         try
         {
-            view = await journey.JourneyAsync(patientId, ct);
+            view = await journey.JourneyAsync(patientId, chosen, ct);
             if (view is not null)
             {
                 schedule = await journey.ScheduleAsync(patientId, day, ct);
-                measurements = await journey.MeasurementsAsync(patientId, ct);
+                measurements = await journey.MeasurementsAsync(patientId, chosen, ct);
             }
         }
         catch (HttpRequestException)
@@ -43,7 +48,9 @@ public static class PatientPage
         if (view is null) return Html.Content(Html.Page(patientId, $"<h1>{Html.Encode(patientId)}</h1><p>No such patient in the journey.</p>"), 404);
 
         var body = new StringBuilder();
-        body.Append($"<h1>{Html.Encode(view.PatientId)}</h1>");
+        body.Append($"<h1>{Html.Encode(view.PatientId)}</h1>")
+            .Append($"<form class=\"filters\" method=\"get\"><label>As of<br><input type=\"date\" name=\"asOf\" id=\"asOf\" value=\"{day:yyyy-MM-dd}\"></label><button type=\"submit\">Show</button></form>");
+        if (chosen is not null) body.Append($"<p data-as-of=\"{day:yyyy-MM-dd}\">Everything on this page as of {Html.Date(day)}: facts dated later are left out.</p>");
         if (user.IsInRole(Roles.Auditor)) body.Append($"<p><a href=\"/patients/{Uri.EscapeDataString(view.PatientId)}/audit\">Audit: every event and what was known when</a></p>");
         body.Append("<section aria-labelledby=\"flags\"><h2 id=\"flags\">Alerts</h2>");
         if (view.Flags.Count == 0) body.Append("<p>None.</p>");
@@ -52,15 +59,15 @@ public static class PatientPage
         body.Append("</section>");
 
         if (view.LatestResponse is { } response)
-            body.Append($"<p data-response=\"{Html.Encode(response.Category)}\">Latest response: <strong>{Html.Encode(response.Category)}</strong> on {Html.Date(response.AssessedOn)} ")
-                .Append($"({response.ChangeFromBaselinePercent.ToString("+0.#;-0.#;0", CultureInfo.InvariantCulture)}% from baseline)</p>");
+            body.Append($"<p data-response=\"{Html.Encode(response.Category)}\">Latest response (RECIST 1.1): <strong>{Html.Encode(response.Category)}</strong>{(response.Category == "NE" ? " (not evaluable)" : "")} on {Html.Date(response.AssessedOn)}")
+                .Append(response.ChangeFromBaselinePercent is { } change ? $" ({change.ToString("+0.#;-0.#;0", CultureInfo.InvariantCulture)}% from baseline)</p>" : "</p>");
 
         body.Append("<h2>Journey</h2>").Append(Charts.Timeline("timeline", "Every event by clinical date, one row per department",
-            Lanes.Select(lane => (lane, (IReadOnlyList<(DateOnly, string)>)view.Entries.Where(e => e.Department == lane).Select(e => (e.OccurredOn, e.Summary)).ToList())).ToList()));
+            Lanes.Select(lane => (lane, (IReadOnlyList<(DateOnly, string)>)view.Entries.Where(e => LaneOf(e) == lane).Select(e => (e.OccurredOn, e.Summary)).ToList())).ToList()));
         body.Append("<div class=\"lanes\">");
         foreach (var lane in Lanes)
         {
-            var entries = view.Entries.Where(e => e.Department == lane).OrderBy(e => e.OccurredOn).ToList();
+            var entries = view.Entries.Where(e => LaneOf(e) == lane).OrderBy(e => e.OccurredOn).ToList();
             body.Append($"<section data-lane=\"{lane}\" aria-labelledby=\"lane-{lane}\"><h3 id=\"lane-{lane}\">{char.ToUpperInvariant(lane[0])}{lane[1..]} ({entries.Count})</h3><ol>");
             foreach (var e in entries)
                 body.Append($"<li data-type=\"{Html.Encode(e.Type)}\" data-event=\"{e.EventId}\">{Html.Date(e.OccurredOn)} {Html.Encode(e.Summary)}</li>");
@@ -78,11 +85,11 @@ public static class PatientPage
             body.Append("<h2>Tumour burden</h2>").Append(Charts.Line("tumour-burden", "Sum of target-lesion diameters per CT, with its RECIST 1.1 category", "mm",
                 [new ChartSeries("sum of diameters", measurements.TumourBurden.Select(p => new ChartPoint(p.PerformedOn, p.SumOfDiametersMm, p.Category)).ToList())]));
             body.Append("<h2>SUVmax per lesion</h2>").Append(Charts.Line("suv-max", "SUVmax of each lesion per PET/CT", "SUV",
-                measurements.SuvMax.GroupBy(p => p.LesionId).Select(g => new ChartSeries(g.Key, g.Select(p => new ChartPoint(p.PerformedOn, p.SuvMax)).ToList())).ToList()));
+                measurements.SuvMax.GroupBy(p => p.LesionId).Select(g => new ChartSeries(g.Key,
+                    g.Select(p => new ChartPoint(p.PerformedOn, p.SuvMax, p.Resolved ? "resolved" : null, p.Resolved)).ToList())).ToList()));
         }
 
-        body.Append($"<h2>Surveillance as of {Html.Date(day)}</h2>")
-            .Append($"<form class=\"filters\" method=\"get\"><label>As of<br><input type=\"date\" name=\"asOf\" id=\"asOf\" value=\"{day:yyyy-MM-dd}\"></label><button type=\"submit\">Show</button></form>");
+        body.Append($"<h2>Surveillance as of {Html.Date(day)}</h2>");
         if (schedule is null || schedule.Items.Count == 0) body.Append("<p>No surveillance plan.</p>");
         else
         {

@@ -1,14 +1,16 @@
 using PatientJourney.Contracts;
 using PatientJourney.DepartmentKit;
 using PatientJourney.Contracts.Imaging;
-using PatientJourney.Imaging.Response;
 
 namespace PatientJourney.Imaging.Ct;
 
-public sealed record TargetLesionRequest(string? LesionId, string? Site, decimal? LongestDiameterMm, bool? LymphNode);
+public sealed record TargetLesionRequest(string? LesionId, string? Site, decimal? LongestDiameterMm, bool? LymphNode, string? Organ);
+
+public sealed record NonTargetLesionRequest(string? LesionId, string? Site, NonTargetStatus? Status);
 
 public sealed record ResultCt(
-    DateOnly? PerformedOn, string? Region, bool? Contrast, IReadOnlyList<TargetLesionRequest?>? TargetLesions, bool? NewLesions, string? Impression)
+    DateOnly? PerformedOn, string? Region, bool? Contrast, IReadOnlyList<TargetLesionRequest?>? TargetLesions,
+    IReadOnlyList<NonTargetLesionRequest?>? NonTargetLesions, bool? NewLesions, string? Impression)
     : IValidatedRequest
 {
     public void Validate(FieldValidation v, DateOnly today)
@@ -22,15 +24,25 @@ public sealed record ResultCt(
                 v.Required(l.LesionId, $"{f}.lesionId", ClinicalLimits.Id);
                 v.Required(l.Site, $"{f}.site", ClinicalLimits.MediumText);
                 if (v.Required(l.LongestDiameterMm, $"{f}.longestDiameterMm")) v.Range(l.LongestDiameterMm, $"{f}.longestDiameterMm", ClinicalLimits.LesionMm);
+                v.MaxLength(l.Organ, $"{f}.organ", ClinicalLimits.ShortText);
             });
-            // RECIST 1.1: at most 5 target lesions, 2 per organ; the per-organ rule needs coded sites, so only the total is checked.
             if (TargetLesions!.Count > ClinicalLimits.MaxTargetLesions) v.Add("targetLesions", $"RECIST 1.1 allows at most {ClinicalLimits.MaxTargetLesions} target lesions");
-            SharedChecks.UniqueLesionIds(v, TargetLesions.Select(l => l?.LesionId), "targetLesions");
         }
+        v.Each(NonTargetLesions, "nonTargetLesions", (l, f) =>
+        {
+            v.Required(l.LesionId, $"{f}.lesionId", ClinicalLimits.Id);
+            v.Required(l.Site, $"{f}.site", ClinicalLimits.MediumText);
+            v.Required(l.Status, $"{f}.status");
+        });
+        SharedChecks.UniqueLesionIds(v, (TargetLesions ?? []).Select(l => l?.LesionId).Concat((NonTargetLesions ?? []).Select(l => l?.LesionId)), "targetLesions");
         v.MaxLength(Impression, "impression", ClinicalLimits.LongText);
     }
 }
 
+/// <summary>
+/// A CT's measurements. The department checks them against RECIST 1.1's rules for the lesions; the response they make
+/// is derived by the journey, from every CT in clinical order.
+/// </summary>
 public static class ResultingCt
 {
     public static void Map(IEndpointRouteBuilder patient) =>
@@ -40,38 +52,20 @@ public static class ResultingCt
     {
         var ct = new CtResulted
         {
-            EventId = Guid.CreateVersion7(),
             PatientId = c.PatientId,
             OccurredOn = r.PerformedOn!.Value,
             Region = r.Region!,
             Contrast = r.Contrast,
-            TargetLesions = r.TargetLesions!.Select(l => new TargetLesion(l!.LesionId!, l.Site!, l.LongestDiameterMm!.Value, l.LymphNode ?? false)).ToList(),
+            TargetLesions = r.TargetLesions!.Select(l => new TargetLesion(l!.LesionId!, l.Site!, l.LongestDiameterMm!.Value, l.LymphNode ?? false, l.Organ?.Trim())).ToList(),
+            NonTargetLesions = (r.NonTargetLesions ?? []).Select(l => new NonTargetLesion(l!.LesionId!, l.Site!, l.Status!.Value)).ToList(),
             NewLesions = r.NewLesions ?? false,
             Impression = r.Impression,
         };
 
-        // The first CT with target lesions is the baseline; every later one is assessed against it.
-        var earlierCts = c.History.OfType<CtResulted>().Where(x => x.OccurredOn <= ct.OccurredOn).OrderBy(x => x.OccurredOn).ThenBy(x => x.RecordedAt).ToList();
-        var baseline = earlierCts.FirstOrDefault(x => x.TargetLesions.Count > 0);
-        if (baseline is null) return ct;
-
-        var sinceBaseline = c.History.OfType<ResponseAssessed>()
-            .Where(a => a.BaselineOn == baseline.OccurredOn && a.OccurredOn <= ct.OccurredOn).ToList();
-        var assessment = Recist.Assess(ct.TargetLesions, ct.NewLesions, Recist.SumOfDiametersMm(baseline.TargetLesions),
-            sinceBaseline.Select(a => a.SumOfDiametersMm), sinceBaseline.Any(a => a.Category == RecistCategory.CompleteResponse));
-        var response = new ResponseAssessed
-        {
-            PatientId = c.PatientId,
-            OccurredOn = ct.OccurredOn,
-            CtEventId = ct.EventId,
-            BaselineOn = baseline.OccurredOn,
-            SumOfDiametersMm = assessment.SumMm,
-            BaselineSumMm = assessment.BaselineSumMm,
-            NadirSumMm = assessment.NadirSumMm,
-            ChangeFromBaselinePercent = assessment.ChangeFromBaselinePercent,
-            ChangeFromNadirPercent = assessment.ChangeFromNadirPercent,
-            Category = assessment.Category,
-        };
-        return Decision.Record(ct, response);
+        var earlier = c.History.OfType<CtResulted>().ToList();
+        var baseline = RecistLesions.Baseline(earlier);
+        // On the baseline's day, a CT recorded after it is a follow-up; one dated before it becomes the baseline.
+        if (baseline is not null && ct.OccurredOn >= baseline.OccurredOn) return RecistLesions.CheckFollowUp(ct, baseline);
+        return RecistLesions.HasLesions(ct) ? RecistLesions.CheckBaseline(ct, earlier.Where(RecistLesions.HasLesions).ToList()) : ct;
     }
 }

@@ -1,13 +1,13 @@
 using PatientJourney.Contracts;
 using PatientJourney.DepartmentKit;
 using PatientJourney.Contracts.Imaging;
-using PatientJourney.Imaging.Response;
 
 namespace PatientJourney.Imaging.PetCt;
 
-public sealed record PetLesionRequest(string? LesionId, string? Site, decimal? SuvMax, decimal? LongestDiameterMm);
+public sealed record PetLesionRequest(string? LesionId, string? Site, decimal? SuvMax, decimal? LongestDiameterMm, bool? Avid);
 
-public sealed record ResultPetCt(DateOnly? PerformedOn, PetCtIndication? Indication, IReadOnlyList<PetLesionRequest?>? Lesions, string? Impression)
+public sealed record ResultPetCt(
+    DateOnly? PerformedOn, PetCtIndication? Indication, IReadOnlyList<PetLesionRequest?>? Lesions, decimal? BackgroundSuvMax, string? Impression)
     : IValidatedRequest
 {
     public void Validate(FieldValidation v, DateOnly today)
@@ -27,29 +27,24 @@ public sealed record ResultPetCt(DateOnly? PerformedOn, PetCtIndication? Indicat
             if (Lesions!.Where(l => l?.LesionId is not null).GroupBy(l => l!.LesionId).Any(g => g.Count() > 1))
                 v.Add("lesions", "lesionId must be unique within a scan");
         }
+        v.Range(BackgroundSuvMax, "backgroundSuvMax", ClinicalLimits.SuvMax);
         v.MaxLength(Impression, "impression", ClinicalLimits.LongText);
     }
 }
 
+/// <summary>A PET/CT's lesions; the EORTC response they make is derived by the journey, with the chemotherapy it sees.</summary>
 public static class ResultingPetCt
 {
     public static void Map(IEndpointRouteBuilder patient) =>
         patient.MapCommand<ResultPetCt>("/pet-ct", Decide, clinicalDateField: "performedOn").WithName("RecordPetCt");
 
-    public static Decision Decide(ResultPetCt r, CommandContext c)
+    public static Decision Decide(ResultPetCt r, CommandContext c) => new PetCtResulted
     {
-        var lesions = r.Lesions!.Select(l => new PetLesion(l!.LesionId!, l.Site!, l.SuvMax!.Value, l.LongestDiameterMm)).ToList();
-        // The reference is the staging scan (the first one if none says staging), if it was done before this one.
-        var earlier = c.History.OfType<PetCtResulted>().Where(p => p.OccurredOn < r.PerformedOn).OrderBy(p => p.OccurredOn).ToList();
-        var baseline = earlier.FirstOrDefault(p => p.Indication == PetCtIndication.Staging) ?? earlier.FirstOrDefault();
-        return new PetCtResulted
-        {
-            PatientId = c.PatientId,
-            OccurredOn = r.PerformedOn!.Value,
-            Indication = r.Indication!.Value,
-            Lesions = lesions,
-            Impression = r.Impression,
-            MetabolicResponse = baseline is null ? null : EortcPet.Assess(baseline, lesions),
-        };
-    }
+        PatientId = c.PatientId,
+        OccurredOn = r.PerformedOn!.Value,
+        Indication = r.Indication!.Value,
+        Lesions = r.Lesions!.Select(l => new PetLesion(l!.LesionId!, l.Site!, l.SuvMax!.Value, l.LongestDiameterMm, l.Avid)).ToList(),
+        BackgroundSuvMax = r.BackgroundSuvMax,
+        Impression = r.Impression,
+    };
 }

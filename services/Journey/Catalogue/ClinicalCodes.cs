@@ -7,22 +7,6 @@ namespace PatientJourney.Journey.Catalogue;
 /// <summary>The short codes clinicians read (RECIST, EORTC, procedures) and numbers as the journey writes them.</summary>
 public static class ClinicalCodes
 {
-    public static string Recist(RecistCategory category) => category switch
-    {
-        RecistCategory.CompleteResponse => "CR",
-        RecistCategory.PartialResponse => "PR",
-        RecistCategory.StableDisease => "SD",
-        _ => "PD",
-    };
-
-    public static string Metabolic(MetabolicCategory category) => category switch
-    {
-        MetabolicCategory.CompleteMetabolicResponse => "CMR",
-        MetabolicCategory.PartialMetabolicResponse => "PMR",
-        MetabolicCategory.StableMetabolicDisease => "SMD",
-        _ => "PMD",
-    };
-
     public static string Procedure(ProcedureKind p) => p switch
     {
         ProcedureKind.Tace => "TACE",

@@ -2,7 +2,7 @@ using Hl7.Fhir.Model;
 using PatientJourney.Contracts;
 using PatientJourney.Contracts.Chemotherapy;
 using PatientJourney.Contracts.Diagnosis;
-using PatientJourney.Contracts.Imaging;
+using PatientJourney.Journey.Responses;
 
 namespace PatientJourney.Journey.Catalogue;
 
@@ -16,7 +16,6 @@ public sealed class FhirEntries
     private const string Loinc = "http://loinc.org";
     public const string Ucum = "http://unitsofmeasure.org";
 
-    private readonly IReadOnlyList<ClinicalEvent> _events;
     private readonly Dictionary<string, ChemoRegimenStarted> _regimens;
 
     /// <param name="events">The patient's events in clinical order, as of the export's date.</param>
@@ -24,8 +23,8 @@ public sealed class FhirEntries
     {
         Bundle = bundle;
         Subject = subject;
-        _events = events;
         _regimens = events.OfType<ChemoRegimenStarted>().ToDictionary(r => r.RegimenId);
+        Responses = ResponseHistory.Derive(events);
     }
 
     public Bundle Bundle { get; }
@@ -35,8 +34,8 @@ public sealed class FhirEntries
 
     public string RegimenName(string regimenId) => _regimens.TryGetValue(regimenId, out var r) ? r.Name : regimenId;
 
-    /// <summary>The RECIST assessment made of a CT, if one was.</summary>
-    public ResponseAssessed? ResponseTo(Guid ctEventId) => _events.OfType<ResponseAssessed>().FirstOrDefault(r => r.CtEventId == ctEventId);
+    /// <summary>The responses the journey derives from these events (a CT's RECIST, a PET/CT's EORTC).</summary>
+    public ResponseHistory Responses { get; }
 
     public Condition Condition(DiagnosisConfirmed d, string text, string? site, string role) => new()
     {

@@ -1,5 +1,6 @@
 using Hl7.Fhir.Model;
 using PatientJourney.Contracts.Imaging;
+using PatientJourney.Journey.Responses;
 using static PatientJourney.Journey.Catalogue.ClinicalCodes;
 
 namespace PatientJourney.Journey.Catalogue;
@@ -12,7 +13,8 @@ public static partial class JourneyEvents
         {
             Summary = p => $"PET/CT ({p.Indication.ToString().ToLowerInvariant()}): "
                            + (p.Lesions.Count == 0 ? "no avid lesion" : $"{p.Lesions.Count} lesion(s), peak SUVmax {Num(p.Lesions.Max(l => l.SuvMax))}")
-                           + (p.MetabolicResponse is { } m ? $"; EORTC {Metabolic(m.Category)} ({Num(m.PeakChangePercent)}% peak SUVmax from staging)" : ""),
+                           + (p.Lesions.Count(l => !l.IsAvid) is > 0 and var quiet ? $", {quiet} at background" : "")
+                           + (p.BackgroundSuvMax is { } background ? $"; background SUVmax {Num(background)}" : ""),
             Performs = ItemKinds.PetCt,
             // An SUVmax observation per lesion, and the report that holds them.
             Fhir = (pet, fhir) =>
@@ -29,28 +31,32 @@ public static partial class JourneyEvents
                         Value = new Quantity { Value = lesion.SuvMax, Unit = "SUV" },
                     });
                 fhir.Add(pet.EventId, fhir.Report(pet.OccurredOn, $"PET/CT ({pet.Indication.ToString().ToLowerInvariant()})",
-                    pet.Impression, pet.MetabolicResponse is { } m ? $"EORTC {Metabolic(m.Category)}" : null,
+                    pet.Impression, fhir.Responses.MetabolicOf(pet.EventId) is { } m ? $"EORTC {ResponseSummaries.Code(m.Category)}" : null,
                     suv.Select(s => new ResourceReference(FhirEntries.Urn(s.Id))).ToList()));
             },
             Charts = (pet, charts) =>
             {
-                foreach (var l in pet.Lesions) charts.SuvMax(new SuvPoint(pet.OccurredOn, l.LesionId, l.Site, l.SuvMax));
+                foreach (var l in pet.Lesions)
+                    charts.SuvMax(new SuvPoint(pet.OccurredOn, l.LesionId, l.Site, l.SuvMax, !l.IsAvid || pet.BackgroundSuvMax is { } b && l.SuvMax <= b));
             },
         },
         new EventMeaning<CtResulted>
         {
             Summary = c => $"CT {c.Region}: " + (c.TargetLesions.Count == 0 ? "no target lesion" : $"sum of target diameters {Num(c.TargetLesions.Sum(l => l.LongestDiameterMm))} mm")
+                           + (c.NonTargetLesions.Count > 0 ? $"; {c.NonTargetLesions.Count} non-target lesion(s)" : "")
                            + (c.NewLesions ? "; new lesions" : ""),
             Performs = ItemKinds.Ct,
             Fhir = (ct, fhir) => fhir.Add(ct.EventId, fhir.Report(ct.OccurredOn, $"CT {ct.Region}", ct.Impression,
-                fhir.ResponseTo(ct.EventId) is { } response ? $"RECIST 1.1 {Recist(response.Category)}" : null, [])),
+                fhir.Responses.RecistOf(ct.EventId) is { } response ? $"RECIST 1.1 {ResponseSummaries.Code(response.Category)}" : null, [])),
             Charts = (ct, charts) => charts.TumourBurden(ct.OccurredOn, ct.TargetLesions.Sum(l => l.LongestDiameterMm), ct.EventId),
         },
+        // Retired: the imaging department's own assessment, frozen when recorded. Read from streams that hold one, never
+        // listed nor charted: the journey derives every response from the measurements (Responses.ResponseHistory).
         new EventMeaning<ResponseAssessed>
         {
-            Summary = r => $"RECIST 1.1 {Recist(r.Category)}: {Num(r.ChangeFromBaselinePercent)}% from baseline, {Num(r.ChangeFromNadirPercent)}% from nadir",
+            Summary = r => $"RECIST 1.1 {ResponseSummaries.Code(r.Category)} as imaging assessed it when recorded (retired)",
             IsAssessment = true,
-            Charts = (r, charts) => charts.Assessed(r.CtEventId, Recist(r.Category)),
+            IsRetired = true,
         },
     ];
 }

@@ -21,6 +21,9 @@ public abstract class EventMeaning
     /// <summary>An assessment of a fact recorded with it (a CT's RECIST response): listed after what it assesses.</summary>
     public bool IsAssessment { get; init; }
 
+    /// <summary>A type no longer published, kept so that streams holding it still read; the journey does not list it.</summary>
+    public bool IsRetired { get; init; }
+
     public abstract string Summarise(ClinicalEvent e);
     public abstract decimal? BsaM2(ClinicalEvent e);
     public abstract IEnumerable<GradedTerm> GradedTerms(ClinicalEvent e);

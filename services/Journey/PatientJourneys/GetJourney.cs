@@ -9,7 +9,10 @@ public sealed record JourneyResponse(
     string PatientId, bool Registered, IReadOnlyList<JourneyEntry> Entries, CumulativeDoxorubicin CumulativeDoxorubicinMgPerM2,
     LatestResponse? LatestResponse, IReadOnlyList<JourneyFlag> Flags);
 
-/// <summary>GET /patients/{patientId}/journey: a patient's journey, now or (auditors) as known at a time.</summary>
+/// <summary>
+/// GET /patients/{patientId}/journey: a patient's journey, now or as of a clinical date (what had happened by then), and
+/// (auditors) as known at a time.
+/// </summary>
 public static class GetJourney
 {
     public static RouteHandlerBuilder MapGetJourney(this IEndpointRouteBuilder read) =>
@@ -21,12 +24,14 @@ public static class GetJourney
     /// than rewriting them into the view on every append (measured in docs/benchmarks-history.md).
     /// </summary>
     private static async Task<Results<Ok<JourneyResponse>, ValidationProblem, ProblemHttpResult>> Handle(
-        string patientId, string? asKnownAt, IQuerySession session, CancellationToken ct)
+        string patientId, string? asOf, string? asKnownAt, IQuerySession session, CancellationToken ct)
     {
         if (CheckPatientId(patientId) is { } invalid) return invalid;
+        if (!TryParseDate(asOf, DateOnly.MaxValue, out var day)) return BadQuery("asOf", "must be a date (YYYY-MM-DD)");
         if (!TryParseKnownAt(asKnownAt, out var knownAt)) return BadQuery("asKnownAt", "must be a UTC date-time (ISO 8601)");
-        var known = await PatientEvents.ReadAsync(session, patientId, ct, knownAt);
-        if (known.Count == 0) return UnknownPatient(patientId);
+        var stored = await PatientEvents.ReadAsync(session, patientId, ct, knownAt);
+        if (stored.Count == 0) return UnknownPatient(patientId);
+        var known = stored.Where(e => e.OccurredOn <= day).ToList();
         var view = JourneyProjection.Project(patientId, known, known.Count);
         return TypedResults.Ok(new JourneyResponse(view.Id, view.Registered, JourneyProjection.Entries(known), view.CumulativeDoxorubicinMgPerM2,
             view.LatestResponse, view.Flags));

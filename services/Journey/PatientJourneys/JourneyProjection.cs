@@ -4,6 +4,7 @@ using PatientJourney.Contracts.Diagnosis;
 using PatientJourney.Contracts.Imaging;
 using PatientJourney.Contracts.Interventional;
 using PatientJourney.Journey.Catalogue;
+using PatientJourney.Journey.Responses;
 using PatientJourney.Journey.Surveillance;
 using static PatientJourney.Journey.Catalogue.ClinicalCodes;
 
@@ -23,16 +24,37 @@ public static class JourneyProjection
     /// <summary>CTCAE v5: grade 3 is severe or medically significant; a clinician must see every one.</summary>
     public const int SevereCtcaeGrade = 3;
 
-    /// <summary>The journey's entries, one per event, in clinical order.</summary>
-    public static IReadOnlyList<JourneyEntry> Entries(IEnumerable<ClinicalEvent> stream) =>
-        ClinicalOrder.Sort(stream).Select(e => new JourneyEntry(e.EventId, e.Type, e.Department, e.OccurredOn, e.RecordedAt, JourneyEvents.Of(e).Summarise(e))).ToList();
+    /// <summary>Department of the entries the journey derives itself (responses).</summary>
+    public const string DerivedBy = "journey";
+
+    /// <summary>The journey's entries in clinical order: one per event, each scan followed by the response derived from it.</summary>
+    public static IReadOnlyList<JourneyEntry> Entries(IEnumerable<ClinicalEvent> stream)
+    {
+        var events = ClinicalOrder.Sort(stream);
+        var responses = ResponseHistory.Derive(events);
+        var entries = new List<JourneyEntry>(events.Count + responses.Recist.Count + responses.Metabolic.Count);
+        foreach (var e in events)
+        {
+            var meaning = JourneyEvents.Of(e);
+            if (meaning.IsRetired) continue;
+            entries.Add(new JourneyEntry(e.EventId, e.Type, e.Department, e.OccurredOn, e.RecordedAt, meaning.Summarise(e)));
+            if (responses.RecistOf(e.EventId) is { } recist)
+                entries.Add(Derived(e, "RecistResponse", ResponseSummaries.Recist(recist)));
+            if (responses.MetabolicOf(e.EventId) is { } metabolic)
+                entries.Add(Derived(e, "MetabolicResponse", ResponseSummaries.Metabolic(metabolic)));
+        }
+        return entries;
+    }
+
+    private static JourneyEntry Derived(ClinicalEvent scan, string type, string summary) =>
+        new(FhirEntries.DeterministicId($"{scan.EventId}/{type}"), type, DerivedBy, scan.OccurredOn, scan.RecordedAt, summary, scan.EventId);
 
     public static PatientJourneyView Project(string patientId, IEnumerable<ClinicalEvent> stream, long version)
     {
         var events = ClinicalOrder.Sort(stream);
         var registration = events.OfType<PatientRegistered>().FirstOrDefault();
         var dox = Doxorubicin(events);
-        var latestResponse = events.OfType<ResponseAssessed>().LastOrDefault();
+        var latestResponse = ResponseHistory.Derive(events).Recist.LastOrDefault();
         var schedule = SurveillanceEngine.Compute(events, DateOnly.MaxValue);
         return new PatientJourneyView
         {
@@ -41,7 +63,7 @@ public static class JourneyProjection
             Registered = registration is not null,
             CumulativeDoxorubicinMgPerM2 = dox,
             LatestResponse = latestResponse is null ? null
-                : new LatestResponse(Recist(latestResponse.Category), latestResponse.OccurredOn, latestResponse.ChangeFromBaselinePercent, latestResponse.EventId),
+                : new LatestResponse(ResponseSummaries.Code(latestResponse.Category), latestResponse.AssessedOn, latestResponse.ChangeFromBaselinePercent, latestResponse.CtEventId),
             Flags = Flags(events, registration, dox, schedule).ToList(),
             Schedule = schedule,
             LatestOccurredOn = events.Count == 0 ? DateOnly.MinValue : events[^1].OccurredOn,

@@ -25,11 +25,16 @@ public sealed record PatientJourneyView
     public long Version { get; init; }
 }
 
-public sealed record JourneyEntry(Guid EventId, string Type, string Department, DateOnly OccurredOn, DateTimeOffset RecordedAt, string Summary);
+/// <summary>
+/// One line of the journey: an event, or a response the journey derived from a scan (department "journey", with the
+/// scan's event id in <paramref name="Assesses"/>; its own id is derived from the scan's, so it is stable).
+/// </summary>
+public sealed record JourneyEntry(Guid EventId, string Type, string Department, DateOnly OccurredOn, DateTimeOffset RecordedAt, string Summary, Guid? Assesses = null);
 
 /// <summary>Doxorubicin exposure per m2: systemic (IV chemotherapy), locoregional (TACE mg over the latest BSA), and both.</summary>
 public sealed record CumulativeDoxorubicin(decimal Systemic, decimal? Locoregional, decimal Total);
 
-public sealed record LatestResponse(string Category, DateOnly AssessedOn, decimal ChangeFromBaselinePercent, Guid EventId);
+/// <summary>The latest RECIST 1.1 response, derived by the journey; <paramref name="EventId"/> is the CT it assesses.</summary>
+public sealed record LatestResponse(string Category, DateOnly AssessedOn, decimal? ChangeFromBaselinePercent, Guid EventId);
 
 public sealed record JourneyFlag(string Code, string Severity, string Message, Guid? EventId = null);

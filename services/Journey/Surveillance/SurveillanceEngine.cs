@@ -2,6 +2,7 @@ using PatientJourney.Contracts;
 using PatientJourney.Contracts.Diagnosis;
 using PatientJourney.Contracts.Imaging;
 using PatientJourney.Journey.Catalogue;
+using PatientJourney.Journey.Responses;
 
 namespace PatientJourney.Journey.Surveillance;
 
@@ -52,8 +53,8 @@ public static class SurveillanceEngine
         var plan = plans.LastOrDefault();
         var items = new List<ScheduledItem>();
 
-        var suspendImaging = plan is not null && known.OfType<ResponseAssessed>()
-            .Any(r => r.Category == RecistCategory.ProgressiveDisease && r.OccurredOn >= plan.StartsOn);
+        var suspendImaging = plan is not null && ResponseHistory.Derive(known).Recist
+            .Any(r => r.Category == RecistCategory.ProgressiveDisease && r.AssessedOn >= plan.StartsOn);
 
         // Each plan runs from its start to the next plan's start: a replaced plan keeps what was done under it
         // and loses its open items; the current plan's items start again from its own start date.

@@ -8,10 +8,8 @@ namespace PatientJourney.IntegrationTests.Clinical;
 public class AssessmentOrderTests(PatientJourneySystem system) : IClassFixture<PatientJourneySystem>
 {
     [Fact]
-    public async Task Each_recist_assessment_is_listed_after_the_ct_it_assesses()
+    public async Task Each_derived_recist_response_is_listed_after_the_ct_it_assesses()
     {
-        // A CT and its assessment share a day and a recording time; their ids alone would order them at random, so six
-        // follow-ups would show an assessment above its CT all but once in 64 runs.
         const string patient = "ORDER-CT-1";
         var sums = new[] { 100m, 90m, 80m, 70m, 75m, 72m, 71m };
         for (var i = 0; i < sums.Length; i++)
@@ -25,8 +23,11 @@ public class AssessmentOrderTests(PatientJourneySystem system) : IClassFixture<P
         }
         await Eventually.HoldsAsync(async () => await system.JourneyEntryCountAsync(patient) == 1 + 2 * (sums.Length - 1), "every CT and assessment in the journey");
 
-        var types = (await system.JourneyClient.GetFromJsonAsync<JsonNode>($"/patients/{patient}/journey"))!["entries"]!.AsArray()
-            .Select(e => (string)e!["type"]!).ToList();
-        Assert.Equal(["CtResulted", .. Enumerable.Repeat<string[]>(["CtResulted", "ResponseAssessed"], sums.Length - 1).SelectMany(p => p)], types);
+        var entries = (await system.JourneyClient.GetFromJsonAsync<JsonNode>($"/patients/{patient}/journey"))!["entries"]!.AsArray().Select(e => e!).ToList();
+        Assert.Equal(["CtResulted", .. Enumerable.Repeat<string[]>(["CtResulted", "RecistResponse"], sums.Length - 1).SelectMany(p => p)],
+            entries.Select(e => (string)e["type"]!));
+        // Each response names the CT just above it, and is the journey's own line.
+        for (var i = 2; i < entries.Count; i += 2)
+            Assert.Equal(((string)entries[i - 1]["eventId"]!, "journey"), ((string)entries[i]["assesses"]!, (string)entries[i]["department"]!));
     }
 }

@@ -6,7 +6,7 @@ using PatientJourney.IntegrationTests.Infrastructure;
 namespace PatientJourney.IntegrationTests.Clinical;
 
 /// <summary>
-/// RECIST 1.1 and EORTC thresholds as the imaging department decides them and the journey shows them: the measurements
+/// RECIST 1.1 and EORTC thresholds as the journey derives them from the imaging department's measurements: the measurements
 /// compared exactly (the percentages shown are rounded), and a lesion back after a complete response called progression.
 /// </summary>
 public class ResponseThresholdTests(PatientJourneySystem system) : IClassFixture<PatientJourneySystem>
@@ -19,10 +19,10 @@ public class ResponseThresholdTests(PatientJourneySystem system) : IClassFixture
         return (await response.Content.ReadFromJsonAsync<JsonNode>())!;
     }
 
-    /// <summary>The journey's latest response once it holds <paramref name="events"/> events of the patient.</summary>
-    private async Task<JsonNode> LatestResponseAsync(string patient, int events)
+    /// <summary>The journey's latest response once it lists <paramref name="entries"/> entries of the patient.</summary>
+    private async Task<JsonNode> LatestResponseAsync(string patient, int entries)
     {
-        await Eventually.HoldsAsync(async () => await system.JourneyEntryCountAsync(patient) == events, $"{events} events of {patient} in the journey");
+        await Eventually.HoldsAsync(async () => await system.JourneyEntryCountAsync(patient) == entries, $"{entries} entries of {patient} in the journey");
         return (await system.JourneyClient.GetFromJsonAsync<JsonNode>($"/patients/{patient}/journey"))!["latestResponse"]!;
     }
 
@@ -73,9 +73,8 @@ public class ResponseThresholdTests(PatientJourneySystem system) : IClassFixture
         }
         await PetAsync("2020-01-10", "staging", 10m);
         await PetAsync("2020-04-10", "response", suvMax);
-        await Eventually.HoldsAsync(async () => await system.JourneyEntryCountAsync(patient) == 2, "both PET-CTs in the journey");
-        var events = (await system.JourneyClient.GetFromJsonAsync<JsonArray>($"/patients/{patient}/events"))!;
-        var response = events.Select(e => e!["metabolicResponse"]).Single(r => r is not null)!;
+        await Eventually.HoldsAsync(async () => await system.JourneyEntryCountAsync(patient) == 3, "both PET-CTs and the response in the journey");
+        var response = (await system.JourneyClient.GetFromJsonAsync<JsonObject>($"/patients/{patient}/responses"))!["metabolic"]!.AsArray().Single()!;
         Assert.Equal(expected, (string)response["category"]!);
     }
 }

@@ -10,8 +10,8 @@ public class SeedCaseTests(PatientJourneySystem system) : IClassFixture<PatientJ
 {
     private static readonly SeedCase Seed = SeedCase.Load();
 
-    // Every CT after the baseline also yields a ResponseAssessed (RECIST 1.1).
-    private static readonly int ExpectedEvents = Seed.JourneyEventCount;
+    // Every CT and PET/CT after the first is followed by the response the journey derives from it.
+    private static readonly int ExpectedEntries = Seed.JourneyEntryCount;
 
     private static readonly SemaphoreSlim Loaded = new(1, 1);
     private static bool _loaded;
@@ -45,13 +45,14 @@ public class SeedCaseTests(PatientJourneySystem system) : IClassFixture<PatientJ
         var journey = await GetAsync($"/patients/{Seed.PatientId}/journey");
 
         var entries = journey["entries"]!.AsArray().Select(e => e!.AsObject()).ToList();
-        Assert.Equal(ExpectedEvents, entries.Count);
+        Assert.Equal(ExpectedEntries, entries.Count);
         var dates = entries.Select(e => DateOnly.Parse((string)e["occurredOn"]!)).ToList();
         Assert.Equal(dates.Order(), dates);
         Assert.Equal("PatientRegistered", (string)entries[0]["type"]!);
         Assert.Equal(new DateOnly(2012, 7, 24), dates[^1]);
         Assert.True((bool)journey["registered"]!);
-        Assert.Equal(["chemotherapy", "diagnosis", "imaging", "interventional"], entries.Select(e => (string)e["department"]!).Distinct().Order());
+        // Every department's facts, and the responses the journey derived from the scans.
+        Assert.Equal(["chemotherapy", "diagnosis", "imaging", "interventional", "journey"], entries.Select(e => (string)e["department"]!).Distinct().Order());
     }
 
     [Fact]
@@ -81,12 +82,12 @@ public class SeedCaseTests(PatientJourneySystem system) : IClassFixture<PatientJ
         Assert.Contains(flags, f => (string)f["code"]! == "doxorubicin-550");
         var severe = Assert.Single(flags, f => (string)f["code"]! == "ctcae-grade-3-or-higher");
         Assert.Contains("urinary tract infection, CTCAE grade 3 (RfaPerformed", (string)severe["message"]!);
-        Assert.Equal("PR", (string)journey["latestResponse"]!["category"]!);
+        Assert.Equal("CR", (string)journey["latestResponse"]!["category"]!);
         Assert.DoesNotContain(flags, f => (string)f["code"]! == "surveillance-before-last-treatment"); // the TACEs after it were planned
     }
 
     [Fact]
-    public async Task Seed_case_departments_compute_bsa_doses_recist_and_eortc_as_clinicians_do()
+    public async Task Seed_case_gives_bsa_doses_recist_and_eortc_as_its_report_does()
     {
         await LoadShuffledSeedCaseAsync();
         var events = (await system.JourneyClient.GetFromJsonAsync<JsonArray>($"/patients/{Seed.PatientId}/events"))!.Select(e => e!.AsObject()).ToList();
@@ -99,11 +100,19 @@ public class SeedCaseTests(PatientJourneySystem system) : IClassFixture<PatientJ
         Assert.Equal((2595m, 10380m), ((decimal)drugs["ifosfamide"]["dosePerDayMg"]!, (decimal)drugs["ifosfamide"]["doseMg"]!));
         Assert.Equal(300m, (decimal)cycle5["cumulativeDoxorubicinMgPerM2"]!);
 
-        var response = Of("ResponseAssessed", "2011-04-26");
-        Assert.Equal(("PR", -33.9m), ((string)response["category"]!, (decimal)response["changeFromBaselinePercent"]!));
+        Assert.DoesNotContain(events, e => (string)e["type"]! == "ResponseAssessed"); // responses are derived, not published
 
-        var pet = Of("PetCtResulted", "2012-01-17")["metabolicResponse"]!;
-        Assert.Equal(("PMR", 9.3m, 2.1m), ((string)pet["category"]!, (decimal)pet["baselinePeakSuvMax"]!, (decimal)pet["peakSuvMax"]!));
+        var responses = await GetAsync($"/patients/{Seed.PatientId}/responses");
+        var recist = responses["recist"]!.AsArray().Select(r => r!.AsObject()).ToList();
+        JsonObject Ct(string on) => recist.Single(r => (string)r["assessedOn"]! == on);
+        // Node by its short axis (47 mm of a 51 x 47 mm conglomerate), liver segments VIII and VI: 117 mm at baseline.
+        Assert.Equal(("PR", 77m, -34.2m), ((string)Ct("2011-04-26")["category"]!, (decimal)Ct("2011-04-26")["sumOfDiametersMm"]!, (decimal)Ct("2011-04-26")["changeFromBaselinePercent"]!));
+        // "No evidence of disease": the liver lesions gone, the node back under 10 mm short axis.
+        Assert.Equal(["CR", "CR"], new[] { "2012-04-24", "2012-07-24" }.Select(on => (string)Ct(on)["category"]!));
+
+        // "Complete metabolic response": the residual SUVmax 2.1 is reported as not significant (not avid).
+        var pet = Assert.Single(responses["metabolic"]!.AsArray())!;
+        Assert.Equal(("CMR", 9.3m, 2.1m, 5), ((string)pet["category"]!, (decimal)pet["baselinePeakSuvMax"]!, (decimal)pet["peakSuvMax"]!, (int)pet["cyclesSinceBaseline"]!));
     }
 
     [Fact]
@@ -141,6 +150,6 @@ public class SeedCaseTests(PatientJourneySystem system) : IClassFixture<PatientJ
         var eventId = (string)(await again.Content.ReadFromJsonAsync<JsonObject>())!["eventId"]!;
         var events = (await system.JourneyClient.GetFromJsonAsync<JsonArray>($"/patients/{Seed.PatientId}/events"))!;
         Assert.Contains(events, e => (string)e!["eventId"]! == eventId);
-        Assert.Equal(ExpectedEvents, events.Count);
+        Assert.Equal(Seed.JourneyEventCount, events.Count);
     }
 }

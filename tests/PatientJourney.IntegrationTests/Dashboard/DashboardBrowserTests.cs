@@ -52,7 +52,7 @@ public class DashboardBrowserTests(PatientJourneySystem system) : IClassFixture<
         await Assertions.Expect(page.Locator("[data-lane='chemotherapy'] li[data-type='ChemoCycleCompleted']")).ToHaveCountAsync(5);
         await Assertions.Expect(page.Locator("[data-lane='interventional'] li[data-type='TacePerformed']")).ToHaveCountAsync(3);
         await Assertions.Expect(page.Locator("[data-lane='interventional'] li[data-type='RfaPerformed']")).ToHaveCountAsync(1);
-        await Assertions.Expect(page.Locator("[data-lane='imaging'] li[data-type='ResponseAssessed']", new() { HasTextString = "PR" }).First).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("[data-lane='imaging'] li[data-type='RecistResponse']", new() { HasTextString = "PR" }).First).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("[role='alert'][data-flag^='doxorubicin']").First).ToBeVisibleAsync();
         // The charts: tumour burden with its RECIST categories, SUVmax per lesion.
         await Assertions.Expect(page.Locator("#tumour-burden [data-point-label='PR']").First).ToBeAttachedAsync();
@@ -72,7 +72,7 @@ public class DashboardBrowserTests(PatientJourneySystem system) : IClassFixture<
         await page.EvaluateAsync("window.__notReloaded = true");
         using var posted = await system.PostAsync("diagnosis", $"/patients/{seed.PatientId}/visits", new { occurredOn = "2012-09-24", ecog = 0 });
         Assert.Equal(HttpStatusCode.Accepted, posted.StatusCode);
-        await Eventually.HoldsAsync(async () => await system.JourneyEntryCountAsync(seed.PatientId) == seed.JourneyEventCount + 1, "the visit stored by the journey");
+        await Eventually.HoldsAsync(async () => await system.JourneyEntryCountAsync(seed.PatientId) == seed.JourneyEntryCount + 1, "the visit stored by the journey");
         await Assertions.Expect(visits).ToHaveCountAsync(before + 1, new() { Timeout = 2000 });
         Assert.True(await page.EvaluateAsync<bool>("window.__notReloaded === true"), "the page was reloaded");
 

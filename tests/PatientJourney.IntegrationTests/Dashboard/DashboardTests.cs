@@ -38,4 +38,29 @@ public class DashboardTests(PatientJourneySystem system) : IClassFixture<Patient
         foreach (var line in new[] { 300, 450, 550 })
             Assert.Contains($"text-anchor=\"middle\">{line}</text>", chart);
     }
+
+    [Fact]
+    public async Task A_patient_page_as_of_a_date_shows_the_response_doses_and_alerts_of_that_date()
+    {
+        var seed = await system.LoadSeedCaseAsync();
+        await using var dashboard = new DashboardHost(system);
+        var client = await dashboard.SignedInClientAsync();
+
+        // 2011-06-01: five cycles given (300 mg/m2), no TACE yet, the CT of 2011-04-26 a partial response.
+        var then = await client.GetStringAsync($"/patients/{seed.PatientId}?asOf=2011-06-01");
+        Assert.Contains("data-response=\"PR\"", then);
+        Assert.Contains("systemic 300, locoregional 0, total 300 mg/m2", then);
+        Assert.Contains("data-flag=\"doxorubicin-300\"", then);
+        Assert.DoesNotContain("data-flag=\"doxorubicin-550\"", then);
+        Assert.DoesNotContain("2012-04-24", then);
+
+        // Today: "no evidence of disease" is a complete response; three TACE sessions take the total past 550.
+        var now = await client.GetStringAsync($"/patients/{seed.PatientId}");
+        Assert.Contains("data-response=\"CR\"", now);
+        Assert.Contains("data-flag=\"doxorubicin-550\"", now);
+        // The PET/CT of 2012-01-17: every lesion back to background, drawn resolved.
+        var suv = now[now.IndexOf("<svg id=\"suv-max\"", StringComparison.Ordinal)..];
+        suv = suv[..(suv.IndexOf("</svg>", StringComparison.Ordinal) + 6)];
+        Assert.Equal(4, System.Text.RegularExpressions.Regex.Matches(suv, "data-resolved=\"true\"").Count);
+    }
 }

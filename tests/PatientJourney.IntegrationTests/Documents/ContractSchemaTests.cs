@@ -45,7 +45,7 @@ public class ContractSchemaTests(PatientJourneySystem system) : IClassFixture<Pa
         var seed = await system.LoadSeedCaseAsync();
         Assert.Equal(HttpStatusCode.Accepted, (await system.PostAsync("chemotherapy", $"/patients/{seed.PatientId}/adverse-events",
             new { occurredOn = "2011-02-01", term = "febrile neutropenia", grade = 3 })).StatusCode);
-        await Eventually.HoldsAsync(async () => await system.JourneyEntryCountAsync(seed.PatientId) == seed.JourneyEventCount + 1, "the adverse event in the journey");
+        await Eventually.HoldsAsync(async () => await system.JourneyEntryCountAsync(seed.PatientId) == seed.JourneyEntryCount + 1, "the adverse event in the journey");
 
         var events = (await system.JourneyClient.GetFromJsonAsync<JsonArray>($"/patients/{seed.PatientId}/events"))!;
         var options = new EvaluationOptions { OutputFormat = OutputFormat.List, RequireFormatValidation = true };
@@ -57,7 +57,9 @@ public class ContractSchemaTests(PatientJourneySystem system) : IClassFixture<Pa
             var results = SchemaFor((string)instance["type"]!).Evaluate(JsonDocument.Parse(instance.ToJsonString()).RootElement, options);
             Assert.True(results.IsValid, $"{instance["type"]}: {Failures(results)}");
         }
-        Assert.Equal(ContractEvents.All.Select(t => t.Name).Order(), events.Select(e => (string)e!["type"]!).Distinct().Order());
+        // Every event type published (a retired one is not: ResponseAssessed).
+        Assert.Equal(ContractEvents.All.Where(t => !t.IsDefined(typeof(RetiredAttribute), false)).Select(t => t.Name).Order(),
+            events.Select(e => (string)e!["type"]!).Distinct().Order());
 
         // The same events as the departments' outboxes send them by default: a batch per department (contract v2).
         foreach (var batch in ContractBatches.All)

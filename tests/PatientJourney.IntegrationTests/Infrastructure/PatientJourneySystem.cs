@@ -166,7 +166,7 @@ public class PatientJourneySystem : IAsyncLifetime
             using var response = await PostSeedAsync(seed, request);
             Xunit.Assert.True(response.StatusCode == System.Net.HttpStatusCode.Accepted, $"{request.Path}: {await response.Content.ReadAsStringAsync()}");
         }
-        await Eventually.HoldsAsync(async () => await JourneyEntryCountAsync(seed.PatientId) == seed.JourneyEventCount, "the whole seed case in the journey");
+        await Eventually.HoldsAsync(async () => await JourneyEntryCountAsync(seed.PatientId) == seed.JourneyEntryCount, "the whole seed case in the journey");
         return seed;
     }
 

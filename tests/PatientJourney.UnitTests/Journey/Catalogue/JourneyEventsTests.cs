@@ -2,6 +2,7 @@ using PatientJourney.Contracts;
 using PatientJourney.Contracts.Diagnosis;
 using PatientJourney.Contracts.Imaging;
 using PatientJourney.Journey.Catalogue;
+using PatientJourney.Journey.Measurements;
 
 namespace PatientJourney.UnitTests.Journey.Catalogue;
 
@@ -75,16 +76,18 @@ public class JourneyEventsTests
     }
 
     [Fact]
-    public void A_ct_and_its_recist_assessment_chart_one_point_with_its_category_whatever_came_first()
+    public void A_ct_charts_one_point_with_the_category_the_journey_derives_and_a_retired_assessment_adds_nothing()
     {
+        var baseline = new CtResulted { EventId = Guid.NewGuid(), PatientId = "P", OccurredOn = new DateOnly(2011, 8, 16), Region = "chest",
+            TargetLesions = [new TargetLesion("L1", "lung", 20), new TargetLesion("L2", "liver", 30)] };
         var ct = new CtResulted { EventId = Guid.NewGuid(), PatientId = "P", OccurredOn = new DateOnly(2012, 4, 24), Region = "chest",
             TargetLesions = [new TargetLesion("L1", "lung", 12), new TargetLesion("L2", "liver", 20.5m)] };
-        var assessed = new ResponseAssessed { EventId = Guid.NewGuid(), PatientId = "P", OccurredOn = ct.OccurredOn, CtEventId = ct.EventId, BaselineOn = new DateOnly(2011, 8, 16),
-            SumOfDiametersMm = 32.5m, BaselineSumMm = 50, NadirSumMm = 32.5m, ChangeFromBaselinePercent = -35, ChangeFromNadirPercent = 0, Category = RecistCategory.PartialResponse };
-        var charts = new ChartPoints();
-        foreach (var e in new ClinicalEvent[] { assessed, ct, new PatientRegistered { PatientId = "P", OccurredOn = ct.OccurredOn, BirthDate = new DateOnly(1960, 1, 1), Sex = Sex.Female } })
-            JourneyEvents.Of(e).AddToCharts(e, charts);
-        Assert.Equal([new TumourBurdenPoint(ct.OccurredOn, 32.5m, "PR", ct.EventId)], charts.TumourBurdenPoints());
-        Assert.Empty(charts.SuvMaxPoints());
+        // What imaging once published says SD; the measurements make -35 %: PR.
+        var retired = new ResponseAssessed { EventId = Guid.NewGuid(), PatientId = "P", OccurredOn = ct.OccurredOn, CtEventId = ct.EventId, BaselineOn = baseline.OccurredOn,
+            SumOfDiametersMm = 32.5m, BaselineSumMm = 50, NadirSumMm = 32.5m, ChangeFromBaselinePercent = -35, ChangeFromNadirPercent = 0, Category = RecistCategory.StableDisease };
+        var registered = new PatientRegistered { PatientId = "P", OccurredOn = ct.OccurredOn, BirthDate = new DateOnly(1960, 1, 1), Sex = Sex.Female };
+        var measurements = GetMeasurements.From("P", [retired, ct, registered, baseline]);
+        Assert.Equal([new TumourBurdenPoint(baseline.OccurredOn, 50m, null, baseline.EventId), new TumourBurdenPoint(ct.OccurredOn, 32.5m, "PR", ct.EventId)], measurements.TumourBurden);
+        Assert.Empty(measurements.SuvMax);
     }
 }

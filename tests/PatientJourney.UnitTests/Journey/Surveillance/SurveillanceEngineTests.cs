@@ -111,13 +111,7 @@ public class SurveillanceEngineTests
     [Fact]
     public void Progression_suspends_imaging_and_a_new_plan_after_it_schedules_again()
     {
-        var pd = new ResponseAssessed
-        {
-            EventId = Guid.NewGuid(), PatientId = P, OccurredOn = D("2012-04-24"), CtEventId = Guid.NewGuid(), BaselineOn = D("2010-12-22"),
-            SumOfDiametersMm = 150, BaselineSumMm = 121, NadirSumMm = 80, ChangeFromBaselinePercent = 24, ChangeFromNadirPercent = 87.5m,
-            Category = RecistCategory.ProgressiveDisease,
-        };
-        var events = new List<ClinicalEvent> { Plan("2012-01-24"), Ct("2012-04-24"), pd };
+        List<ClinicalEvent> events = [Plan("2012-01-24"), .. Progression("2012-04-24")];
         Assert.Equal("suspended", Cts(events, "2012-08-01").Single(i => i.CompletedOn is null).Status);
 
         events.Add(Plan("2012-09-01"));
@@ -177,13 +171,7 @@ public class SurveillanceEngineTests
     [Fact]
     public void Progressive_disease_suspends_open_imaging_items_until_a_new_plan()
     {
-        var pd = new ResponseAssessed
-        {
-            EventId = Guid.NewGuid(), PatientId = P, OccurredOn = D("2012-04-24"), CtEventId = Guid.NewGuid(), BaselineOn = D("2010-12-22"),
-            SumOfDiametersMm = 150, BaselineSumMm = 121, NadirSumMm = 80, ChangeFromBaselinePercent = 24, ChangeFromNadirPercent = 87.5m,
-            Category = RecistCategory.ProgressiveDisease,
-        };
-        var events = new List<ClinicalEvent> { Plan("2012-01-24"), Ct("2012-04-24"), pd };
+        List<ClinicalEvent> events = [Plan("2012-01-24"), .. Progression("2012-04-24")];
         Assert.Equal("suspended", Table(events, "2012-06-30").Single(i => i.Kind == "ct" && i.CompletedOn is null).Status);
         Assert.DoesNotContain(Table(events, "2012-06-30"), i => i.Kind == "clinic-visit" && i.Status == "suspended");
 
@@ -206,4 +194,15 @@ public class SurveillanceEngineTests
         Assert.DoesNotContain(items, i => i.CompletedOn > D("2012-04-23"));
         Assert.Contains(items, i => i is { Kind: "ct", Status: "due" } && i.DueOn == D("2012-04-24"));
     }
+
+    /// <summary>A baseline CT of 121 mm and, on the day given, a CT of 150 mm after a nadir of 80 mm: RECIST PD, derived by the journey.</summary>
+    private static ClinicalEvent[] Progression(string on) =>
+    [
+        TargetCt("2010-12-22", 121m), TargetCt("2011-04-26", 80m), TargetCt(on, 150m),
+    ];
+
+    private static CtResulted TargetCt(string on, decimal mm) => new()
+    {
+        EventId = Guid.NewGuid(), PatientId = P, OccurredOn = D(on), Region = "abdomen-pelvis", TargetLesions = [new TargetLesion("a", "liver", mm)],
+    };
 }

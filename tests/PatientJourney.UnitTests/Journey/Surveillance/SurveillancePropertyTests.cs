@@ -57,12 +57,11 @@ public class SurveillancePropertyTests
                 PatientId = P, OccurredOn = Epoch.AddDays(m.Day), Decision = "TACE",
                 PlannedProcedures = [new PlannedProcedure(ProcedureKind.Tace, m.Sessions, m.Interval, null)],
             });
+        // Progression is derived from the CTs: a baseline of 50 mm before everything, 70 mm on the day (+40 %).
         if (progressionDay is { } pd)
-            events.Add(new ResponseAssessed
-            {
-                PatientId = P, OccurredOn = Epoch.AddDays(pd), CtEventId = Guid.NewGuid(), BaselineOn = Epoch, SumOfDiametersMm = 60, BaselineSumMm = 50,
-                NadirSumMm = 40, ChangeFromBaselinePercent = 20, ChangeFromNadirPercent = 50, Category = RecistCategory.ProgressiveDisease,
-            });
+            events.AddRange(
+                new CtResulted { PatientId = P, OccurredOn = Epoch.AddDays(-1), Region = "chest", TargetLesions = [new TargetLesion("a", "lung", 50m)] },
+                new CtResulted { PatientId = P, OccurredOn = Epoch.AddDays(pd), Region = "chest", TargetLesions = [new TargetLesion("a", "lung", 70m)] });
         return events.Select((e, i) => Stamp(e, recorded[i % recorded.Length])).ToList();
     }
 

@@ -1,9 +1,0 @@
-namespace PatientJourney.Imaging.Response;
-
-/// <summary>A change in percent, for display: never compared with a threshold (the criteria compare exact values).</summary>
-public static class PercentChange
-{
-    /// <summary>(value - reference) / reference in percent, to 0.1, halves away from zero; 0 when there is no reference.</summary>
-    public static decimal From(decimal reference, decimal value) =>
-        reference == 0m ? 0m : Math.Round((value - reference) / reference * 100m, 1, MidpointRounding.AwayFromZero);
-}
