@@ -25,7 +25,10 @@ public enum DrugPurpose
     [JsonStringEnumMemberName("supportive")] Supportive,
 }
 
-/// <summary>One drug of a regimen: exactly one of the three doses is set, given on each listed cycle day.</summary>
+/// <summary>
+/// One drug of a regimen: exactly one of the three doses is set, given on each listed cycle day. <c>Drug</c> is the
+/// formulary's name for what the request named, with its codes (absent in events recorded before the formulary).
+/// </summary>
 public sealed record RegimenDrug(
     string Drug,
     decimal? DosePerM2Mg,
@@ -33,7 +36,9 @@ public sealed record RegimenDrug(
     decimal? DoseMicrograms,
     IReadOnlyList<int> Days,
     DrugRoute Route,
-    DrugPurpose Purpose = DrugPurpose.Antineoplastic);
+    DrugPurpose Purpose = DrugPurpose.Antineoplastic,
+    string? RxNorm = null,
+    string? Atc = null);
 
 [JsonConverter(typeof(ContractEnumConverter<BsaFormula>))]
 public enum BsaFormula
@@ -69,12 +74,14 @@ public sealed record ChemoRegimenStarted : ChemotherapyEvent
             SharedChecks.RegimenDrug(v, f, d.Drug, d.DosePerM2Mg, d.DoseMg, d.DoseMicrograms, d.Days, CycleLengthDays);
             SharedChecks.IsDefined(v, d.Route, $"{f}.route");
             SharedChecks.IsDefined(v, d.Purpose, $"{f}.purpose");
+            SharedChecks.DrugCodes(v, d.RxNorm, d.Atc, f);
         });
     }
 }
 
 /// <summary>What was given of one drug: on each of its days, and over the whole cycle.</summary>
-public sealed record AdministeredDrug(string Drug, decimal DosePerDayMg, int Days, decimal DoseMg, DrugRoute Route, DrugPurpose Purpose);
+public sealed record AdministeredDrug(
+    string Drug, decimal DosePerDayMg, int Days, decimal DoseMg, DrugRoute Route, DrugPurpose Purpose, string? RxNorm = null, string? Atc = null);
 
 public sealed record ChemoCycleCompleted : ChemotherapyEvent
 {
@@ -87,8 +94,12 @@ public sealed record ChemoCycleCompleted : ChemotherapyEvent
     public decimal? DoseReductionPercent { get; init; }
     public required decimal BsaM2 { get; init; }
     public required IReadOnlyList<AdministeredDrug> Drugs { get; init; }
-    /// <summary>The regimen's cumulative doxorubicin after this cycle.</summary>
+    /// <summary>The regimen's cumulative doxorubicin after this cycle (conventional doxorubicin, whatever name it was given).</summary>
     public required decimal CumulativeDoxorubicinMgPerM2 { get; init; }
+    /// <summary>The regimen's anthracyclines after this cycle in doxorubicin-equivalent mg/m2 (doxorubicin included); null before the formulary.</summary>
+    public decimal? CumulativeDoxorubicinEquivalentMgPerM2 { get; init; }
+    /// <summary>The regimen's pegylated liposomal doxorubicin after this cycle: its own line; null before the formulary.</summary>
+    public decimal? CumulativeLiposomalDoxorubicinMgPerM2 { get; init; }
 
     protected override void ValidateFact(FieldValidation v, DateOnly latest)
     {
@@ -99,6 +110,8 @@ public sealed record ChemoCycleCompleted : ChemotherapyEvent
         v.Range(DoseReductionPercent, "doseReductionPercent", ClinicalLimits.DoseReductionPercent);
         v.Range(BsaM2, "bsaM2", ClinicalLimits.BsaM2);
         v.Range(CumulativeDoxorubicinMgPerM2, "cumulativeDoxorubicinMgPerM2", ClinicalLimits.GivenMg);
+        v.Range(CumulativeDoxorubicinEquivalentMgPerM2, "cumulativeDoxorubicinEquivalentMgPerM2", ClinicalLimits.GivenMg);
+        v.Range(CumulativeLiposomalDoxorubicinMgPerM2, "cumulativeLiposomalDoxorubicinMgPerM2", ClinicalLimits.GivenMg);
         if (!v.Required(Drugs, "drugs", nonEmpty: false)) return;
         v.Each(Drugs, "drugs", (d, f) =>
         {
@@ -108,6 +121,7 @@ public sealed record ChemoCycleCompleted : ChemotherapyEvent
             v.Range(d.DoseMg, $"{f}.doseMg", ClinicalLimits.GivenMg);
             SharedChecks.IsDefined(v, d.Route, $"{f}.route");
             SharedChecks.IsDefined(v, d.Purpose, $"{f}.purpose");
+            SharedChecks.DrugCodes(v, d.RxNorm, d.Atc, f);
         });
     }
 }
@@ -126,13 +140,20 @@ public sealed record ChemoRegimenStopped : ChemotherapyEvent
 
 public sealed record AdverseEventRecorded : ChemotherapyEvent
 {
+    /// <summary>The CTCAE v5.0 term as CTCAE spells it (or as the hospital added it).</summary>
     public required string Term { get; init; }
-    /// <summary>CTCAE grade 1-5.</summary>
+    /// <summary>The term's MedDRA code; null in events recorded before the terminology.</summary>
+    public string? MeddraCode { get; init; }
+    /// <summary>CTCAE grade 1-5, one the term admits.</summary>
     public required int Grade { get; init; }
     public string? Attribution { get; init; }
     public string? Treatment { get; init; }
 
-    protected override void ValidateFact(FieldValidation v, DateOnly latest) => CheckFacts(v, Term, Grade, Attribution, Treatment);
+    protected override void ValidateFact(FieldValidation v, DateOnly latest)
+    {
+        CheckFacts(v, Term, Grade, Attribution, Treatment);
+        v.MaxLength(MeddraCode, "meddraCode", ClinicalLimits.Code);
+    }
 
     /// <summary>The adverse event's fields, as the request and the event both carry them.</summary>
     public static void CheckFacts(FieldValidation v, string? term, int? grade, string? attribution, string? treatment)

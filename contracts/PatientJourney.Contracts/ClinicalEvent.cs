@@ -84,8 +84,8 @@ public enum ProcedureKind
     [JsonStringEnumMemberName("pet-ct")] PetCt,
 }
 
-/// <summary>A CTCAE v5 graded term (grade 1-5).</summary>
-public sealed record GradedTerm(string Term, int Grade, string? Treatment = null);
+/// <summary>A CTCAE v5 graded term (grade 1-5, one the term admits), with its MedDRA code (null before the terminology).</summary>
+public sealed record GradedTerm(string Term, int Grade, string? Treatment = null, string? MeddraCode = null);
 
 /// <summary>
 /// Enum codes as the contract spells them (JsonStringEnumMemberName), and only those: an integer such as

@@ -12,8 +12,13 @@ public sealed record InterventionalEventBatch : ClinicalEventBatch<Interventiona
 public sealed record TacePerformed : InterventionalEvent
 {
     public required string Target { get; init; }
+    /// <summary>The formulary's name for the drug (doxorubicin loaded on beads is doxorubicin: the beads are the carrier).</summary>
     public required string Drug { get; init; }
+    public string? RxNorm { get; init; }
+    public string? Atc { get; init; }
     public required decimal DoseMg { get; init; }
+    /// <summary>The dose in doxorubicin-equivalent mg (0 for a drug that is no convertible anthracycline); null before the formulary.</summary>
+    public decimal? DoxorubicinEquivalentMg { get; init; }
     public string? Carrier { get; init; }
     public string? Approach { get; init; }
     public IReadOnlyList<GradedTerm> Toxicities { get; init; } = [];
@@ -21,6 +26,8 @@ public sealed record TacePerformed : InterventionalEvent
     protected override void ValidateFact(FieldValidation v, DateOnly latest)
     {
         CheckFacts(v, Target, Drug, DoseMg, Carrier, Approach);
+        SharedChecks.DrugCodes(v, RxNorm, Atc, null);
+        v.Range(DoxorubicinEquivalentMg, "doxorubicinEquivalentMg", ClinicalLimits.GivenMg);
         SharedChecks.GradedTerms(v, Toxicities, "toxicities");
     }
 

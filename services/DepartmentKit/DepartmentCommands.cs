@@ -6,6 +6,7 @@ using Microsoft.OpenApi;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using PatientJourney.Contracts;
+using PatientJourney.Contracts.Terminology;
 using PatientJourney.Hosting;
 using PatientJourney.Hosting.Http;
 using PatientJourney.Hosting.Security;
@@ -43,10 +44,11 @@ public static class DepartmentCommands
         where TRequest : class, IValidatedRequest
     {
         var rule = app.ServiceProvider.GetService<DepartmentRule>();
+        var terminology = app.Terminology();
         Decision DecideUnderRule(TRequest request, CommandContext context) =>
             rule is null ? decide(request, context) : rule(context, decide(request, context), clinicalDateField);
 
-        DepartmentWrite? Prepare(CommandInput input, FieldValidation validation) => PrepareWrite<TRequest>(input, validation, DecideUnderRule);
+        DepartmentWrite? Prepare(CommandInput input, FieldValidation validation) => PrepareWrite<TRequest>(input, validation, terminology, DecideUnderRule);
 
         return app.MapPost(pattern, (HttpContext http, DepartmentWriter writer, TimeProvider clock, CancellationToken ct) =>
                 HandleAsync(http, writer, clock, Prepare, ct))
@@ -93,7 +95,8 @@ public static class DepartmentCommands
     /// Checks a command as the department would take it over HTTP or in a batch: route ids, Idempotency-Key, body.
     /// Answers the write to decide, or null with every offending field in <paramref name="validation"/>.
     /// </summary>
-    private static DepartmentWrite? PrepareWrite<TRequest>(CommandInput input, FieldValidation validation, Func<TRequest, CommandContext, Decision> decide)
+    private static DepartmentWrite? PrepareWrite<TRequest>(
+        CommandInput input, FieldValidation validation, ClinicalTerminology terminology, Func<TRequest, CommandContext, Decision> decide)
         where TRequest : class, IValidatedRequest
     {
         foreach (var (name, value) in input.Route) validation.PatientId(value, name); // every route id has the patientId alphabet
@@ -109,6 +112,7 @@ public static class DepartmentCommands
         var request = ReadBody<TRequest>(input.Body, validation);
         if (request is null) return null;
         request.Validate(validation, input.Today);
+        (request as ITerminologyRequest)?.CheckTerms(validation, terminology);
         var patientId = routePatientId ?? (request as IPatientRequest)?.PatientId;
         if (routePatientId is null) validation.PatientId(patientId);
         if (!validation.IsValid) return null;

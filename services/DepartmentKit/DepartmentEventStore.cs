@@ -22,6 +22,7 @@ public static class DepartmentEventStore
         var settings = InfrastructureSettings.From(builder.Configuration);
         builder.Services.AddSingleton(settings);
         if (rule is not null) builder.Services.AddSingleton(rule);
+        builder.Services.AddSingleton(HospitalTerminology.From(builder.Configuration));
         var backlog = OutboxBacklog.From(builder.Configuration);
         var wakeup = OutboxWakeup.From(builder.Configuration, backlog);
         builder.Services.AddMarten(opts =>

@@ -1,4 +1,5 @@
 using PatientJourney.Contracts;
+using PatientJourney.Contracts.Terminology;
 
 namespace PatientJourney.DepartmentKit;
 
@@ -12,4 +13,10 @@ public interface IValidatedRequest
 public interface IPatientRequest
 {
     string? PatientId { get; }
+}
+
+/// <summary>A request that names clinical terms (a drug, a CTCAE term and grade): checked against the hospital's terminology too.</summary>
+public interface ITerminologyRequest
+{
+    void CheckTerms(FieldValidation validation, ClinicalTerminology terminology);
 }

@@ -1,4 +1,5 @@
 using PatientJourney.Contracts;
+using PatientJourney.Contracts.Terminology;
 
 namespace PatientJourney.Interventional;
 
@@ -10,6 +11,11 @@ public static class GradedTerms
     public static void Validate(FieldValidation v, IReadOnlyList<GradedTermRequest?>? terms, string field) =>
         v.Each(terms, field, (t, f) => SharedChecks.GradedTerm(v, t.Term, t.Grade, t.Treatment, f));
 
-    public static IReadOnlyList<GradedTerm> ToContract(IReadOnlyList<GradedTermRequest?>? terms) =>
-        (terms ?? []).Select(t => new GradedTerm(t!.Term!, t.Grade!.Value, t.Treatment)).ToList();
+    // NCI CTCAE v5.0: a term, and only the grades its table defines.
+    public static void CheckTerms(FieldValidation v, ClinicalTerminology terminology, IReadOnlyList<GradedTermRequest?>? terms, string field) =>
+        v.Each(terms, field, (t, f) => terminology.GradedTerm(v, t.Term, t.Grade, $"{f}.term", $"{f}.grade"));
+
+    /// <summary>Each term as the request wrote it (trimmed), with its MedDRA code.</summary>
+    public static IReadOnlyList<GradedTerm> ToContract(IReadOnlyList<GradedTermRequest?>? terms, CtcaeTerms? ctcae = null) =>
+        (terms ?? []).Select(t => new GradedTerm(t!.Term!.Trim(), t.Grade!.Value, t.Treatment, (ctcae ?? CtcaeTerms.Published).Find(t.Term)?.MeddraCode)).ToList();
 }

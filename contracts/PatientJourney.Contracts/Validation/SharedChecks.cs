@@ -12,13 +12,25 @@ public static class SharedChecks
 
     /// <summary>CTCAE v5.0 graded terms (a procedure's toxicities and complications).</summary>
     public static void GradedTerms(FieldValidation v, IReadOnlyList<GradedTerm?>? terms, string field) =>
-        v.Each(terms, field, (t, f) => GradedTerm(v, t.Term, t.Grade, t.Treatment, f));
+        v.Each(terms, field, (t, f) =>
+        {
+            GradedTerm(v, t.Term, t.Grade, t.Treatment, f);
+            v.MaxLength(t.MeddraCode, $"{f}.meddraCode", ClinicalLimits.Code);
+        });
 
     public static void GradedTerm(FieldValidation v, string? term, int? grade, string? treatment, string field)
     {
         v.Required(term, $"{field}.term", ClinicalLimits.ShortText);
         if (v.Required(grade, $"{field}.grade")) v.Range(grade, $"{field}.grade", ClinicalLimits.CtcaeGrade);
         v.MaxLength(treatment, $"{field}.treatment", ClinicalLimits.Reason);
+    }
+
+    /// <summary>The codes a department resolved a drug to (RxNorm CUI, ATC), optional: events before the formulary have none.</summary>
+    public static void DrugCodes(FieldValidation v, string? rxNorm, string? atc, string? field)
+    {
+        var prefix = field is null ? "" : field + ".";
+        v.MaxLength(rxNorm, prefix + "rxNorm", ClinicalLimits.Code);
+        v.MaxLength(atc, prefix + "atc", ClinicalLimits.Code);
     }
 
     /// <summary>A regimen's drug: one dose of the three kinds, given on distinct days of the cycle.</summary>

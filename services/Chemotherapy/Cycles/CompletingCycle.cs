@@ -3,6 +3,7 @@ using PatientJourney.DepartmentKit;
 using PatientJourney.Chemotherapy.Dosing;
 using PatientJourney.Chemotherapy.Regimens;
 using PatientJourney.Contracts.Chemotherapy;
+using PatientJourney.Contracts.Terminology;
 
 namespace PatientJourney.Chemotherapy.Cycles;
 
@@ -22,11 +23,16 @@ public sealed record CompleteCycle(int? CycleNumber, DateOnly? StartedOn, DateOn
 
 public static class CompletingCycle
 {
-    public static void Map(IEndpointRouteBuilder patient) =>
-        patient.MapCommand<CompleteCycle>("/regimens/{regimenId}/cycles", (r, c) => Decide(r, c, c.RouteValue("regimenId")), clinicalDateField: "completedOn")
+    public static void Map(IEndpointRouteBuilder patient)
+    {
+        var terminology = patient.Terminology();
+        patient.MapCommand<CompleteCycle>("/regimens/{regimenId}/cycles", (r, c) => Decide(r, c, c.RouteValue("regimenId"), terminology.Formulary),
+                clinicalDateField: "completedOn")
             .WithName("CompleteCycle");
+    }
 
-    public static Decision Decide(CompleteCycle r, CommandContext c, string regimenId)
+    /// <param name="formulary">Resolves the regimen's drugs for the cardiotoxic ledger (the published one unless given).</param>
+    public static Decision Decide(CompleteCycle r, CommandContext c, string regimenId, Formulary? formulary = null)
     {
         if (Regimen.Find(c.History, regimenId) is not { } regimen)
             return Decision.NotFound("regimenId", $"regimen {regimenId} has not been started for this patient");
@@ -42,7 +48,10 @@ public static class CompletingCycle
 
         var bsa = r.WeightKg is { } weight ? BodySurfaceArea.M2(regimen.Started.BsaFormula, regimen.Started.HeightCm, weight) : regimen.Started.BsaM2;
         var reduction = r.DoseReductionPercent ?? 0m;
-        var previous = regimen.LastCycle?.CumulativeDoxorubicinMgPerM2 ?? 0m;
+        var lastCycle = regimen.LastCycle;
+        var dose = CycleDoses.CardiotoxicMgPerM2(regimen.Started.Drugs, bsa, reduction, formulary ?? Formulary.Published);
+        // A cycle recorded before the formulary has no equivalent: its regimen had counted doxorubicin only.
+        var previousEquivalent = lastCycle?.CumulativeDoxorubicinEquivalentMgPerM2 ?? lastCycle?.CumulativeDoxorubicinMgPerM2 ?? 0m;
         return new ChemoCycleCompleted
         {
             PatientId = c.PatientId,
@@ -54,7 +63,11 @@ public static class CompletingCycle
             DoseReductionPercent = r.DoseReductionPercent,
             BsaM2 = bsa,
             Drugs = CycleDoses.Administered(regimen.Started.Drugs, bsa, reduction),
-            CumulativeDoxorubicinMgPerM2 = Math.Round(previous + CycleDoses.DoxorubicinMgPerM2(regimen.Started.Drugs, bsa, reduction), 1, MidpointRounding.AwayFromZero),
+            CumulativeDoxorubicinMgPerM2 = Tenth((lastCycle?.CumulativeDoxorubicinMgPerM2 ?? 0m) + dose.DoxorubicinMgPerM2),
+            CumulativeDoxorubicinEquivalentMgPerM2 = Tenth(previousEquivalent + dose.DoxorubicinEquivalentMgPerM2),
+            CumulativeLiposomalDoxorubicinMgPerM2 = Tenth((lastCycle?.CumulativeLiposomalDoxorubicinMgPerM2 ?? 0m) + dose.LiposomalDoxorubicinMgPerM2),
         };
     }
+
+    private static decimal Tenth(decimal mgPerM2) => Math.Round(mgPerM2, 1, MidpointRounding.AwayFromZero);
 }

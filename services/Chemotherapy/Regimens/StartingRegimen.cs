@@ -2,6 +2,7 @@ using PatientJourney.Contracts;
 using PatientJourney.DepartmentKit;
 using PatientJourney.Chemotherapy.Dosing;
 using PatientJourney.Contracts.Chemotherapy;
+using PatientJourney.Contracts.Terminology;
 
 namespace PatientJourney.Chemotherapy.Regimens;
 
@@ -10,7 +11,7 @@ public sealed record RegimenDrugRequest(
 
 public sealed record StartRegimen(
     string? RegimenId, string? Name, DateOnly? StartedOn, int? CycleLengthDays, decimal? HeightCm, decimal? WeightKg,
-    IReadOnlyList<RegimenDrugRequest?>? Drugs, BsaFormula? BsaFormula = null) : IValidatedRequest
+    IReadOnlyList<RegimenDrugRequest?>? Drugs, BsaFormula? BsaFormula = null) : IValidatedRequest, ITerminologyRequest
 {
     public void Validate(FieldValidation v, DateOnly today)
     {
@@ -27,14 +28,23 @@ public sealed record StartRegimen(
             v.Required(d.Route, $"{f}.route");
         });
     }
+
+    // A drug the formulary does not know would escape the cardiotoxic ledger unseen (issue 28, finding 8).
+    public void CheckTerms(FieldValidation v, ClinicalTerminology terminology) =>
+        v.Each(Drugs, "drugs", (d, f) => terminology.Drug(v, d.Drug, $"{f}.drug"));
 }
 
 public static class StartingRegimen
 {
-    public static void Map(IEndpointRouteBuilder patient) =>
-        patient.MapCommand<StartRegimen>("/regimens", Decide, clinicalDateField: "startedOn").WithName("StartRegimen");
+    public static void Map(IEndpointRouteBuilder patient)
+    {
+        var terminology = patient.Terminology();
+        patient.MapCommand<StartRegimen>("/regimens", (r, c) => Decide(r, c, terminology.Formulary), clinicalDateField: "startedOn")
+            .WithName("StartRegimen");
+    }
 
-    public static Decision Decide(StartRegimen r, CommandContext c)
+    /// <param name="formulary">Names each drug as the formulary does, with its codes (the published one unless given).</param>
+    public static Decision Decide(StartRegimen r, CommandContext c, Formulary? formulary = null)
     {
         if (c.History.OfType<ChemoRegimenStarted>().Any(s => s.RegimenId == r.RegimenId))
             return Decision.Conflict("regimenId", $"regimen {r.RegimenId} was already started");
@@ -49,9 +59,13 @@ public static class StartingRegimen
             WeightKg = r.WeightKg!.Value,
             BsaM2 = BodySurfaceArea.M2(r.BsaFormula ?? BsaFormula.Mosteller, r.HeightCm.Value, r.WeightKg.Value),
             BsaFormula = r.BsaFormula ?? BsaFormula.Mosteller,
-            Drugs = r.Drugs!.Select(d => new RegimenDrug(
-                d!.Drug!.Trim(), d.DosePerM2Mg, d.DoseMg, d.DoseMicrograms, d.Days!.Order().ToList(), d.Route!.Value,
-                d.Purpose ?? DrugPurpose.Antineoplastic)).ToList(),
+            Drugs = r.Drugs!.Select(d =>
+            {
+                var drug = (formulary ?? Formulary.Published).Find(d!.Drug);
+                return new RegimenDrug(
+                    drug?.Name ?? d.Drug!.Trim(), d.DosePerM2Mg, d.DoseMg, d.DoseMicrograms, d.Days!.Order().ToList(), d.Route!.Value,
+                    d.Purpose ?? DrugPurpose.Antineoplastic, drug?.RxNorm, drug?.Atc);
+            }).ToList(),
         };
     }
 }

@@ -9,7 +9,10 @@ public sealed record PatientRow(string PatientId, string? DisplayName, bool Regi
 public sealed record WorklistRow(string PatientId, string? DisplayName, string Kind, DateOnly DueOn, string Status);
 /// <summary>An event, or a response the journey derived (department "journey", <paramref name="Assesses"/> the scan).</summary>
 public sealed record EntryRow(Guid EventId, string Type, string Department, DateOnly OccurredOn, DateTimeOffset RecordedAt, string Summary, Guid? Assesses = null);
-public sealed record Doxorubicin(decimal Systemic, decimal? Locoregional, decimal Total);
+public sealed record Doxorubicin(decimal Systemic, decimal? Locoregional, decimal Total, DoxorubicinEquivalent? DoxorubicinEquivalent = null, decimal LiposomalDoxorubicin = 0m);
+
+/// <summary>Every anthracycline as doxorubicin counts it; absent from a journey older than the formulary.</summary>
+public sealed record DoxorubicinEquivalent(decimal Systemic, decimal? Locoregional, decimal Total);
 public sealed record Response(string Category, DateOnly AssessedOn, decimal? ChangeFromBaselinePercent);
 public sealed record Flag(string Code, string Severity, string Message);
 public sealed record JourneyView(string PatientId, bool Registered, IReadOnlyList<EntryRow> Entries, Doxorubicin CumulativeDoxorubicinMgPerM2, Response? LatestResponse, IReadOnlyList<Flag> Flags);

@@ -79,6 +79,13 @@ public static class PatientPage
         body.Append("<h2>Cumulative doxorubicin</h2>").Append(Charts.Bars("doxorubicin",
             $"Cumulative doxorubicin: systemic {dox.Systemic:0}, locoregional {(dox.Locoregional is { } l ? $"{l:0}" : "not computable (no body surface area)")}, total {dox.Total:0} mg/m2, against 300, 450 and 550 mg/m2",
             "mg/m2", [("systemic", dox.Systemic), ("locoregional", dox.Locoregional), ("total", dox.Total)], 300, 450, 550));
+        // Other anthracyclines only where there are some: the thresholds then read the doxorubicin-equivalent total.
+        if (dox.DoxorubicinEquivalent is { } eq && eq.Total != dox.Total)
+            body.Append(Charts.Bars("doxorubicin-equivalent",
+                $"Every anthracycline as doxorubicin-equivalent: systemic {eq.Systemic:0}, locoregional {(eq.Locoregional is { } el ? $"{el:0}" : "not computable (no body surface area)")}, total {eq.Total:0} mg/m2, against 300, 450 and 550 mg/m2",
+                "mg/m2", [("systemic", eq.Systemic), ("locoregional", eq.Locoregional), ("equivalent", eq.Total)], 300, 450, 550));
+        if (dox.LiposomalDoxorubicin > 0)
+            body.Append($"<p id=\"liposomal-doxorubicin\">Pegylated liposomal doxorubicin: {dox.LiposomalDoxorubicin:0} mg/m2 (its own line, in no doxorubicin total)</p>");
 
         if (measurements is not null)
         {

@@ -73,30 +73,48 @@ public static class JourneyProjection
 
     public static CumulativeDoxorubicin Doxorubicin(IReadOnlyList<ClinicalEvent> events)
     {
-        var systemic = events.OfType<ChemoCycleCompleted>()
-            .GroupBy(c => c.RegimenId)
-            .Sum(g => g.Max(c => c.CumulativeDoxorubicinMgPerM2));
+        var regimens = events.OfType<ChemoCycleCompleted>().GroupBy(c => c.RegimenId).ToList();
+        var systemic = regimens.Sum(g => g.Max(c => c.CumulativeDoxorubicinMgPerM2));
+        // A cycle recorded before the formulary counted doxorubicin only, so its equivalent is its doxorubicin.
+        var systemicEquivalent = regimens.Sum(g => g.Max(c => c.CumulativeDoxorubicinEquivalentMgPerM2 ?? c.CumulativeDoxorubicinMgPerM2));
+        var liposomal = regimens.Sum(g => g.Max(c => c.CumulativeLiposomalDoxorubicinMgPerM2 ?? 0m));
         var bsa = events.Select(e => JourneyEvents.Of(e).BsaM2(e)).LastOrDefault(b => b is not null);
-        var taceMg = events.OfType<TacePerformed>().Where(t => t.Drug.Equals("doxorubicin", StringComparison.OrdinalIgnoreCase)).Sum(t => t.DoseMg);
-        decimal? locoregional = taceMg == 0m ? 0m : bsa is { } m2 ? Math.Round(taceMg / m2, 1) : null;
-        return new CumulativeDoxorubicin(Math.Round(systemic, 1), locoregional, Math.Round(systemic + (locoregional ?? 0m), 1));
+        var taces = events.OfType<TacePerformed>().ToList();
+        var locoregional = PerM2(taces.Where(t => Anthracyclines.Drug(t.Drug)?.IsDoxorubicin == true).Sum(t => t.DoseMg), bsa);
+        var locoregionalEquivalent = PerM2(taces.Sum(Anthracyclines.DoxorubicinEquivalentMg), bsa);
+        return new CumulativeDoxorubicin(Math.Round(systemic, 1), locoregional, Math.Round(systemic + (locoregional ?? 0m), 1),
+            new DoxorubicinEquivalent(Math.Round(systemicEquivalent, 1), locoregionalEquivalent, Math.Round(systemicEquivalent + (locoregionalEquivalent ?? 0m), 1)),
+            Math.Round(liposomal, 1));
     }
+
+    private static decimal? PerM2(decimal mg, decimal? bsaM2) => mg == 0m ? 0m : bsaM2 is { } m2 ? Math.Round(mg / m2, 1) : null;
 
     // TACE doxorubicin without a known body surface area is not 0 mg/m2: it cannot be expressed per m2 at all.
     private static string Locoregional(CumulativeDoxorubicin dox) => dox.Locoregional is { } m2 ? Num(m2) : "not computable (no body surface area)";
+
+    // Doxorubicin alone reads as before; other anthracyclines are named as what they add to it.
+    private static string Exposure(CumulativeDoxorubicin dox)
+    {
+        var doxorubicin = $"systemic {Num(dox.Systemic)}, locoregional {Locoregional(dox)}";
+        return dox.EquivalentTotal == dox.Total
+            ? $"Cumulative doxorubicin {Num(dox.Total)} mg/m2 ({doxorubicin})"
+            : $"Cumulative doxorubicin-equivalent {Num(dox.EquivalentTotal)} mg/m2 (doxorubicin {Num(dox.Total)}: {doxorubicin}; other anthracyclines {Num(dox.EquivalentTotal - dox.Total)})";
+    }
 
     private static IEnumerable<JourneyFlag> Flags(IReadOnlyList<ClinicalEvent> events, PatientRegistered? registration, CumulativeDoxorubicin dox, Schedule schedule)
     {
         // Total includes systemic, so its threshold is the higher one reached; the message shows both.
         foreach (var (mgPerM2, severity, advice) in DoxorubicinThresholds)
         {
-            if (dox.Total < mgPerM2) continue;
-            yield return new JourneyFlag($"doxorubicin-{mgPerM2:0}", severity,
-                $"Cumulative doxorubicin {Num(dox.Total)} mg/m2 (systemic {Num(dox.Systemic)}, locoregional {Locoregional(dox)}) {advice}");
+            if (dox.EquivalentTotal < mgPerM2) continue;
+            yield return new JourneyFlag($"doxorubicin-{mgPerM2:0}", severity, $"{Exposure(dox)} {advice}");
             break;
         }
-        if (dox.Locoregional is null)
+        if (dox.Locoregional is null || dox.DoxorubicinEquivalent is { Locoregional: null })
             yield return new JourneyFlag("bsa-unknown", "warning", "TACE doxorubicin cannot be expressed per m2: no body surface area is known");
+        foreach (var (e, drug) in Anthracyclines.NotConverted(events))
+            yield return new JourneyFlag("anthracycline-not-converted", "warning",
+                $"{drug} is an anthracycline with no published doxorubicin equivalence: it is in no cumulative total, assess its cardiotoxic exposure apart", e.EventId);
 
         var firstTreatment = events.FirstOrDefault(e => JourneyEvents.Of(e).IsTreatment);
         foreach (var diagnosis in events.OfType<DiagnosisConfirmed>())

@@ -31,8 +31,20 @@ public sealed record PatientJourneyView
 /// </summary>
 public sealed record JourneyEntry(Guid EventId, string Type, string Department, DateOnly OccurredOn, DateTimeOffset RecordedAt, string Summary, Guid? Assesses = null);
 
-/// <summary>Doxorubicin exposure per m2: systemic (IV chemotherapy), locoregional (TACE mg over the latest BSA), and both.</summary>
-public sealed record CumulativeDoxorubicin(decimal Systemic, decimal? Locoregional, decimal Total);
+/// <summary>
+/// Doxorubicin exposure per m2: systemic (IV chemotherapy), locoregional (TACE mg over the latest BSA), and both, for
+/// doxorubicin itself under any of its names; every anthracycline in doxorubicin-equivalent mg/m2 (the thresholds
+/// apply to that total); pegylated liposomal doxorubicin on its own line, in no total.
+/// </summary>
+public sealed record CumulativeDoxorubicin(
+    decimal Systemic, decimal? Locoregional, decimal Total, DoxorubicinEquivalent? DoxorubicinEquivalent = null, decimal LiposomalDoxorubicin = 0m)
+{
+    /// <summary>What the thresholds compare: every anthracycline, as doxorubicin counts it.</summary>
+    public decimal EquivalentTotal => DoxorubicinEquivalent?.Total ?? Total;
+}
+
+/// <summary>Every anthracycline with a published equivalence, in doxorubicin-equivalent mg/m2 (doxorubicin included).</summary>
+public sealed record DoxorubicinEquivalent(decimal Systemic, decimal? Locoregional, decimal Total);
 
 /// <summary>The latest RECIST 1.1 response, derived by the journey; <paramref name="EventId"/> is the CT it assesses.</summary>
 public sealed record LatestResponse(string Category, DateOnly AssessedOn, decimal? ChangeFromBaselinePercent, Guid EventId);

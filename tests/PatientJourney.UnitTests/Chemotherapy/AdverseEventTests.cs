@@ -15,7 +15,7 @@ public class AdverseEventTests
     public void Ctcae_grade_runs_from_1_to_5(int grade, bool valid)
     {
         var v = new FieldValidation();
-        new RecordAdverseEvent(new DateOnly(2011, 2, 1), "neutropenia", grade, null, null).Validate(v, Today);
+        new RecordAdverseEvent(new DateOnly(2011, 2, 1), "Neutrophil count decreased", grade, null, null).Validate(v, Today);
         Assert.Equal(valid, !v.Errors.ContainsKey("grade"));
     }
 }

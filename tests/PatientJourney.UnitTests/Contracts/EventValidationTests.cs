@@ -75,7 +75,7 @@ public class EventValidationTests
     {
         AdverseEventRecorded Grade(int grade) => new()
         {
-            EventId = Guid.NewGuid(), PatientId = "LMS-0001", OccurredOn = new DateOnly(2011, 2, 1), RecordedBy = "desk", Term = "neutropenia", Grade = grade,
+            EventId = Guid.NewGuid(), PatientId = "LMS-0001", OccurredOn = new DateOnly(2011, 2, 1), RecordedBy = "desk", Term = "Neutrophil count decreased", Grade = grade,
         };
         Assert.True(Grade(1).Validate(Today).IsValid);
         Assert.True(Grade(5).Validate(Today).IsValid);

@@ -19,7 +19,7 @@ public class TaceTests
         var context = new CommandContext("LMS-0001", [], Today, new Dictionary<string, string>());
         var tace = Assert.IsType<TacePerformed>(Assert.Single(PerformingTace.Decide(Tace(150m, new GradedTermRequest("nausea", 2, null)), context).Events));
         Assert.Equal(("doxorubicin", 150m), (tace.Drug, tace.DoseMg));
-        Assert.Equal(new GradedTerm("nausea", 2), Assert.Single(tace.Toxicities));
+        Assert.Equal(new GradedTerm("nausea", 2, MeddraCode: "10028813"), Assert.Single(tace.Toxicities));
         Assert.False(tace.Validate(Today).IsValid); // not yet stamped by the writer: no event id, no recordedBy
         Assert.True((tace with { EventId = Guid.NewGuid(), RecordedBy = "ir.desk" }).Validate(Today).IsValid);
     }
