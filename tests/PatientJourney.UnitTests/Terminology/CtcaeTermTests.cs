@@ -29,6 +29,8 @@ public class CtcaeTermTests
     [InlineData("Neutrophil count decreased", 5, false)]
     [InlineData("urinary tract infection", 1, false)]
     [InlineData(" Urinary tract infection ", 2, true)]
+    [InlineData("Lymphocyte count decreased", 4, true)]
+    [InlineData("lymphocyte count decreased", 5, false)]
     public void A_grade_the_term_does_not_admit_is_refused_naming_grade(string term, int grade, bool admitted) =>
         Assert.Equal(admitted ? [] : ["grade"], Check(term, grade).Keys);
 
