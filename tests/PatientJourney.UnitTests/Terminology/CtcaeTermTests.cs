@@ -31,6 +31,12 @@ public class CtcaeTermTests
     [InlineData(" Urinary tract infection ", 2, true)]
     [InlineData("Lymphocyte count decreased", 4, true)]
     [InlineData("lymphocyte count decreased", 5, false)]
+    [InlineData("Death NOS", 4, false)]
+    [InlineData("Death NOS", 5, true)]
+    [InlineData("Ejection fraction decreased", 1, false)]
+    [InlineData("Ejection fraction decreased", 5, false)]
+    [InlineData("Acute kidney injury", 2, false)]
+    [InlineData("Encephalopathy", 5, true)]
     public void A_grade_the_term_does_not_admit_is_refused_naming_grade(string term, int grade, bool admitted) =>
         Assert.Equal(admitted ? [] : ["grade"], Check(term, grade).Keys);
 

@@ -95,7 +95,7 @@ public class FormularyTests
             ["Formulary:Additions:0:Synonyms:0"] = "DOX-H",
             ["Formulary:Additions:0:Atc"] = "L01DB01",
             ["Formulary:Additions:0:DoxorubicinEquivalence"] = "1",
-            ["Ctcae:Additions:0:Term"] = "Cystitis noninfective",
+            ["Ctcae:Additions:0:Term"] = "Post-embolisation syndrome",
             ["Ctcae:Additions:0:MeddraCode"] = "local-0001", // the hospital's own coding; no published code is claimed here
             ["Ctcae:Additions:0:Grades:0"] = "1",
             ["Ctcae:Additions:0:Grades:1"] = "2",
@@ -106,7 +106,7 @@ public class FormularyTests
         Assert.Equal(("doxorubicin (hospital compounded)", 1m, true), (terminology.Formulary.Find("dox-h")?.Name, terminology.Formulary.Find("dox-h")?.DoxorubicinEquivalence, terminology.Formulary.Find("dox-h")?.IsDoxorubicin));
         Assert.Equal("doxorubicin", terminology.Formulary.Find("L01DB01")?.Name); // an addition never takes a published code away
         var v = new FieldValidation();
-        terminology.GradedTerm(v, "cystitis noninfective", 5, "term", "grade");
+        terminology.GradedTerm(v, "post-embolisation syndrome", 5, "term", "grade");
         Assert.Equal(["grade"], v.Errors.Keys);
         Assert.Null(Formulary.Published.Find("dox-h"));
     }
