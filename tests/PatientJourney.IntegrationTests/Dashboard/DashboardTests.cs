@@ -63,4 +63,28 @@ public class DashboardTests(PatientJourneySystem system) : IClassFixture<Patient
         suv = suv[..(suv.IndexOf("</svg>", StringComparison.Ordinal) + 6)];
         Assert.Equal(4, System.Text.RegularExpressions.Regex.Matches(suv, "data-resolved=\"true\"").Count);
     }
+
+    [Fact]
+    public async Task A_patient_page_shows_a_not_evaluable_response_and_the_non_target_status()
+    {
+        const string patient = "DASH-NE-1";
+        foreach (var (on, targets, effusion) in new[] { ("2020-01-10", new[] { ("a", 40m), ("b", 30m) }, "present"), ("2020-04-10", new[] { ("a", 20m) }, "present") })
+        {
+            using var ct = await system.PostAsync("imaging", $"/patients/{patient}/ct", new
+            {
+                performedOn = on, region = "chest",
+                targetLesions = targets.Select(t => new { lesionId = t.Item1, site = t.Item1 == "a" ? "liver" : "lung", longestDiameterMm = t.Item2 }).ToArray(),
+                nonTargetLesions = new[] { new { lesionId = "effusion", site = "pleura", status = effusion } },
+            });
+            Assert.Equal(System.Net.HttpStatusCode.Accepted, ct.StatusCode);
+        }
+        await Eventually.HoldsAsync(async () => await system.JourneyEntryCountAsync(patient) == 3, "both CTs and the response in the journey");
+
+        await using var dashboard = new DashboardHost(system);
+        var html = await (await dashboard.SignedInClientAsync()).GetStringAsync($"/patients/{patient}");
+        Assert.Contains("data-response=\"NE\"", html);
+        Assert.Contains("(not evaluable)", html);
+        Assert.Contains("non-targets NON-CR/NON-PD", System.Net.WebUtility.HtmlDecode(html));
+        Assert.Contains("not assessed: b", html);
+    }
 }
