@@ -14,6 +14,10 @@ command -v chromium >/dev/null 2>&1 || { as_root apt-get update -q && as_root en
 command -v jq >/dev/null 2>&1 || { as_root apt-get update -q && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q jq; }
 # The OpenID Connect tests run a real OpenID provider (npm oidc-provider) from tools/OidcProvider.
 source tools/OidcProvider/start.sh && install_sign_in
+# Outside tools (the AsyncAPI parser, Spectral, ajv) and the Node samples (amqplib) the tests run: npm ci when a lock changed.
+for dir in tools/OutsideTools samples/node; do
+  [ "$dir/node_modules/.package-lock.json" -nt "$dir/package-lock.json" ] || (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+done
 
 ./infra/up.sh
 # The tests act as the administrator and as every service, with the passwords the running system has (users are global
