@@ -1,4 +1,7 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using MassTransit;
+using MassTransit.Serialization.JsonConverters;
 using Microsoft.Extensions.DependencyInjection;
 using PatientJourney.Contracts;
 using PatientJourney.Hosting;
@@ -49,7 +52,7 @@ public static class Bus
             h.Password(rabbit.Password);
             h.PublisherConfirmation = true;
         });
-        cfg.ConfigureJsonSerializerOptions(o => JsonDefaults.Configure(o));
+        cfg.ConfigureJsonSerializerOptions(ContractJson);
         // user_id names the sender; RabbitMQ refuses it unless it is the connection's own user, so it cannot be forged.
         cfg.ConfigurePublish(p => p.UseExecute(context =>
         {
@@ -57,6 +60,19 @@ public static class Bus
         }));
         // Exchanges are named by the contract's event and batch names; the abstract envelopes and batch bases get none.
         foreach (var envelope in WithoutExchange) cfg.Publish(envelope, p => p.Exclude = true);
+    }
+
+    /// <summary>
+    /// The contract's JSON on the bus, as the schemas describe it: MassTransit writes decimals as strings by default
+    /// (its StringDecimalJsonConverter), so "bsaM2": "1.97" would fail the schema. Strings are still read, so
+    /// messages published before (in queues, error queues) stay readable.
+    /// </summary>
+    public static JsonSerializerOptions ContractJson(JsonSerializerOptions options)
+    {
+        JsonDefaults.Configure(options);
+        foreach (var decimalsAsStrings in options.Converters.OfType<StringDecimalJsonConverter>().ToList()) options.Converters.Remove(decimalsAsStrings);
+        options.NumberHandling = JsonNumberHandling.AllowReadingFromString;
+        return options;
     }
 
     /// <summary>
