@@ -101,10 +101,24 @@ var reader = new Option<string?>("--reader")
     Description = "Instead of the services: a read-only outside consumer's account (pj-reader-<name>), which may own only queues " +
                   "named reader-<name>[.<anything>], bind them to the department exchanges (PatientJourney.Contracts.*) and read them",
 };
+var department = new Option<string?>("--department")
+{
+    HelpName = "department",
+    Description = "With --system: an outside system's account publishing this department's facts (diagnosis, chemotherapy, interventional, imaging)",
+};
+var system = new Option<string?>("--system")
+{
+    HelpName = "name",
+    Description = "With --department: the system's name; its account pj-<department>.<name> may write the department's exchanges and nothing else",
+};
 var passwordFile = new Option<FileInfo?>("--password-file")
 {
     HelpName = "path",
-    Description = "With --reader: where its password is; read when the file exists, else generated and written there (mode 0600) to hand over",
+    Description = "With --reader or --department: where its password is; read when the file exists, else generated and written there (mode 0600) to hand over",
+};
+var rotate = new Option<bool>("--rotate")
+{
+    Description = "With --reader or --department: replace the password by a new one, written over --password-file, and close the account's open connections",
 };
 var developmentPasswords = new Option<bool>("--development-passwords")
 {
@@ -121,21 +135,52 @@ var brokerSetup = new Command("broker-setup", """
     events in a namespace PatientJourney.Contracts.<Department>, its name in Departments.All and in infra/secrets.sh's
     PJ_BROKER_SERVICES; then infra/up.sh generates its password and this command gives it its own exchanges and
     nothing else (docs/security.md). Its integration engine is handed pj-<department> and that password only.
-    A read-only outside consumer (an analytics team, a registry) gets its own with --reader <name> --password-file <path>:
-    it may bind its own queues to the department exchanges and read them, and can write, bind or read nothing else.
-    """) { brokerVhost, reader, passwordFile, developmentPasswords };
+    An outside system recording one of our departments' facts on the bus (the hospital's RIS publishing imaging
+    results) gets its own account with --department <department> --system <name> --password-file <path>:
+    pj-<department>.<name>, the department's permissions and a password of its own; the journey takes that department's
+    events from it. A read-only outside consumer (an analytics team, a registry) gets its own with --reader <name>
+    --password-file <path>: it may bind its own queues to the department exchanges and read them, and can write, bind or
+    read nothing else. Either password is generated into the file (mode 0600) and never printed; --rotate replaces it.
+    See docs/integration.md.
+    """) { brokerVhost, reader, department, system, passwordFile, rotate, developmentPasswords };
 brokerSetup.SetAction(async (parse, ct) =>
 {
     var configuration = new ConfigurationBuilder().AddEnvironmentVariables().Build();
     var on = parse.GetValue(brokerVhost)!;
     using var http = BrokerAccounts.ManagementApi(BrokerAccounts.Administrator(Broker(), configuration));
-    if (parse.GetValue(reader) is { } name)
+    var (readerName, departmentName, systemName) = (parse.GetValue(reader), parse.GetValue(department), parse.GetValue(system));
+    if (readerName is not null || departmentName is not null || systemName is not null)
     {
-        if (!BrokerAccounts.IsReaderName(name)) { Console.Error.WriteLine("--reader: lower-case letters and digits joined by '-', at most 64 characters"); return 2; }
-        if (parse.GetValue(passwordFile) is not { } file) { Console.Error.WriteLine("--reader needs --password-file (where its password is, or is to be written)"); return 2; }
-        var account = BrokerAccounts.Reader(name);
-        await BrokerAccounts.ApplyAsync(http, on, account, ReaderPassword(file), ct);
-        AnsiConsole.MarkupLineInterpolated($"[green]{account.Username}[/] on vhost {on}: own queues {BrokerAccounts.ReaderQueuePrefix}{name}[[.*]], password in {file.FullName}");
+        const string naming = "lower-case letters and digits joined by '-', at most 64 characters";
+        BrokerAccount account;
+        if (readerName is not null)
+        {
+            if (departmentName is not null || systemName is not null) { Console.Error.WriteLine("--reader or --department with --system, not both"); return 2; }
+            if (!BrokerAccounts.IsReaderName(readerName)) { Console.Error.WriteLine($"--reader: {naming}"); return 2; }
+            account = BrokerAccounts.Reader(readerName);
+        }
+        else
+        {
+            if (departmentName is null || !PatientJourney.Contracts.Departments.All.Contains(departmentName))
+            { Console.Error.WriteLine("--department: one of " + string.Join(", ", PatientJourney.Contracts.Departments.All)); return 2; }
+            if (systemName is null || !BrokerAccounts.IsReaderName(systemName)) { Console.Error.WriteLine($"--department needs --system <name>: {naming}"); return 2; }
+            account = BrokerAccounts.DepartmentSystem(departmentName, systemName);
+        }
+        if (parse.GetValue(passwordFile) is not { } file) { Console.Error.WriteLine("--password-file <path> is needed: where its password is, or is to be written"); return 2; }
+        var rotating = parse.GetValue(rotate);
+        // A rotation writes the new password beside the old one and replaces the file only once the broker has it.
+        var written = new FileInfo(rotating ? file.FullName + ".new" : file.FullName);
+        if (rotating && written.Exists) written.Delete();
+        await BrokerAccounts.ApplyAsync(http, on, account, AccountPassword(written), ct);
+        var what = readerName is not null ? $"own queues {BrokerAccounts.ReaderQueuePrefix}{readerName}[.*]" : $"the {departmentName} department's exchanges";
+        if (!rotating)
+        {
+            AnsiConsole.MarkupLineInterpolated($"[green]{account.Username}[/] on vhost {on}: {what}; password in {file.FullName}");
+            return 0;
+        }
+        File.Move(written.FullName, file.FullName, overwrite: true);
+        var closed = await BrokerAccounts.CloseConnectionsAsync(http, account.Username, ct);
+        AnsiConsole.MarkupLineInterpolated($"[green]{account.Username}[/] on vhost {on}: {what}; new password in {file.FullName}, {closed} open connection(s) closed");
         return 0;
     }
     var missing = BrokerAccounts.Services.Where(s => BrokerAccounts.PasswordOf(configuration, s) is null).ToList();
@@ -180,8 +225,9 @@ static RabbitMqSettings Broker() => InfrastructureSettings.From(new Configuratio
 static RabbitMqSettings RedriveConnection(string vhost) =>
     BrokerAccounts.ActingAs(Broker() with { VirtualHost = vhost }, new ConfigurationBuilder().AddEnvironmentVariables().Build(), BrokerAccounts.Redrive);
 
-// A reader's password stays with the operator: read from the file handed over, or generated into a new one only its owner can read.
-static string ReaderPassword(FileInfo file)
+// An outside account's password stays with the operator: read from the file handed over, or generated into a new one only
+// its owner can read. It is never printed.
+static string AccountPassword(FileInfo file)
 {
     if (file.Exists) return File.ReadAllText(file.FullName).Trim();
     var password = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24)).ToLowerInvariant();

@@ -90,9 +90,26 @@ public static class BrokerAccounts
         Password = configuration["RabbitMq:Admin:Password"] ?? shared.Password,
     };
 
-    /// <summary>The department whose events a broker user may send, or null for any other user.</summary>
+    /// <summary>
+    /// The department whose events a broker user may send, or null for any other user: the department's own service
+    /// (pj-&lt;department&gt;) or one of its outside systems (pj-&lt;department&gt;.&lt;system&gt;, <see cref="DepartmentSystem"/>).
+    /// </summary>
     public static string? DepartmentOfUser(string? username) =>
-        Departments.All.FirstOrDefault(d => UserOf(d) == username);
+        Departments.All.FirstOrDefault(d => UserOf(d) == username
+            || username is not null && username.StartsWith(UserOf(d) + ".", StringComparison.Ordinal) && IsReaderName(username[(UserOf(d).Length + 1)..]));
+
+    /// <summary>
+    /// An outside system that records one department's facts on the bus (the hospital's RIS publishing imaging results):
+    /// user pj-&lt;department&gt;.&lt;system&gt;, with exactly the department's own permissions (its exchanges, nothing else) and
+    /// a password of its own, so that it is revoked or rotated without touching the department's service. The journey
+    /// takes the department's events from it as from the department (<see cref="DepartmentOfUser"/>), and from no one else.
+    /// </summary>
+    public static BrokerAccount DepartmentSystem(string department, string system)
+    {
+        if (!Departments.All.Contains(department)) throw new ArgumentException($"Not a department: '{department}' (one of {string.Join(", ", Departments.All)})", nameof(department));
+        if (!IsReaderName(system)) throw new ArgumentException($"A system's name is lower-case letters and digits joined by '-', at most 64 characters: '{system}'", nameof(system));
+        return For(department) with { Username = $"{UserOf(department)}.{system}" };
+    }
 
     /// <summary>RabbitMQ's management API (users, permissions, vhosts), as the admin user.</summary>
     public static HttpClient ManagementApi(RabbitMqSettings admin)
@@ -124,6 +141,18 @@ public static class BrokerAccounts
     }
 
     /// <summary>
+    /// Closes every open connection of a user (after its password was replaced: RabbitMQ checks a password only when a
+    /// connection opens, so one opened with the old password would otherwise go on). Answers how many it closed.
+    /// </summary>
+    public static async Task<int> CloseConnectionsAsync(HttpClient managementApi, string username, CancellationToken ct = default)
+    {
+        var connections = await managementApi.GetFromJsonAsync<System.Text.Json.Nodes.JsonArray>("connections?columns=name,user", ct) ?? [];
+        var theirs = connections.Where(c => (string?)c?["user"] == username).Select(c => (string)c!["name"]!).ToList();
+        foreach (var name in theirs) await managementApi.DeleteAsync($"connections/{Uri.EscapeDataString(name)}", ct);
+        return theirs.Count;
+    }
+
+    /// <summary>
     /// The service accounts' passwords from configuration (RabbitMq__Accounts__&lt;service&gt;__Password, as infra/up.sh hands
     /// them out), else the development ones: what a test's or a chaos run's vhost applies.
     /// </summary>
@@ -134,7 +163,10 @@ public static class BrokerAccounts
     /// <summary>The prefix of every queue a read-only outside consumer may own.</summary>
     public const string ReaderQueuePrefix = "reader-";
 
-    /// <summary>What a reader's name may be: lower-case words joined by '-', so that its queue pattern cannot reach another reader's.</summary>
+    /// <summary>
+    /// What a reader's (or an outside system's) name may be: lower-case words joined by '-', so that a reader's queue
+    /// pattern cannot reach another reader's.
+    /// </summary>
     public static bool IsReaderName(string name) => Regex.IsMatch(name, "^[a-z0-9]+(-[a-z0-9]+)*$") && name.Length <= 64;
 
     /// <summary>
