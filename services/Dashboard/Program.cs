@@ -2,7 +2,7 @@ using PatientJourney.Hosting;
 using PatientJourney.Dashboard;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.AddServiceDefaults(defaultPort: DashboardService.DefaultPort);
+builder.AddServiceDefaults(defaultPort: DashboardService.DefaultPort, describesApi: false); // HTML pages, no API to describe
 builder.AddDashboard();
 
 var app = builder.Build();

@@ -49,6 +49,7 @@ public static class DepartmentCommands
             rule is null ? decide(request, context) : rule(context, decide(request, context), clinicalDateField);
 
         DepartmentWrite? Prepare(CommandInput input, FieldValidation validation) => PrepareWrite<TRequest>(input, validation, terminology, DecideUnderRule);
+        RequiredFields.Learn(typeof(TRequest));
 
         return app.MapPost(pattern, (HttpContext http, DepartmentWriter writer, TimeProvider clock, CancellationToken ct) =>
                 HandleAsync(http, writer, clock, Prepare, ct))
@@ -56,6 +57,7 @@ public static class DepartmentCommands
             .WithMetadata(new DepartmentCommandEndpoint(Prepare))
             // The body is not bound by the framework, so the OpenAPI document is told its schema here.
             .AddOpenApiOperationTransformer(async (operation, context, ct) =>
+            {
                 operation.RequestBody = new OpenApiRequestBody
                 {
                     Required = true,
@@ -63,7 +65,10 @@ public static class DepartmentCommands
                     {
                         ["application/json"] = new() { Schema = await context.GetOrCreateSchemaAsync(typeof(TRequest), null, ct) },
                     },
-                })
+                };
+                if (operation.Responses?.GetValueOrDefault("202") is OpenApiResponse { Content: { } accepted } && accepted.TryGetValue("application/json", out var media))
+                    media.Example = AcceptedExample;
+            })
             .RequireAuthorization(Policies.RecordDepartmentFacts)
             .Produces<AcceptedEvent>(StatusCodes.Status202Accepted)
             .ProducesValidationProblem()
@@ -72,6 +77,11 @@ public static class DepartmentCommands
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden);
     }
+
+    private static readonly System.Text.Json.Nodes.JsonObject AcceptedExample = new()
+    {
+        ["eventId"] = "5f0c2a7e-3b1d-4c8e-9a51-2d7f6b0e4c13", ["patientId"] = "LMS-0001", ["type"] = "CtResulted",
+    };
 
     private static async Task<IResult> HandleAsync(
         HttpContext http, DepartmentWriter writer, TimeProvider clock, PrepareCommand prepare, CancellationToken ct)

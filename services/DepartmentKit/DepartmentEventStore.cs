@@ -23,6 +23,7 @@ public static class DepartmentEventStore
         builder.Services.AddSingleton(settings);
         if (rule is not null) builder.Services.AddSingleton(rule);
         builder.Services.AddSingleton(HospitalTerminology.From(builder.Configuration));
+        builder.Services.ConfigureAll<Microsoft.AspNetCore.OpenApi.OpenApiOptions>(RequiredFields.Describe);
         var backlog = OutboxBacklog.From(builder.Configuration);
         var wakeup = OutboxWakeup.From(builder.Configuration, backlog);
         builder.Services.AddMarten(opts =>

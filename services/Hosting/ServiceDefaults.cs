@@ -19,7 +19,8 @@ public static partial class ServiceDefaults
     public const string ReadyTag = "ready";
     public const string BusTag = "bus";
 
-    public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder, int defaultPort)
+    /// <param name="describesApi">False for a host of HTML pages only (the dashboard): it publishes no OpenAPI document.</param>
+    public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder, int defaultPort, bool describesApi = true)
     {
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
             builder.WebHost.UseUrls($"http://localhost:{defaultPort}");
@@ -43,7 +44,7 @@ public static partial class ServiceDefaults
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.Configure<JsonOptions>(o => JsonDefaults.Configure(o.SerializerOptions));
         builder.Services.AddProblemDetails();
-        builder.Services.AddOpenApi();
+        if (describesApi) builder.Services.AddSingleton<DescribedApi>().AddPatientJourneyOpenApi();
         builder.Services.AddHealthChecks();
         builder.AddPatientJourneyAuthentication();
         EdgeLimits.AddEdgeLimits(builder.Services, EdgeLimits.From(builder.Configuration));
@@ -85,10 +86,14 @@ public static partial class ServiceDefaults
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag) }).AllowAnonymous();
         app.MapHealthChecks("/health/bus", new HealthCheckOptions { Predicate = c => c.Tags.Contains(BusTag) }).AllowAnonymous();
+        if (app.Services.GetService<DescribedApi>() is null) return app;
         app.MapOpenApi().AllowAnonymous();
         app.MapScalarApiReference().AllowAnonymous(); // browsable API reference at /scalar, served locally
         return app;
     }
+
+    /// <summary>Registered where the host has an API to describe.</summary>
+    private sealed class DescribedApi;
 
     [LoggerMessage(LogLevel.Error, "Unhandled {ExceptionType} on {Method} {Route} (trace {TraceId}) at\n{StackTrace}")]
     private static partial void LogUnhandled(ILogger logger, string exceptionType, string method, string route, string traceId, string? stackTrace);

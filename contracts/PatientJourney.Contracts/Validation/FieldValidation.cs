@@ -146,6 +146,9 @@ public static partial class PatientIds
 
     public static bool IsValid(string? value) => value is not null && Pattern().IsMatch(value);
 
+    /// <summary>The same rule as a JSON Schema (ECMA-262) pattern, for the API descriptions: there $ is the end of the text.</summary>
+    public const string JsonSchemaPattern = @"^(?!\.+$)[A-Za-z0-9._-]{1,64}$";
+
     // \z, not $: $ also matches before a final line feed, which would let "LMS-1\n" through.
     [GeneratedRegex(@"^(?!\.+\z)[A-Za-z0-9._-]{1,64}\z")]
     private static partial Regex Pattern();

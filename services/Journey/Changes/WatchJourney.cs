@@ -14,7 +14,7 @@ public static class WatchJourney
         read.MapGet("/patients/{patientId}/changes", (string patientId, HttpContext http, JourneyChanges changes, CancellationToken ct) =>
             QueryParameters.CheckPatientId(patientId) is { } invalid ? (IResult)invalid
                 : TypedResults.ServerSentEvents(changes.WatchAsync(patientId, ct, TokenExpiry(http.User))))
-            .WithName("WatchJourney");
+            .WithName("WatchJourney").Produces(StatusCodes.Status200OK, contentType: "text/event-stream");
 
     /// <summary>The token's "exp" (seconds since 1970), or null for a token without one (none is accepted).</summary>
     private static DateTimeOffset? TokenExpiry(System.Security.Claims.ClaimsPrincipal user) =>

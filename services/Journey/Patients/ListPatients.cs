@@ -1,4 +1,6 @@
 using Marten;
+using Microsoft.OpenApi;
+using PatientJourney.Hosting.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using PatientJourney.Journey.PatientJourneys;
 using PatientJourney.Journey.Reading;
@@ -14,7 +16,8 @@ public sealed record PatientListItem(string PatientId, string? DisplayName, bool
 public static class ListPatients
 {
     public static RouteHandlerBuilder MapListPatients(this IEndpointRouteBuilder read) =>
-        read.MapGet("/patients", Handle).WithName("ListPatients");
+        read.MapGet("/patients", Handle).WithName("ListPatients")
+            .WithResponseHeader(StatusCodes.Status200OK, "X-Total-Count", JsonSchemaType.Integer, "How many patients in all, when limit or offset asked for a page.");
 
     /// <summary>Patients by id; with limit (and offset) one page of them, the total in X-Total-Count.</summary>
     private static async Task<Results<Ok<List<PatientListItem>>, ValidationProblem>> Handle(

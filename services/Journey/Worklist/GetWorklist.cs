@@ -1,4 +1,6 @@
 using Marten;
+using Microsoft.OpenApi;
+using PatientJourney.Hosting.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using PatientJourney.Contracts.Diagnosis;
 using PatientJourney.Journey.PatientJourneys;
@@ -14,7 +16,9 @@ public sealed record WorklistItem(string PatientId, string? DisplayName, string 
 public static class GetWorklist
 {
     public static RouteHandlerBuilder MapGetWorklist(this IEndpointRouteBuilder read) =>
-        read.MapGet("/worklist", Handle).WithName("GetWorklist");
+        read.MapGet("/worklist", Handle).WithName("GetWorklist")
+            .WithResponseHeader(StatusCodes.Status200OK, "X-Total-Count", JsonSchemaType.Integer, "How many open items match in all (the page holds at most limit).")
+            .WithResponseHeader(StatusCodes.Status200OK, "X-Status-Counts", JsonSchemaType.String, "How many match per status: `overdue=12, due=3`.");
 
     private static readonly string[] DefaultWorklistStatuses = [ItemStatus.Overdue, ItemStatus.Due, ItemStatus.Upcoming, ItemStatus.Suspended];
 
