@@ -13,18 +13,18 @@ using PatientJourney.Hosting.Security;
 namespace PatientJourney.DepartmentKit;
 
 /// <summary>One command of a batch: the path it would be posted to, its body, and its own Idempotency-Key.</summary>
-public sealed record BatchEntry(string Path, JsonElement Body, string? IdempotencyKey);
+public sealed record BatchEntry(string Path, JsonElement Body, string? IdempotencyKey = null);
 
 public sealed record BatchRequest(IReadOnlyList<BatchEntry> Entries);
 
 /// <summary>What became of one entry: 202 with the event, or the problem document it would have had on its own.</summary>
 public sealed record BatchEntryAnswer(
     int Status,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Guid? EventId,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? PatientId,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Type,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Guid? EventId = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? PatientId = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Type = null,
     // object: serialized as what it is, so a validation problem keeps its "errors".
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] object? Problem);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] object? Problem = null);
 
 public sealed record BatchAnswer(IReadOnlyList<BatchEntryAnswer> Entries);
 

@@ -114,7 +114,7 @@ public static class ContractSchemaGenerator
                 ["name"] = type.Name,
                 ["contentType"] = "application/vnd.masstransit+json",
                 ["summary"] = summary,
-                ["description"] = $"Sent with the AMQP properties content_type application/vnd.masstransit+json, delivery_mode 2 (persistent) and user_id {UserOf(department)}: the broker refuses a user_id other than the connection's user, and the journey refuses (dead-letters) a {type.Name} whose user_id is not the {department} department's account.",
+                ["description"] = $"Sent with the AMQP properties content_type application/vnd.masstransit+json, delivery_mode 2 (persistent) and user_id {UserOf(department)} (or {UserOf(department)}.<system>, a hospital system given the department's rights with journey-admin broker-setup --department {department} --system <system>): the broker refuses a user_id other than the connection's user, and the journey refuses (dead-letters) a {type.Name} whose user_id is not one of the {department} department's accounts.",
                 ["headers"] = new JsonObject { ["$ref"] = "#/components/schemas/AmqpHeaders" },
                 ["payload"] = new JsonObject
                 {
@@ -137,7 +137,7 @@ public static class ContractSchemaGenerator
             {
                 ["action"] = "send",
                 ["summary"] = publishSummary,
-                ["description"] = $"Only the broker account {UserOf(department)} may write this exchange, and its messages carry it as user_id.",
+                ["description"] = $"Only the {department} department's broker accounts ({UserOf(department)}, {UserOf(department)}.<system>) may write this exchange, and its messages carry the account as user_id. A reader account (pj-reader-<name>) may bind its own queues reader-<name>[.<anything>] to it.",
                 ["channel"] = new JsonObject { ["$ref"] = $"#/channels/{type.Name}" },
                 ["security"] = new JsonArray(new JsonObject { ["$ref"] = "#/components/securitySchemes/brokerAccount" }),
                 ["bindings"] = new JsonObject { ["amqp"] = new JsonObject { ["userId"] = UserOf(department), ["deliveryMode"] = 2, ["mandatory"] = false, ["bindingVersion"] = "0.3.0" } },
@@ -194,7 +194,7 @@ public static class ContractSchemaGenerator
                     ["brokerAccount"] = new JsonObject
                     {
                         ["type"] = "userPassword",
-                        ["description"] = $"Every service connects as its own RabbitMQ user: a department as pj-<department> ({string.Join(", ", Departments.All.Select(UserOf))}), writing only its own exchanges; the journey as {JourneyUser}. Accounts and permissions: services/StoreAndBus/Messaging/BrokerAccounts.cs.",
+                        ["description"] = $"Every service connects as its own RabbitMQ user: a department as pj-<department> ({string.Join(", ", Departments.All.Select(UserOf))}), writing only its own exchanges; the journey as {JourneyUser}. Outside systems get accounts from journey-admin broker-setup (docs/integration.md): pj-<department>.<system> with a department's rights, or pj-reader-<name>, which may declare queues reader-<name>[.<anything>], bind them to the department exchanges and read them, and nothing else.",
                     },
                 },
             },

@@ -123,6 +123,11 @@ public class OpenApiLintTests(PatientJourneySystem system, ITestOutputHelper out
         Assert.Equal(["performedOn", "region", "targetLesions"], ct["required"]!.AsArray().Select(r => (string)r!).Order());
         var lesion = Resolve(imaging, ct["properties"]!["targetLesions"]!["items"]!);
         Assert.Equal(["lesionId", "longestDiameterMm", "site"], lesion["required"]!.AsArray().Select(r => (string)r!).Order());
+
+        // A batch entry needs its path and body; its Idempotency-Key is optional, as the contract says.
+        var batch = Resolve(imaging, imaging["paths"]!["/batch"]!["post"]!["requestBody"]!["content"]!["application/json"]!["schema"]!);
+        var entry = Resolve(imaging, batch["properties"]!["entries"]!["items"]!);
+        Assert.Equal(["body", "path"], entry["required"]!.AsArray().Select(r => (string)r!).Order());
     }
 
     [Fact]
