@@ -64,12 +64,13 @@ public sealed class FhirEntries
         return condition;
     }
 
-    // mCODE STU4 SecondaryCancerCondition: the site's ICD-10-CM secondary neoplasm, related to the primary.
+    // mCODE STU4 SecondaryCancerCondition: the site's secondary neoplasm (SNOMED CT, ICD-10-CM), related to the primary.
     public Condition SecondaryCondition(DiagnosisConfirmed d, int index)
     {
         var site = d.MetastaticSites[index];
         var code = new CodeableConcept { Text = $"Secondary malignant neoplasm: {d.Histology}" };
-        if (McodeCodes.SiteOf(site)?.SecondaryNeoplasm is { } icd) code.Coding.Add(icd);
+        if (McodeCodes.SiteOf(site) is { } coded)
+            code.Coding.AddRange(new[] { coded.SecondaryDisorder, coded.SecondaryNeoplasm }.OfType<Coding>());
         var condition = CancerCondition(d, McodeCodes.SecondaryCancerCondition, code, site);
         condition.Extension.Add(new Extension(McodeCodes.ConditionRelated, new ResourceReference(Urn(d.EventId))));
         return condition;
@@ -127,7 +128,7 @@ public sealed class FhirEntries
     }
 
     /// <summary>A scan's report with its results, and its response, when it has one, as a disease status among them.</summary>
-    public void AddScanReport(Guid scanEventId, DateOnly on, string title, string? impression, List<ResourceReference> results, ScanResponse? response)
+    public void AddScanReport(Guid scanEventId, DateOnly on, CodeableConcept study, string? impression, List<ResourceReference> results, ScanResponse? response)
     {
         if (response is not null)
         {
@@ -139,7 +140,7 @@ public sealed class FhirEntries
         {
             Status = DiagnosticReport.DiagnosticReportStatus.Final,
             Category = [new CodeableConcept("http://terminology.hl7.org/CodeSystem/v2-0074", "RAD")],
-            Code = new CodeableConcept { Text = title },
+            Code = study,
             Subject = Subject,
             Effective = new FhirDateTime(ClinicalCodes.Date(on)),
             Result = results,

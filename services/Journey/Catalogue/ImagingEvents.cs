@@ -32,7 +32,7 @@ public static partial class JourneyEvents
                         BodySite = McodeCodes.BodySite(lesion.Site),
                         Value = McodeCodes.Suv(lesion.SuvMax),
                     });
-                fhir.AddScanReport(pet.EventId, pet.OccurredOn, $"PET/CT ({pet.Indication.ToString().ToLowerInvariant()})", pet.Impression,
+                fhir.AddScanReport(pet.EventId, pet.OccurredOn, new CodeableConcept { Text = $"PET/CT ({pet.Indication.ToString().ToLowerInvariant()})" }, pet.Impression,
                     suv.Select(s => new ResourceReference(FhirEntries.Urn(s.Id))).ToList(),
                     fhir.Responses.MetabolicOf(pet.EventId) is { } m ? new FhirEntries.ScanResponse("EORTC", ResponseSummaries.Code(m.Category), McodeCodes.Trend(m.Category)) : null);
             },
@@ -49,7 +49,7 @@ public static partial class JourneyEvents
                            + (c.NewLesions ? "; new lesions" : ""),
             Performs = ItemKinds.Ct,
             // The RECIST response as an mCODE disease status, in the report.
-            Fhir = (ct, fhir) => fhir.AddScanReport(ct.EventId, ct.OccurredOn, $"CT {ct.Region}", ct.Impression, [],
+            Fhir = (ct, fhir) => fhir.AddScanReport(ct.EventId, ct.OccurredOn, McodeCodes.CtStudy(ct.Region, ct.Contrast), ct.Impression, [],
                 fhir.Responses.RecistOf(ct.EventId) is { } r ? new FhirEntries.ScanResponse("RECIST 1.1", ResponseSummaries.Code(r.Category), McodeCodes.Trend(r.Category)) : null),
             Charts = (ct, charts) => charts.TumourBurden(ct.OccurredOn, ct.TargetLesions.Sum(l => l.LongestDiameterMm), ct.EventId),
         },

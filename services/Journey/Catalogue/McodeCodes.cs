@@ -95,6 +95,14 @@ public static class McodeCodes
         return concept;
     }
 
+    /// <summary>The CT study in LOINC (RSNA radiology playbook) where a source confirmed one: abdomen and pelvis with IV contrast.</summary>
+    public static CodeableConcept CtStudy(string region, bool? contrast)
+    {
+        var concept = new CodeableConcept { Text = $"CT {region}" };
+        if (region == "abdomen-pelvis" && contrast == true) concept.Coding.Add(new Coding(Loinc, "36813-4", "CT Abdomen and Pelvis W contrast IV"));
+        return concept;
+    }
+
     /// <summary>A histology the pathology names, coded in SNOMED CT (morphology) and ICD-O-3 (morphology/behaviour).</summary>
     public sealed record Histology(Coding Snomed, Coding IcdO3, Coding? UnknownPrimaryIcd10Cm);
 
@@ -110,8 +118,11 @@ public static class McodeCodes
     public static Histology? HistologyOf(string histology) =>
         Histologies.FirstOrDefault(h => histology.Contains(h.Keyword, StringComparison.OrdinalIgnoreCase)).Histology;
 
-    /// <summary>A site the pathology or a procedure names: SNOMED CT body structure, ICD-O-3 topography, and the ICD-10-CM secondary neoplasm there.</summary>
-    public sealed record Site(Coding? BodyStructure, Coding Topography, Coding? SecondaryNeoplasm);
+    /// <summary>
+    /// A site the pathology or a procedure names: SNOMED CT body structure, ICD-O-3 topography, and the secondary
+    /// neoplasm there in ICD-10-CM and, where a source confirmed one, SNOMED CT.
+    /// </summary>
+    public sealed record Site(Coding? BodyStructure, Coding Topography, Coding? SecondaryNeoplasm, Coding? SecondaryDisorder = null);
 
     public static readonly Site UnknownPrimary = new(null, new Coding(IcdO3, "C80.9", "Unknown primary site"), null);
 
@@ -129,7 +140,8 @@ public static class McodeCodes
         (t => t.Contains("liver") || t.Contains("hepatic"), new Site(
             new Coding(Snomed, "10200004", "Liver structure"),
             new Coding(IcdO3, "C22.0", "Liver"),
-            new Coding(Icd10Cm, "C78.7", "Secondary malignant neoplasm of liver and intrahepatic bile duct"))),
+            new Coding(Icd10Cm, "C78.7", "Secondary malignant neoplasm of liver and intrahepatic bile duct"),
+            new Coding(Snomed, "94381002", "Secondary malignant neoplasm of liver"))),
         (t => t.Trim() is "unknown" or "unknown primary", UnknownPrimary),
     ];
 

@@ -84,7 +84,8 @@ public class FhirExportTests(PatientJourneySystem system) : IClassFixture<Patien
             Assert.Equal(primaryUrl, Assert.IsType<ResourceReference>(s.GetExtension(McodeCodes.ConditionRelated)?.Value).Reference);
             Assert.Contains(s.BodySite.SelectMany(b => b.Coding), c => c.System == McodeCodes.Snomed);
         });
-        Assert.Equal(["C77.0", "C78.7", "C77.2"], Claiming<Condition>(McodeCodes.SecondaryCancerCondition).Select(s => s.Code!.Coding.Single().Code));
+        Assert.Equal(["C77.0", "C78.7", "C77.2"], Claiming<Condition>(McodeCodes.SecondaryCancerCondition).Select(s => s.Code!.Coding.Single(c => c.System == McodeCodes.Icd10Cm).Code));
+        Assert.Contains(Claiming<Condition>(McodeCodes.SecondaryCancerCondition), s => s.Code!.Coding.Any(c => (c.System, c.Code) == (McodeCodes.Snomed, "94381002")));
 
         Assert.All(Claiming<Observation>(McodeCodes.EcogPerformanceStatus), o =>
         {
@@ -116,6 +117,9 @@ public class FhirExportTests(PatientJourneySystem system) : IClassFixture<Patien
         var status = statuses.Single(s => firstPartial.Result.Any(r => bundle.Entry.Single(e => e.FullUrl == r.Reference).Resource == s));
         Assert.Equal("268910001", Assert.IsType<CodeableConcept>(status.Value).Coding.Single().Code);
         Assert.Contains(statuses, s => s.Value is CodeableConcept { Text: "EORTC CMR" });
+        var ctReports = resources.OfType<DiagnosticReport>().Where(r => r.Code?.Text?.StartsWith("CT ", StringComparison.Ordinal) == true).ToList();
+        Assert.Equal(5, ctReports.Count);
+        Assert.All(ctReports, r => Assert.Equal((McodeCodes.Loinc, "36813-4"), (r.Code!.Coding.Single().System, r.Code.Coding.Single().Code)));
 
         Assert.All(Claiming<MedicationAdministration>(McodeCodes.CancerRelatedMedicationAdministration), m =>
         {

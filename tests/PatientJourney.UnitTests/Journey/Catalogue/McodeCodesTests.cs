@@ -50,6 +50,13 @@ public class McodeCodesTests
     }
 
     [Fact]
+    public void Only_the_liver_has_a_SNOMED_CT_secondary_neoplasm_a_source_confirmed()
+    {
+        Assert.Equal("94381002", McodeCodes.SiteOf("liver")?.SecondaryDisorder?.Code);
+        Assert.Null(McodeCodes.SiteOf("retroperitoneal lymph nodes")?.SecondaryDisorder);
+    }
+
+    [Fact]
     public void A_retroperitoneal_mass_that_is_not_a_node_and_a_site_no_source_coded_stay_text()
     {
         Assert.Null(McodeCodes.SiteOf("retroperitoneal mass near inferior pole of right kidney"));
@@ -75,6 +82,14 @@ public class McodeCodesTests
         Assert.Equal((McodeCodes.RxNorm, "3639", "doxorubicin"), (coded.Coding.Single().System, coded.Coding.Single().Code, coded.Coding.Single().Display));
         Assert.Equal("5657", McodeCodes.Medication("ifosfamide", "5657").Coding.Single().Code);
         Assert.Empty(McodeCodes.Medication("an unlisted drug", rxNorm: null).Coding);
+    }
+
+    [Fact]
+    public void A_contrast_CT_of_abdomen_and_pelvis_has_its_LOINC_code_and_one_without_contrast_stays_text()
+    {
+        Assert.Equal("36813-4", McodeCodes.CtStudy("abdomen-pelvis", contrast: true).Coding.Single().Code);
+        Assert.Empty(McodeCodes.CtStudy("abdomen-pelvis", contrast: false).Coding);
+        Assert.Empty(McodeCodes.CtStudy("chest", contrast: true).Coding);
     }
 
     [Fact]
