@@ -22,23 +22,29 @@ public static partial class JourneyEvents
                            + $"; cumulative doxorubicin {Num(c.CumulativeDoxorubicinMgPerM2)} mg/m2",
             IsTreatment = true,
             BodySurfaceArea = c => c.BsaM2,
-            // mCODE: a cancer-related medication administration for every drug of the cycle.
+            // mCODE CancerRelatedMedicationAdministration for every drug of the cycle, over the cycle days it was given on.
             Fhir = (c, fhir) =>
             {
                 foreach (var drug in c.Drugs)
+                {
+                    var days = fhir.CycleDays(c.RegimenId, drug.Drug);
                     fhir.Add(FhirEntries.DeterministicId($"{c.EventId}/{drug.Drug}"), new MedicationAdministration
                     {
+                        Meta = McodeCodes.Profile(McodeCodes.CancerRelatedMedicationAdministration),
                         Status = MedicationAdministration.MedicationAdministrationStatusCodes.Completed,
-                        Medication = new CodeableConcept { Text = drug.Drug },
+                        Medication = McodeCodes.Medication(drug.Drug, drug.RxNorm),
                         Subject = fhir.Subject,
-                        Effective = new Period { Start = Date(c.StartedOn), End = Date(c.CompletedOn) },
-                        Note = [new Annotation { Text = $"Cycle {c.CycleNumber} of {fhir.RegimenName(c.RegimenId)} ({drug.Purpose.ToString().ToLowerInvariant()}); {drug.Days} day(s) of {Num(drug.DosePerDayMg)} mg" }],
+                        Effective = GivenOn(c, days),
+                        ReasonReference = fhir.PrimaryCancer is { } cancer ? [cancer] : [],
+                        Note = [new Annotation { Text = $"Cycle {c.CycleNumber} of {fhir.RegimenName(c.RegimenId)} ({drug.Purpose.ToString().ToLowerInvariant()}); "
+                                                        + (days.Count > 0 ? $"day(s) {string.Join(", ", days)}" : $"{drug.Days} day(s)") + $" of {Num(drug.DosePerDayMg)} mg" }],
                         Dosage = new MedicationAdministration.DosageComponent
                         {
                             Route = new CodeableConcept { Text = drug.Route.ToString().ToLowerInvariant() },
-                            Dose = new Quantity(drug.DoseMg, "mg", FhirEntries.Ucum),
+                            Dose = McodeCodes.Mg(drug.DoseMg),
                         },
                     });
+                }
             },
         },
         new EventMeaning<ChemoRegimenStopped> { Summary = s => $"Regimen {s.RegimenId} stopped" },
@@ -48,4 +54,12 @@ public static partial class JourneyEvents
             Toxicities = a => [new GradedTerm(a.Term, a.Grade)],
         },
     ];
+
+    /// <summary>
+    /// The drug's own days: cycle day n is the cycle's start + n - 1 (filgrastim on days 1-5 of a cycle completed on
+    /// day 4 runs to day 5). The whole cycle only when the regimen does not list the drug.
+    /// </summary>
+    public static Period GivenOn(ChemoCycleCompleted cycle, IReadOnlyList<int> cycleDays) => cycleDays.Count == 0
+        ? new Period { Start = Date(cycle.StartedOn), End = Date(cycle.CompletedOn) }
+        : new Period { Start = Date(cycle.StartedOn.AddDays(cycleDays.Min() - 1)), End = Date(cycle.StartedOn.AddDays(cycleDays.Max() - 1)) };
 }

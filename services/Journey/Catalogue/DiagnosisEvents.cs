@@ -14,10 +14,9 @@ public static partial class JourneyEvents
             // mCODE: the primary cancer condition, and a secondary one for each metastatic site.
             Fhir = (d, fhir) =>
             {
-                fhir.Add(d.EventId, fhir.Condition(d, Histology(d), d.PrimarySite, "primary cancer condition"));
+                fhir.Add(d.EventId, fhir.PrimaryCondition(d, Histology(d)));
                 for (var i = 0; i < d.MetastaticSites.Count; i++)
-                    fhir.Add(FhirEntries.DeterministicId($"{d.EventId}/secondary/{i}"),
-                        fhir.Condition(d, $"Secondary malignant neoplasm: {d.Histology}", d.MetastaticSites[i], "secondary cancer condition"));
+                    fhir.Add(FhirEntries.SecondaryId(d, i), fhir.SecondaryCondition(d, i));
             },
         },
         new EventMeaning<PerformanceStatusRecorded>

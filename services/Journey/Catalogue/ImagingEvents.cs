@@ -16,7 +16,7 @@ public static partial class JourneyEvents
                            + (p.Lesions.Count(l => !l.IsAvid) is > 0 and var quiet ? $", {quiet} at background" : "")
                            + (p.BackgroundSuvMax is { } background ? $"; background SUVmax {Num(background)}" : ""),
             Performs = ItemKinds.PetCt,
-            // An SUVmax observation per lesion, and the report that holds them.
+            // An SUVmax observation per lesion, the EORTC response as an mCODE disease status, and the report that holds them.
             Fhir = (pet, fhir) =>
             {
                 var suv = pet.Lesions.Select(l => (Id: FhirEntries.DeterministicId($"{pet.EventId}/{l.LesionId}"), Lesion: l)).ToList();
@@ -24,15 +24,17 @@ public static partial class JourneyEvents
                     fhir.Add(id, new Observation
                     {
                         Status = ObservationStatus.Final,
+                        Category = [new CodeableConcept("http://terminology.hl7.org/CodeSystem/observation-category", "imaging")],
+                        // No LOINC code for a lesion's SUVmax was confirmed: text, with a UCUM unit.
                         Code = new CodeableConcept { Text = "SUVmax" },
                         Subject = fhir.Subject,
                         Effective = new FhirDateTime(Date(pet.OccurredOn)),
-                        BodySite = new CodeableConcept { Text = lesion.Site },
-                        Value = new Quantity { Value = lesion.SuvMax, Unit = "SUV" },
+                        BodySite = McodeCodes.BodySite(lesion.Site),
+                        Value = McodeCodes.Suv(lesion.SuvMax),
                     });
-                fhir.Add(pet.EventId, fhir.Report(pet.OccurredOn, $"PET/CT ({pet.Indication.ToString().ToLowerInvariant()})",
-                    pet.Impression, fhir.Responses.MetabolicOf(pet.EventId) is { } m ? $"EORTC {ResponseSummaries.Code(m.Category)}" : null,
-                    suv.Select(s => new ResourceReference(FhirEntries.Urn(s.Id))).ToList()));
+                fhir.AddScanReport(pet.EventId, pet.OccurredOn, new CodeableConcept { Text = $"PET/CT ({pet.Indication.ToString().ToLowerInvariant()})" }, pet.Impression,
+                    suv.Select(s => new ResourceReference(FhirEntries.Urn(s.Id))).ToList(),
+                    fhir.Responses.MetabolicOf(pet.EventId) is { } m ? new FhirEntries.ScanResponse("EORTC", ResponseSummaries.Code(m.Category), McodeCodes.Trend(m.Category)) : null);
             },
             Charts = (pet, charts) =>
             {
@@ -46,8 +48,9 @@ public static partial class JourneyEvents
                            + (c.NonTargetLesions.Count > 0 ? $"; {c.NonTargetLesions.Count} non-target lesion(s)" : "")
                            + (c.NewLesions ? "; new lesions" : ""),
             Performs = ItemKinds.Ct,
-            Fhir = (ct, fhir) => fhir.Add(ct.EventId, fhir.Report(ct.OccurredOn, $"CT {ct.Region}", ct.Impression,
-                fhir.Responses.RecistOf(ct.EventId) is { } response ? $"RECIST 1.1 {ResponseSummaries.Code(response.Category)}" : null, [])),
+            // The RECIST response as an mCODE disease status, in the report.
+            Fhir = (ct, fhir) => fhir.AddScanReport(ct.EventId, ct.OccurredOn, McodeCodes.CtStudy(ct.Region, ct.Contrast), ct.Impression, [],
+                fhir.Responses.RecistOf(ct.EventId) is { } r ? new FhirEntries.ScanResponse("RECIST 1.1", ResponseSummaries.Code(r.Category), McodeCodes.Trend(r.Category)) : null),
             Charts = (ct, charts) => charts.TumourBurden(ct.OccurredOn, ct.TargetLesions.Sum(l => l.LongestDiameterMm), ct.EventId),
         },
         // Retired: the imaging department's own assessment, frozen when recorded. Read from streams that hold one, never

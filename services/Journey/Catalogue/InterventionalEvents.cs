@@ -19,22 +19,28 @@ public static partial class JourneyEvents
             {
                 fhir.Add(t.EventId, new Procedure
                 {
+                    Meta = McodeCodes.Profile(McodeCodes.CancerRelatedSurgicalProcedure),
                     Status = EventStatus.Completed,
+                    Category = new CodeableConcept { Coding = [McodeCodes.SurgicalProcedure] },
+                    // No public source at hand confirmed a SNOMED CT code for TACE with its display: text only.
                     Code = new CodeableConcept { Text = "Transarterial chemoembolization (TACE)" },
                     Subject = fhir.Subject,
                     Performed = new FhirDateTime(Date(t.OccurredOn)),
-                    BodySite = [new CodeableConcept { Text = t.Target }],
+                    ReasonReference = fhir.PrimaryCancer is { } cancer ? [cancer] : [],
+                    BodySite = [McodeCodes.BodySite(t.Target)],
                     Complication = t.Toxicities.Select(x => new CodeableConcept { Text = $"{x.Term}, CTCAE grade {x.Grade}" }).ToList(),
                     Note = [new Annotation { Text = string.Join("; ", new[] { t.Carrier, t.Approach }.Where(x => x is not null)) is { Length: > 0 } n ? n : "TACE" }],
                 });
                 fhir.Add(FhirEntries.DeterministicId($"{t.EventId}/drug"), new MedicationAdministration
                 {
+                    Meta = McodeCodes.Profile(McodeCodes.CancerRelatedMedicationAdministration),
                     Status = MedicationAdministration.MedicationAdministrationStatusCodes.Completed,
-                    Medication = new CodeableConcept { Text = t.Drug },
+                    Medication = McodeCodes.Medication(t.Drug, t.RxNorm),
                     Subject = fhir.Subject,
                     Effective = new FhirDateTime(Date(t.OccurredOn)),
                     PartOf = [new ResourceReference(FhirEntries.Urn(t.EventId))],
-                    Dosage = new MedicationAdministration.DosageComponent { Route = new CodeableConcept { Text = "intra-arterial" }, Dose = new Quantity(t.DoseMg, "mg", FhirEntries.Ucum) },
+                    ReasonReference = fhir.PrimaryCancer is { } reason ? [reason] : [],
+                    Dosage = new MedicationAdministration.DosageComponent { Route = new CodeableConcept { Text = "intra-arterial" }, Dose = McodeCodes.Mg(t.DoseMg) },
                 });
             },
         },
@@ -47,11 +53,14 @@ public static partial class JourneyEvents
             Toxicities = r => r.Complications,
             Fhir = (rfa, fhir) => fhir.Add(rfa.EventId, new Procedure
             {
+                Meta = McodeCodes.Profile(McodeCodes.CancerRelatedSurgicalProcedure),
                 Status = EventStatus.Completed,
-                Code = new CodeableConcept { Text = "Radiofrequency ablation (RFA)" },
+                Category = new CodeableConcept { Coding = [McodeCodes.SurgicalProcedure] },
+                Code = new CodeableConcept { Coding = [McodeCodes.RadiofrequencyAblation], Text = "Radiofrequency ablation (RFA)" },
                 Subject = fhir.Subject,
                 Performed = new FhirDateTime(Date(rfa.OccurredOn)),
-                BodySite = [new CodeableConcept { Text = rfa.Target }],
+                ReasonReference = fhir.PrimaryCancer is { } cancer ? [cancer] : [],
+                BodySite = [McodeCodes.BodySite(rfa.Target)],
                 Outcome = new CodeableConcept { Text = rfa.TechnicalSuccess ? "technical success" : "technical failure" },
                 Complication = rfa.Complications.Select(x => new CodeableConcept { Text = $"{x.Term}, CTCAE grade {x.Grade}" }).ToList(),
             }),

@@ -9,10 +9,10 @@ using static PatientJourney.Journey.Catalogue.FhirEntries;
 namespace PatientJourney.Journey.Fhir;
 
 /// <summary>
-/// A patient's journey as an HL7 FHIR R4 collection Bundle, in the spirit of mCODE (primary and secondary cancer
-/// conditions, cancer-related medication administrations and procedures, ECOG, imaging reports with their response)
-/// while validating against the base R4 profiles. Entries are urn:uuid fullUrls derived from the event ids, so the
-/// same events export the same bundle.
+/// A patient's journey as an HL7 FHIR R4 collection Bundle coded like mCODE STU4 (primary and secondary cancer
+/// conditions, cancer-related medication administrations and surgical procedures, ECOG, disease status from each
+/// scan's response) and valid against the base R4 profiles; docs/audit.md lists the profiles and codes. Entries are
+/// urn:uuid fullUrls derived from the event ids, so the same events export the same bundle.
 /// </summary>
 public static class FhirExport
 {
