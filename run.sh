@@ -97,7 +97,7 @@ fi
 cat <<MSG
 PatientJourney is up.
   Dashboard:  http://localhost:${port_of[dashboard]}
-  Journey:    http://localhost:${port_of[journey]}/patients   (OpenAPI: /openapi/v1.json on every service)
+  Journey:    http://localhost:${port_of[journey]}/patients   (OpenAPI: /openapi/v1.json on the journey and every department)
   Logs:       .run/logs/
 MSG
 print_sign_in
