@@ -39,8 +39,10 @@ public static class DepartmentCommands
     // the field like every other bad input (framework binding answers 415 or an empty 400).
     /// <param name="clinicalDateField">The request field that becomes the event's occurredOn, named when the department's
     /// rule (<see cref="DepartmentRule"/>) refuses the event's date.</param>
+    /// <param name="policy">Who may post it: the department's own role unless the department registered another policy.</param>
     public static RouteHandlerBuilder MapCommand<TRequest>(
-        this IEndpointRouteBuilder app, string pattern, Func<TRequest, CommandContext, Decision> decide, string clinicalDateField = "occurredOn")
+        this IEndpointRouteBuilder app, string pattern, Func<TRequest, CommandContext, Decision> decide, string clinicalDateField = "occurredOn",
+        string policy = Policies.RecordDepartmentFacts)
         where TRequest : class, IValidatedRequest
     {
         var rule = app.ServiceProvider.GetService<DepartmentRule>();
@@ -69,7 +71,7 @@ public static class DepartmentCommands
                 if (operation.Responses?.GetValueOrDefault("202") is OpenApiResponse { Content: { } accepted } && accepted.TryGetValue("application/json", out var media))
                     media.Example = AcceptedExample;
             })
-            .RequireAuthorization(Policies.RecordDepartmentFacts)
+            .RequireAuthorization(policy)
             .Produces<AcceptedEvent>(StatusCodes.Status202Accepted)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)

@@ -99,8 +99,8 @@ public static class SignIn
             return Page(antiforgery.GetAndStoreTokens(http), returnUrl, "That token is not valid (expired, or not signed by PatientJourney's issuer).", settings.Authority is not null,
                 StatusCodes.Status401Unauthorized);
         var user = new ClaimsPrincipal(validation.ClaimsIdentity);
-        if (!user.IsInRole(Roles.Clinician) && !user.IsInRole(Roles.Auditor))
-            return Page(antiforgery.GetAndStoreTokens(http), returnUrl, "The dashboard is for clinicians and auditors.", settings.Authority is not null, StatusCodes.Status403Forbidden);
+        if (!user.IsInRole(Roles.Clinician) && !user.IsInRole(Roles.Navigator) && !user.IsInRole(Roles.Auditor))
+            return Page(antiforgery.GetAndStoreTokens(http), returnUrl, "The dashboard is for clinicians, navigators and auditors.", settings.Authority is not null, StatusCodes.Status403Forbidden);
 
         var identity = new ClaimsIdentity(validation.ClaimsIdentity.Claims.Where(c => c.Type is DevelopmentTokens.SubjectClaim or DevelopmentTokens.RoleClaim),
             CookieAuthenticationDefaults.AuthenticationScheme, DevelopmentTokens.SubjectClaim, DevelopmentTokens.RoleClaim);

@@ -111,7 +111,7 @@ public static class Authentication
         }
         builder.Services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
-            .AddPolicy(Policies.ReadJourney, p => p.RequireRole(Roles.Clinician, Roles.Auditor))
+            .AddPolicy(Policies.ReadJourney, p => p.RequireRole(Roles.Clinician, Roles.Navigator, Roles.Auditor))
             .AddPolicy(Policies.Audit, p => p.RequireRole(Roles.Auditor))
             .AddPolicy(Policies.Administer, p => p.RequireRole(Roles.Admin));
         return builder;

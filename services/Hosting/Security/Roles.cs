@@ -9,6 +9,9 @@ public static class Roles
     public const string Auditor = "auditor";
     /// <summary>Operates the journey: rebuild, replay, dead letters. Reads no patient data.</summary>
     public const string Admin = "admin";
+    /// <summary>Reads what a clinician reads and records the navigation facts at the diagnosis department (bookings, deferrals,
+    /// outside results, plan ends, deaths, navigators), none of its clinical ones.</summary>
+    public const string Navigator = "navigator";
 
     /// <summary>The only role that may record a department's facts, and only at that department's service.</summary>
     public static string Department(string department) => $"department:{department}";
@@ -22,4 +25,6 @@ public static class Policies
     public const string Administer = "administer";
     /// <summary>Registered by each department service for its own department role.</summary>
     public const string RecordDepartmentFacts = "record-department-facts";
+    /// <summary>Registered by the diagnosis department: its own role or a navigator.</summary>
+    public const string RecordNavigationFacts = "record-navigation-facts";
 }
