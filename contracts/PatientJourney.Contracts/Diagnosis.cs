@@ -116,6 +116,16 @@ public static class SurveillanceProtocolIds
         CtEvery3MonthsVisitsMonthly, EsmoSoftTissueSarcomaHighGrade,
     };
 
+    /// <summary>
+    /// The item kinds each protocol schedules, which the diagnosis department needs to tell an open item from none; the
+    /// journey's protocols give their intervals (a unit test keeps the two in step).
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> KindsOf = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal)
+    {
+        [CtEvery3MonthsVisitsMonthly] = [SurveillanceItemKinds.Ct, SurveillanceItemKinds.ClinicVisit],
+        [EsmoSoftTissueSarcomaHighGrade] = [SurveillanceItemKinds.Ct, SurveillanceItemKinds.ClinicVisit],
+    };
+
     public static bool Check(FieldValidation v, string? protocol, string field)
     {
         if (!v.Required(protocol, field, ClinicalLimits.Code)) return false;

@@ -5,6 +5,11 @@ namespace PatientJourney.Contracts.Diagnosis;
 // The navigation facts: what a nurse navigator records to act on the surveillance schedule. The diagnosis department owns
 // them, as it owns the plan; their occurredOn is the day the navigator acted, unless the fact is dated itself (an
 // outside result's performedOn, a plan's endedOn, a death's diedOn).
+//
+// An appointment or a deferral names a kind with an open item. The department knows only its own facts, so "open" is
+// its view: a kind the active plan's protocol schedules or an MDT decision plans, unless a SurveillancePlanEnded closed
+// them (dated after the plan's start or the decision, or the same day and recorded later); none once the patient died.
+// The active plan is the last SurveillancePlanStarted by its start. Whether that item is due, or already done at another department, is the journey's to say.
 
 /// <summary>The surveillance item kinds a navigation fact names (the contract's item kinds).</summary>
 public static class SurveillanceItemKinds
@@ -16,6 +21,16 @@ public static class SurveillanceItemKinds
     public const string Rfa = "rfa";
 
     public static readonly IReadOnlyList<string> All = [Ct, PetCt, ClinicVisit, Tace, Rfa];
+
+    /// <summary>The kind of item an MDT decision's planned procedure schedules.</summary>
+    public static string Of(ProcedureKind procedure) => procedure switch
+    {
+        ProcedureKind.Tace => Tace,
+        ProcedureKind.Rfa => Rfa,
+        ProcedureKind.Ct => Ct,
+        ProcedureKind.PetCt => PetCt,
+        _ => throw new ArgumentOutOfRangeException(nameof(procedure), procedure, null),
+    };
 
     public static bool Check(FieldValidation v, string? kind, string field)
     {

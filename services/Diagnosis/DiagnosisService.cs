@@ -2,14 +2,16 @@ using PatientJourney.DepartmentKit;
 using PatientJourney.Contracts;
 using PatientJourney.Diagnosis.Diagnoses;
 using PatientJourney.Diagnosis.Mdt;
+using PatientJourney.Diagnosis.Navigation;
 using PatientJourney.Diagnosis.Performance;
 using PatientJourney.Diagnosis.Registration;
 using PatientJourney.Diagnosis.Surveillance;
 using PatientJourney.Diagnosis.Visits;
+using PatientJourney.Hosting.Security;
 
 namespace PatientJourney.Diagnosis;
 
-/// <summary>The diagnosis department: registration, diagnoses, ECOG, MDT decisions, surveillance plans, visits.</summary>
+/// <summary>The diagnosis department: registration, diagnoses, ECOG, MDT decisions, surveillance plans, visits, and the navigation facts.</summary>
 public sealed class DiagnosisService
 {
     public const int DefaultPort = 5101;
@@ -17,8 +19,14 @@ public sealed class DiagnosisService
 
 public static class DiagnosisServiceExtensions
 {
-    public static WebApplicationBuilder AddDiagnosis(this WebApplicationBuilder builder) =>
+    public static WebApplicationBuilder AddDiagnosis(this WebApplicationBuilder builder)
+    {
         builder.AddDepartmentEventStore(Departments.Diagnosis, BirthDateRule.Check);
+        // A navigator records the navigation facts, never the clinical ones.
+        builder.Services.AddAuthorizationBuilder().AddPolicy(Policies.RecordNavigationFacts,
+            p => p.RequireRole(Roles.Department(Departments.Diagnosis), Roles.Navigator));
+        return builder;
+    }
 
     public static IEndpointRouteBuilder MapDiagnosisApi(this IEndpointRouteBuilder app)
     {
@@ -29,6 +37,12 @@ public static class DiagnosisServiceExtensions
         RecordingMdtDecision.Map(patients);
         StartingSurveillancePlan.Map(patients);
         RecordingClinicVisit.Map(patients);
+        BookingAppointment.Map(patients);
+        DeferringItem.Map(patients);
+        RecordingOutsideResult.Map(patients);
+        EndingSurveillancePlan.Map(patients);
+        RecordingDeath.Map(patients);
+        AssigningNavigator.Map(patients);
         app.MapDepartmentBatch().WithTags("Diagnosis");
         return app;
     }
