@@ -82,7 +82,7 @@ replay.SetAction(async (parse, ct) =>
     return 0;
 });
 
-var role = new Option<string[]>("--role") { Description = "clinician, auditor, admin or department:<name> (repeatable)", Required = true, AllowMultipleArgumentsPerToken = true };
+var role = new Option<string[]>("--role") { Description = "clinician, navigator, auditor, admin or department:<name> (repeatable)", Required = true, AllowMultipleArgumentsPerToken = true };
 var subject = new Option<string>("--sub") { Description = "Who the token names: recordedBy of what it records", DefaultValueFactory = _ => Environment.UserName };
 var minutes = new Option<int>("--minutes") { Description = "Lifetime", DefaultValueFactory = _ => 480 };
 var token = new Command("token", "Print a development token (signed with Auth__SigningKey, else the development key) for a role") { role, subject, minutes };

@@ -34,7 +34,7 @@ if (arg === '--secret') {
   const config = {
     issuer,
     users: [
-      user('nurse.navigator', 'Nurse navigator', ['clinician']),
+      user('nurse.navigator', 'Nurse navigator', ['clinician', 'navigator']),
       user('oncologist', 'Oncologist', ['clinician']),
       user('auditor', 'Auditor', ['auditor']),
       ...departments.map((d) => user(`${d}.desk`, `${d[0].toUpperCase()}${d.slice(1)} desk`, [`department:${d}`])),
