@@ -63,15 +63,17 @@ public static class WorklistCounts
                 due_from_day integer not null, due_until_day integer not null, n bigint not null);
             delete from {schema}.{Deltas};
             delete from {schema}.{Totals};
-            insert into {schema}.{Totals} select {Key}, count(*) from {worklist} group by {Key};
+            -- Rows written before booked and deferred existed have them null: they were neither.
+            insert into {schema}.{Totals} select suspended, coalesce(booked, false), coalesce(deferred, false), due_from_day, due_until_day, count(*)
+                from {worklist} group by 1, 2, 3, 4, 5;
 
             create or replace function {schema}.{Totals}_added() returns trigger language plpgsql as $$ begin
-                insert into {schema}.{Deltas} values (new.suspended, new.booked, new.deferred, new.due_from_day, new.due_until_day, 1); return null; end $$;
+                insert into {schema}.{Deltas} values (new.suspended, coalesce(new.booked, false), coalesce(new.deferred, false), new.due_from_day, new.due_until_day, 1); return null; end $$;
             create or replace function {schema}.{Totals}_removed() returns trigger language plpgsql as $$ begin
-                insert into {schema}.{Deltas} values (old.suspended, old.booked, old.deferred, old.due_from_day, old.due_until_day, -1); return null; end $$;
+                insert into {schema}.{Deltas} values (old.suspended, coalesce(old.booked, false), coalesce(old.deferred, false), old.due_from_day, old.due_until_day, -1); return null; end $$;
             create or replace function {schema}.{Totals}_changed() returns trigger language plpgsql as $$ begin
-                insert into {schema}.{Deltas} values (old.suspended, old.booked, old.deferred, old.due_from_day, old.due_until_day, -1),
-                    (new.suspended, new.booked, new.deferred, new.due_from_day, new.due_until_day, 1);
+                insert into {schema}.{Deltas} values (old.suspended, coalesce(old.booked, false), coalesce(old.deferred, false), old.due_from_day, old.due_until_day, -1),
+                    (new.suspended, coalesce(new.booked, false), coalesce(new.deferred, false), new.due_from_day, new.due_until_day, 1);
                 return null; end $$;
             create or replace function {schema}.{Totals}_emptied() returns trigger language plpgsql as $$ begin
                 delete from {schema}.{Deltas}; delete from {schema}.{Totals}; return null; end $$;
@@ -107,7 +109,8 @@ public static class WorklistCounts
                    coalesce(sum(n) filter (where deferred and due_from_day > @d), 0)
             from (select {Key}, n from {schema}.{Totals}
                   union all select {Key}, n from {schema}.{Deltas}
-                  union all select {Key}, -1 from {worklist} where valid_from_day > @d) c
+                  union all select suspended, coalesce(booked, false), coalesce(deferred, false), due_from_day, due_until_day, -1
+                            from {worklist} where valid_from_day > @d) c
             """;
         await using var connection = store.Storage.Database.CreateConnection();
         await connection.OpenAsync(ct);
