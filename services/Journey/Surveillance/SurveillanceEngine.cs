@@ -69,11 +69,14 @@ public static class ItemStatus
 
     public static readonly IReadOnlyList<string> All = [Overdue, Missed, Due, Booked, Upcoming, Deferred, Suspended, Done, Closed];
 
-    /// <summary>The statuses of open items: what the worklist lists.</summary>
+    /// <summary>The statuses of open items, most urgent first: what the worklist lists.</summary>
     public static readonly IReadOnlyList<string> Open = [Overdue, Missed, Due, Booked, Upcoming, Deferred, Suspended];
 
     /// <summary>Worklist order: what needs acting on first.</summary>
-    public static int Urgency(string status) => Open.Contains(status) ? Open.ToList().IndexOf(status) : Open.Count;
+    public static int Urgency(string status) => status switch
+    {
+        Overdue => 0, Missed => 1, Due => 2, Booked => 3, Upcoming => 4, Deferred => 5, Suspended => 6, _ => 7,
+    };
 }
 
 /// <summary>

@@ -156,4 +156,8 @@ public class NavigationScheduleTests
         ];
         Assert.Equal("nurse-b", JourneyProjection.Project(P, events, 2).Navigator);
     }
+
+    [Fact]
+    public void Worklist_urgency_follows_the_order_of_the_open_statuses() =>
+        Assert.Equal(Enumerable.Range(0, ItemStatus.Open.Count), ItemStatus.Open.Select(ItemStatus.Urgency));
 }
