@@ -1,13 +1,15 @@
+using PatientJourney.Contracts.Diagnosis;
+
 namespace PatientJourney.Journey.Catalogue;
 
 /// <summary>A surveillance item kind as the contract names it: what an event performs, and what a protocol schedules.</summary>
 public static class ItemKinds
 {
-    public const string Ct = "ct";
-    public const string PetCt = "pet-ct";
-    public const string ClinicVisit = "clinic-visit";
-    public const string Tace = "tace";
-    public const string Rfa = "rfa";
+    public const string Ct = SurveillanceItemKinds.Ct;
+    public const string PetCt = SurveillanceItemKinds.PetCt;
+    public const string ClinicVisit = SurveillanceItemKinds.ClinicVisit;
+    public const string Tace = SurveillanceItemKinds.Tace;
+    public const string Rfa = SurveillanceItemKinds.Rfa;
 
     public static bool IsImaging(string kind) => kind is Ct or PetCt;
 

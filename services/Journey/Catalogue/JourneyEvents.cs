@@ -12,8 +12,11 @@ public abstract class EventMeaning
 {
     public abstract Type EventType { get; }
 
-    /// <summary>The surveillance item kind the event performs: it completes the open item of that kind.</summary>
+    /// <summary>The surveillance item kind every event of the type performs: it completes the open item of that kind.</summary>
     public string? Performs { get; init; }
+
+    /// <summary>The item kind this event performs: the type's, or the event's own (an outside result names its kind).</summary>
+    public virtual string? KindPerformed(ClinicalEvent e) => Performs;
 
     /// <summary>A treatment, for the flags that compare dates with treatment (a later diagnosis, surveillance begun early).</summary>
     public bool IsTreatment { get; init; }
@@ -38,6 +41,9 @@ public sealed class EventMeaning<TEvent> : EventMeaning where TEvent : ClinicalE
     /// <summary>One line a clinician can scan; identifiers and measures only, never names or free text.</summary>
     public required Func<TEvent, string> Summary { get; init; }
 
+    /// <summary>The item kind an event of the type performs when the event itself says which (an outside result).</summary>
+    public Func<TEvent, string?>? PerformsKind { get; init; }
+
     /// <summary>The body surface area the event states (the latest one known converts TACE doxorubicin to mg/m2).</summary>
     public Func<TEvent, decimal?>? BodySurfaceArea { get; init; }
 
@@ -50,6 +56,7 @@ public sealed class EventMeaning<TEvent> : EventMeaning where TEvent : ClinicalE
     /// <summary>What the event adds to the dashboard's charts.</summary>
     public Action<TEvent, ChartPoints>? Charts { get; init; }
 
+    public override string? KindPerformed(ClinicalEvent e) => PerformsKind is { } kind ? kind((TEvent)e) : Performs;
     public override string Summarise(ClinicalEvent e) => Summary((TEvent)e);
     public override decimal? BsaM2(ClinicalEvent e) => BodySurfaceArea?.Invoke((TEvent)e);
     public override IEnumerable<GradedTerm> GradedTerms(ClinicalEvent e) => Toxicities?.Invoke((TEvent)e) ?? [];
@@ -61,7 +68,7 @@ public sealed class EventMeaning<TEvent> : EventMeaning where TEvent : ClinicalE
 public static partial class JourneyEvents
 {
     private static readonly FrozenDictionary<Type, EventMeaning> ByType =
-        Diagnosis().Concat(Chemotherapy()).Concat(Interventional()).Concat(Imaging()).ToFrozenDictionary(m => m.EventType);
+        Diagnosis().Concat(Navigation()).Concat(Chemotherapy()).Concat(Interventional()).Concat(Imaging()).ToFrozenDictionary(m => m.EventType);
 
     // An event type the catalogue does not know yet shows under its name and contributes nothing else.
     private static readonly EventMeaning Unknown = new EventMeaning<ClinicalEvent> { Summary = e => e.Type };

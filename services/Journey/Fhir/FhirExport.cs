@@ -65,6 +65,7 @@ public static class FhirExport
                         {
                             ItemStatus.Done => CarePlan.CarePlanActivityStatus.Completed,
                             ItemStatus.Suspended => CarePlan.CarePlanActivityStatus.OnHold,
+                            ItemStatus.Closed => CarePlan.CarePlanActivityStatus.Stopped,
                             _ => CarePlan.CarePlanActivityStatus.Scheduled,
                         },
                         StatusReason = new CodeableConcept { Text = i.StatusOn(asOf) },

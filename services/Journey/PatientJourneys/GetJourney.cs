@@ -7,7 +7,7 @@ namespace PatientJourney.Journey.PatientJourneys;
 
 public sealed record JourneyResponse(
     string PatientId, bool Registered, IReadOnlyList<JourneyEntry> Entries, CumulativeDoxorubicin CumulativeDoxorubicinMgPerM2,
-    LatestResponse? LatestResponse, IReadOnlyList<JourneyFlag> Flags);
+    LatestResponse? LatestResponse, IReadOnlyList<JourneyFlag> Flags, bool Deceased, DateOnly? DiedOn);
 
 /// <summary>
 /// GET /patients/{patientId}/journey: a patient's journey, now or as of a clinical date (what had happened by then), and
@@ -34,6 +34,6 @@ public static class GetJourney
         var known = stored.Where(e => e.OccurredOn <= day).ToList();
         var view = JourneyProjection.Project(patientId, known, known.Count);
         return TypedResults.Ok(new JourneyResponse(view.Id, view.Registered, JourneyProjection.Entries(known), view.CumulativeDoxorubicinMgPerM2,
-            view.LatestResponse, view.Flags));
+            view.LatestResponse, view.Flags, view.Deceased, view.DiedOn));
     }
 }

@@ -56,6 +56,7 @@ public static class JourneyProjection
         var dox = Doxorubicin(events);
         var latestResponse = ResponseHistory.Derive(events).Recist.LastOrDefault();
         var schedule = SurveillanceEngine.Compute(events, DateOnly.MaxValue);
+        var death = Death.Of(events);
         return new PatientJourneyView
         {
             Id = patientId,
@@ -64,9 +65,12 @@ public static class JourneyProjection
             CumulativeDoxorubicinMgPerM2 = dox,
             LatestResponse = latestResponse is null ? null
                 : new LatestResponse(ResponseSummaries.Code(latestResponse.Category), latestResponse.AssessedOn, latestResponse.ChangeFromBaselinePercent, latestResponse.CtEventId),
-            Flags = Flags(events, registration, dox, schedule).ToList(),
+            Flags = Flags(events, registration, dox, schedule).Concat(DeathFlags(events, death)).ToList(),
             Schedule = schedule,
             LatestOccurredOn = events.Count == 0 ? DateOnly.MinValue : events[^1].OccurredOn,
+            Deceased = death is not null,
+            DiedOn = death?.DiedOn,
+            Navigator = NavigatorOf(events),
             Version = version,
         };
     }
@@ -139,6 +143,20 @@ public static class JourneyProjection
         if (registration is not null)
             foreach (var e in events.Where(e => e.OccurredOn < registration.BirthDate))
                 yield return new JourneyFlag("before-birth", "alert", $"{e.Type} is dated before the patient's birth date", e.EventId);
+    }
+
+    /// <summary>The navigator in charge: the latest NavigatorAssigned of the events given (in clinical order).</summary>
+    public static string? NavigatorOf(IReadOnlyList<ClinicalEvent> events) => events.OfType<NavigatorAssigned>().LastOrDefault()?.Navigator;
+
+    // Departments are autonomous: a fact dated after the death is kept, and a clinician must see the contradiction.
+    private static IEnumerable<JourneyFlag> DeathFlags(IReadOnlyList<ClinicalEvent> events, Death? death)
+    {
+        if (death is null) yield break;
+        if (death.FromAdverseEvent)
+            yield return new JourneyFlag("death-from-adverse-event", "alert",
+                $"Taken as death on {death.DiedOn:yyyy-MM-dd}: a CTCAE grade 5 adverse event ({death.Source.Type}); no PatientDied is recorded", death.Source.EventId);
+        foreach (var e in events.Where(e => e.OccurredOn > death.DiedOn))
+            yield return new JourneyFlag("after-death", "alert", $"{e.Type} on {e.OccurredOn:yyyy-MM-dd} is dated after the patient's death ({death.DiedOn:yyyy-MM-dd})", e.EventId);
     }
 
     private static IEnumerable<(ClinicalEvent Event, string Term, int Grade)> SevereToxicities(IEnumerable<ClinicalEvent> events) =>

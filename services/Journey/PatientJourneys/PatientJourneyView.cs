@@ -21,6 +21,11 @@ public sealed record PatientJourneyView
     /// <summary>The schedule from every event, valid as of any day on or after <see cref="LatestOccurredOn"/>.</summary>
     public required Schedule Schedule { get; init; }
     public DateOnly LatestOccurredOn { get; init; }
+    /// <summary>The patient's death as the journey takes it (<see cref="Death"/>): a PatientDied, or a CTCAE grade 5 adverse event.</summary>
+    public bool Deceased { get; init; }
+    public DateOnly? DiedOn { get; init; }
+    /// <summary>The surveillance navigator (a user's sub): the latest NavigatorAssigned.</summary>
+    public string? Navigator { get; init; }
     public int LatestOccurredOnDay => LatestOccurredOn.DayNumber;
     public long Version { get; init; }
 }

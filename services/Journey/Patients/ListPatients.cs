@@ -37,7 +37,7 @@ public static class ListPatients
         foreach (var view in views)
         {
             var items = await ScheduleAsOf(session, view, today, ct);
-            var open = items.Where(i => i.CompletedOn is null && !i.Suspended).OrderBy(i => i.DueOn).ToList();
+            var open = items.Where(i => i.IsOpen && !i.Suspended).OrderBy(i => i.DueOn).ToList();
             list.Add(new PatientListItem(view.Id, view.DisplayName, view.Registered,
                 open.FirstOrDefault() is { } next ? new NextDue(next.Kind, next.DueOn) : null,
                 open.Count(i => i.StatusOn(today) == ItemStatus.Overdue)));

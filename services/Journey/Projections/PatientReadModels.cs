@@ -19,7 +19,10 @@ public static class PatientReadModels
             .Duplicate(e => e.DueFromDay)
             .Duplicate(e => e.DueUntilDay)
             .Duplicate(e => e.ValidFromDay)
-            .Duplicate(e => e.Suspended);
+            .Duplicate(e => e.Suspended)
+            .Duplicate(e => e.Booked)
+            .Duplicate(e => e.Deferred)
+            .Duplicate(e => e.Navigator);
     }
 
     /// <summary>Replaces everything read from one patient's stream: the view and the patient's worklist rows.</summary>

@@ -5,7 +5,8 @@ using static PatientJourney.Journey.Reading.QueryParameters;
 
 namespace PatientJourney.Journey.Surveillance;
 
-public sealed record SurveillanceItemResponse(string Kind, DateOnly DueOn, string Status, DateOnly? CompletedOn, Guid? CompletedByEventId);
+public sealed record SurveillanceItemResponse(string Kind, DateOnly DueOn, string Status, DateOnly? CompletedOn, Guid? CompletedByEventId,
+    DateOnly? ScheduledOn, DateOnly? DeferredUntil, DateOnly? ClosedOn);
 public sealed record SurveillanceResponse(string PatientId, DateOnly AsOf, string? Protocol, DateOnly? StartsOn, IReadOnlyList<SurveillanceItemResponse> Items);
 
 /// <summary>GET /patients/{patientId}/surveillance: the patient's schedule as of a clinical date, computed from the stream.</summary>
@@ -25,6 +26,7 @@ public static class GetSurveillance
         if (events.Count == 0) return UnknownPatient(patientId);
         var schedule = SurveillanceEngine.Compute(events, day);
         return TypedResults.Ok(new SurveillanceResponse(patientId, day, schedule.Protocol, schedule.StartsOn,
-            schedule.Items.Select(i => new SurveillanceItemResponse(i.Kind, i.DueOn, i.StatusOn(day), i.CompletedOn, i.CompletedByEventId)).ToList()));
+            schedule.Items.Select(i => new SurveillanceItemResponse(i.Kind, i.DueOn, i.StatusOn(day), i.CompletedOn, i.CompletedByEventId,
+                i.ScheduledOn, i.DeferredUntil, i.ClosedOn)).ToList()));
     }
 }

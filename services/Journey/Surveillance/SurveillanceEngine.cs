@@ -6,17 +6,52 @@ using PatientJourney.Journey.Responses;
 
 namespace PatientJourney.Journey.Surveillance;
 
-/// <summary>A scheduled item, independent of the day it is looked at.</summary>
+/// <summary>
+/// A scheduled item, independent of the day it is looked at. An open item may carry the navigator's latest action on it:
+/// an appointment (<see cref="ScheduledOn"/>) or a deferral (<see cref="DeferredUntil"/>); <see cref="ClosedOn"/> is
+/// set when the plan ended or the patient died while it was open.
+/// </summary>
 public sealed record ScheduledItem(string Kind, DateOnly DueOn, DateOnly? CompletedOn, Guid? CompletedByEventId, bool Suspended)
 {
-    /// <summary>Contract: open items are due from grace days before dueOn to grace days after, overdue later, upcoming earlier.</summary>
+    public DateOnly? ScheduledOn { get; init; }
+    public DateOnly? DeferredUntil { get; init; }
+    public DateOnly? ClosedOn { get; init; }
+
+    public bool IsOpen => CompletedOn is null && ClosedOn is null;
+
+    /// <summary>
+    /// The window in which the item is due, as day bounds: dueOn plus or minus the grace; a deferral moves it to start at
+    /// its date (and to end no earlier than its date plus the grace); an appointment to the scheduled day.
+    /// </summary>
+    public (DateOnly From, DateOnly Until) Window
+    {
+        get
+        {
+            var grace = ItemKinds.GraceDays(Kind);
+            if (ScheduledOn is { } on) return (on.AddDays(-grace), on.AddDays(grace));
+            if (DeferredUntil is not { } until) return (DueOn.AddDays(-grace), DueOn.AddDays(grace));
+            var fallsDueOn = until > DueOn ? until : DueOn;
+            var from = fallsDueOn.AddDays(-grace);
+            return (until > from ? until : from, fallsDueOn.AddDays(grace));
+        }
+    }
+
+    /// <summary>The day an open item falls due: its dueOn, or the deferral's date when later, or the appointment's.</summary>
+    public DateOnly FallsDueOn => ScheduledOn ?? (DeferredUntil is { } until && until > DueOn ? until : DueOn);
+
+    /// <summary>
+    /// Contract: open items are due from grace days before dueOn to grace days after, overdue later, upcoming earlier;
+    /// booked until the appointment's day plus the grace, missed after; deferred before the deferral's date.
+    /// </summary>
     public string StatusOn(DateOnly asOf)
     {
         if (CompletedOn is not null) return ItemStatus.Done;
+        if (ClosedOn is not null) return ItemStatus.Closed;
         if (Suspended) return ItemStatus.Suspended;
-        var grace = ItemKinds.GraceDays(Kind);
-        if (asOf < DueOn.AddDays(-grace)) return ItemStatus.Upcoming;
-        return asOf <= DueOn.AddDays(grace) ? ItemStatus.Due : ItemStatus.Overdue;
+        var (from, until) = Window;
+        if (ScheduledOn is not null) return asOf <= until ? ItemStatus.Booked : ItemStatus.Missed;
+        if (asOf < from) return DeferredUntil is null ? ItemStatus.Upcoming : ItemStatus.Deferred;
+        return asOf <= until ? ItemStatus.Due : ItemStatus.Overdue;
     }
 }
 
@@ -24,14 +59,41 @@ public static class ItemStatus
 {
     public const string Done = "done";
     public const string Overdue = "overdue";
+    public const string Missed = "missed";
     public const string Due = "due";
+    public const string Booked = "booked";
     public const string Upcoming = "upcoming";
+    public const string Deferred = "deferred";
     public const string Suspended = "suspended";
+    public const string Closed = "closed";
 
-    public static readonly IReadOnlyList<string> All = [Overdue, Due, Upcoming, Suspended, Done];
+    public static readonly IReadOnlyList<string> All = [Overdue, Missed, Due, Booked, Upcoming, Deferred, Suspended, Done, Closed];
+
+    /// <summary>The statuses of open items, most urgent first: what the worklist lists.</summary>
+    public static readonly IReadOnlyList<string> Open = [Overdue, Missed, Due, Booked, Upcoming, Deferred, Suspended];
 
     /// <summary>Worklist order: what needs acting on first.</summary>
-    public static int Urgency(string status) => status switch { Overdue => 0, Due => 1, Upcoming => 2, Suspended => 3, _ => 4 };
+    public static int Urgency(string status) => status switch
+    {
+        Overdue => 0, Missed => 1, Due => 2, Booked => 3, Upcoming => 4, Deferred => 5, Suspended => 6, _ => 7,
+    };
+}
+
+/// <summary>
+/// The patient's death as the journey takes it: the first PatientDied; without one, the first CTCAE grade 5 adverse event
+/// (CTCAE v5: grade 5 is death related to the adverse event), on its date.
+/// </summary>
+public sealed record Death(DateOnly DiedOn, ClinicalEvent Source)
+{
+    public const int CtcaeDeathGrade = 5;
+
+    public bool FromAdverseEvent => Source is not PatientDied;
+
+    /// <param name="events">In clinical order.</param>
+    public static Death? Of(IReadOnlyList<ClinicalEvent> events) =>
+        events.OfType<PatientDied>().FirstOrDefault() is { } died ? new Death(died.DiedOn, died)
+        : events.FirstOrDefault(e => JourneyEvents.Of(e).GradedTerms(e).Any(t => t.Grade >= CtcaeDeathGrade)) is { } fatal ? new Death(fatal.OccurredOn, fatal)
+        : null;
 }
 
 public sealed record Schedule(string? Protocol, DateOnly? StartsOn, IReadOnlyList<ScheduledItem> Items)
@@ -49,15 +111,21 @@ public static class SurveillanceEngine
     public static Schedule Compute(IEnumerable<ClinicalEvent> events, DateOnly asOf)
     {
         var known = ClinicalOrder.Sort(events.Where(e => e.OccurredOn <= asOf));
+        // From the death on nothing is scheduled: later facts are kept in the journey (and flagged) but move nothing.
+        var death = Death.Of(known);
+        if (death is not null) known = known.Where(e => e.OccurredOn <= death.DiedOn).ToList();
         var plans = known.OfType<SurveillancePlanStarted>().ToList();
         var plan = plans.LastOrDefault();
         var items = new List<ScheduledItem>();
+        var endedOn = plan is null ? null : known.OfType<SurveillancePlanEnded>().FirstOrDefault(e => e.EndedOn >= plan.StartsOn)?.EndedOn;
 
         var suspendImaging = plan is not null && ResponseHistory.Derive(known).Recist
             .Any(r => r.Category == RecistCategory.ProgressiveDisease && r.AssessedOn >= plan.StartsOn);
 
         // Each plan runs from its start to the next plan's start: a replaced plan keeps what was done under it
         // and loses its open items; the current plan's items start again from its own start date.
+        // An end closes the current plan and what was decided before it; a new plan after it reopens surveillance from
+        // its own start (an end before the current plan's start ended an earlier one).
         for (var i = 0; i < plans.Count; i++)
         {
             var current = plans[i];
@@ -65,10 +133,12 @@ public static class SurveillanceEngine
             if (!SurveillanceProtocols.ById.TryGetValue(current.Protocol, out var protocol)) continue;
             foreach (var kind in protocol.Kinds)
             {
-                var performed = PerformedOfKind(known, kind).Where(e => e.OccurredOn >= current.StartsOn && (replacedOn is null || e.OccurredOn < replacedOn)).ToList();
+                var performed = PerformedOfKind(known, kind).Where(e => e.OccurredOn >= current.StartsOn && (replacedOn is null || e.OccurredOn < replacedOn)
+                    && (replacedOn is not null || endedOn is null || e.OccurredOn <= endedOn)).ToList();
                 var kindItems = Repeat(kind, current.StartsOn, performed, anchor => protocol.IntervalMonthsAt(kind, current.StartsOn, anchor),
                     sessions: null, firstDueOn: null, suspendImaging && replacedOn is null);
-                items.AddRange(replacedOn is null ? kindItems : kindItems.Where(item => item.CompletedOn is not null));
+                items.AddRange(replacedOn is null ? kindItems.Select(item => item.CompletedOn is null && endedOn is not null ? item with { ClosedOn = endedOn } : item)
+                    : kindItems.Where(item => item.CompletedOn is not null));
             }
         }
 
@@ -82,10 +152,13 @@ public static class SurveillanceEngine
                     planned.FirstOn ?? decision.OccurredOn.AddMonths(planned.IntervalMonths), suspendImaging).ToList();
                 // A decision taken before the current plan shows only while it still has sessions to do.
                 if (plan is null || decision.OccurredOn >= plan.StartsOn || sessions.Any(s => s.CompletedOn is null))
-                    items.AddRange(sessions);
+                    items.AddRange(endedOn is not null && decision.OccurredOn <= endedOn
+                        ? sessions.Select(s => s.CompletedOn is null ? s with { ClosedOn = endedOn } : s) : sessions);
             }
         }
 
+        if (death is not null) items = items.Select(item => item.IsOpen ? item with { ClosedOn = death.DiedOn } : item).ToList();
+        items = WithNavigation(items, known);
         return new Schedule(plan?.Protocol, plan?.StartsOn, items.OrderBy(i => i.DueOn).ThenBy(i => i.Kind, StringComparer.Ordinal).ThenBy(i => i.CompletedOn).ToList());
     }
 
@@ -127,9 +200,33 @@ public static class SurveillanceEngine
         }
     }
 
+    /// <summary>
+    /// The navigator's latest booking or deferral of a kind, made after the last event that performed the kind (in clinical
+    /// order), applies to the first open item of that kind: an earlier one was for an item since done.
+    /// </summary>
+    private static List<ScheduledItem> WithNavigation(List<ScheduledItem> items, List<ClinicalEvent> known)
+    {
+        var latest = new Dictionary<string, ClinicalEvent>(StringComparer.Ordinal);
+        foreach (var e in known)
+        {
+            if (JourneyEvents.Of(e).KindPerformed(e) is { } performed) latest.Remove(performed);
+            else if (e is AppointmentBooked booked) latest[booked.Kind] = e;
+            else if (e is SurveillanceItemDeferred deferred) latest[deferred.Kind] = e;
+        }
+        if (latest.Count == 0) return items;
+        var result = new List<ScheduledItem>(items.Count);
+        foreach (var item in items.OrderBy(i => i.DueOn))
+        {
+            if (item.IsOpen && !item.Suspended && latest.Remove(item.Kind, out var action))
+                result.Add(action is AppointmentBooked b ? item with { ScheduledOn = b.ScheduledOn } : item with { DeferredUntil = ((SurveillanceItemDeferred)action).Until });
+            else result.Add(item);
+        }
+        return result;
+    }
+
     /// <summary>The events that perform an item of the kind (the catalogue says which kind each event type performs).</summary>
     private static IEnumerable<ClinicalEvent> PerformedOfKind(IEnumerable<ClinicalEvent> events, string kind) =>
-        events.Where(e => JourneyEvents.Of(e).Performs == kind);
+        events.Where(e => JourneyEvents.Of(e).KindPerformed(e) == kind);
 
     private static string KindOf(ProcedureKind procedure) => procedure switch
     {

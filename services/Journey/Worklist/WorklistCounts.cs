@@ -8,7 +8,7 @@ namespace PatientJourney.Journey.Worklist;
 /// <summary>
 /// How many open worklist items there are per status as of any day, without counting the items: the dashboard shows
 /// the counts on every load, and counting ~100,000 overdue items took longer than the page itself.
-/// An item's status as of a day depends only on (suspended, due_from_day, due_until_day), so the counts are kept per
+/// An item's status as of a day depends only on (suspended, booked, deferred, due_from_day, due_until_day), so the counts are kept per
 /// such key. Triggers on the worklist table write every change as a delta row (append-only, so concurrent writers never
 /// wait on one hot counter row), whatever writes it: the recorder, the batched rebuild's COPY, a test's clean-up.
 /// A compactor folds the deltas into the per-key totals. A count is one statement over totals plus pending deltas, so
@@ -16,18 +16,23 @@ namespace PatientJourney.Journey.Worklist;
 /// </summary>
 public static class WorklistCounts
 {
-    public sealed record StatusCounts(long Overdue, long Due, long Upcoming, long Suspended)
+    public sealed record StatusCounts(long Overdue, long Due, long Upcoming, long Suspended, long Booked = 0, long Missed = 0, long Deferred = 0)
     {
         public long Of(string status) => status switch
         {
             ItemStatus.Overdue => Overdue,
             ItemStatus.Due => Due,
             ItemStatus.Upcoming => Upcoming,
+            ItemStatus.Booked => Booked,
+            ItemStatus.Missed => Missed,
+            ItemStatus.Deferred => Deferred,
             _ => Suspended,
         };
     }
 
-    private const string Totals = "worklist_counts", Deltas = "worklist_count_changes", Key = "suspended, due_from_day, due_until_day";
+    // The key grew booked and deferred (issue 30): the tables and triggers of the key before are dropped, not migrated.
+    private const string Totals = "worklist_status_counts", Deltas = "worklist_status_count_changes",
+        Key = "suspended, booked, deferred, due_from_day, due_until_day", Before = "worklist_counts";
 
     /// <summary>Creates the totals, the deltas and the triggers once (totals counted from the rows already there); idempotent.</summary>
     public static async Task EnsureAsync(IDocumentStore store, CancellationToken ct)
@@ -46,21 +51,29 @@ public static class WorklistCounts
         // No write may land between counting the rows and the triggers taking over.
         await ExecuteAsync(connection, $"""
             lock table {worklist} in share row exclusive mode;
-            create table if not exists {schema}.{Totals} (suspended boolean not null, due_from_day integer not null,
-                due_until_day integer not null, n bigint not null, primary key ({Key}));
-            create table if not exists {schema}.{Deltas} (suspended boolean not null, due_from_day integer not null,
-                due_until_day integer not null, n bigint not null);
+            drop trigger if exists {Before}_insert on {worklist};
+            drop trigger if exists {Before}_delete on {worklist};
+            drop trigger if exists {Before}_update on {worklist};
+            drop trigger if exists {Before}_truncate on {worklist};
+            drop table if exists {schema}.{Before}, {schema}.worklist_count_changes;
+            drop function if exists {schema}.{Before}_added(), {schema}.{Before}_removed(), {schema}.{Before}_changed(), {schema}.{Before}_emptied();
+            create table if not exists {schema}.{Totals} (suspended boolean not null, booked boolean not null, deferred boolean not null,
+                due_from_day integer not null, due_until_day integer not null, n bigint not null, primary key ({Key}));
+            create table if not exists {schema}.{Deltas} (suspended boolean not null, booked boolean not null, deferred boolean not null,
+                due_from_day integer not null, due_until_day integer not null, n bigint not null);
             delete from {schema}.{Deltas};
             delete from {schema}.{Totals};
-            insert into {schema}.{Totals} select {Key}, count(*) from {worklist} group by {Key};
+            -- Rows written before booked and deferred existed have them null: they were neither.
+            insert into {schema}.{Totals} select suspended, coalesce(booked, false), coalesce(deferred, false), due_from_day, due_until_day, count(*)
+                from {worklist} group by 1, 2, 3, 4, 5;
 
             create or replace function {schema}.{Totals}_added() returns trigger language plpgsql as $$ begin
-                insert into {schema}.{Deltas} values (new.suspended, new.due_from_day, new.due_until_day, 1); return null; end $$;
+                insert into {schema}.{Deltas} values (new.suspended, coalesce(new.booked, false), coalesce(new.deferred, false), new.due_from_day, new.due_until_day, 1); return null; end $$;
             create or replace function {schema}.{Totals}_removed() returns trigger language plpgsql as $$ begin
-                insert into {schema}.{Deltas} values (old.suspended, old.due_from_day, old.due_until_day, -1); return null; end $$;
+                insert into {schema}.{Deltas} values (old.suspended, coalesce(old.booked, false), coalesce(old.deferred, false), old.due_from_day, old.due_until_day, -1); return null; end $$;
             create or replace function {schema}.{Totals}_changed() returns trigger language plpgsql as $$ begin
-                insert into {schema}.{Deltas} values (old.suspended, old.due_from_day, old.due_until_day, -1),
-                    (new.suspended, new.due_from_day, new.due_until_day, 1);
+                insert into {schema}.{Deltas} values (old.suspended, coalesce(old.booked, false), coalesce(old.deferred, false), old.due_from_day, old.due_until_day, -1),
+                    (new.suspended, coalesce(new.booked, false), coalesce(new.deferred, false), new.due_from_day, new.due_until_day, 1);
                 return null; end $$;
             create or replace function {schema}.{Totals}_emptied() returns trigger language plpgsql as $$ begin
                 delete from {schema}.{Deltas}; delete from {schema}.{Totals}; return null; end $$;
@@ -71,7 +84,7 @@ public static class WorklistCounts
             create or replace trigger {Totals}_delete after delete on {worklist}
                 for each row execute function {schema}.{Totals}_removed();
             create or replace trigger {Totals}_update after update on {worklist} for each row
-                when ((old.suspended, old.due_from_day, old.due_until_day) is distinct from (new.suspended, new.due_from_day, new.due_until_day))
+                when ((old.suspended, old.booked, old.deferred, old.due_from_day, old.due_until_day) is distinct from (new.suspended, new.booked, new.deferred, new.due_from_day, new.due_until_day))
                 execute function {schema}.{Totals}_changed();
             create or replace trigger {Totals}_truncate after truncate on {worklist}
                 for each statement execute function {schema}.{Totals}_emptied();
@@ -87,20 +100,25 @@ public static class WorklistCounts
     {
         var (schema, worklist) = Names(store);
         var sql = $"""
-            select coalesce(sum(n) filter (where not suspended and due_until_day < @d), 0),
-                   coalesce(sum(n) filter (where not suspended and due_from_day <= @d and due_until_day >= @d), 0),
-                   coalesce(sum(n) filter (where not suspended and due_from_day > @d), 0),
-                   coalesce(sum(n) filter (where suspended), 0)
+            select coalesce(sum(n) filter (where not suspended and not booked and due_until_day < @d), 0),
+                   coalesce(sum(n) filter (where not suspended and not booked and due_from_day <= @d and due_until_day >= @d), 0),
+                   coalesce(sum(n) filter (where not suspended and not booked and not deferred and due_from_day > @d), 0),
+                   coalesce(sum(n) filter (where suspended), 0),
+                   coalesce(sum(n) filter (where booked and due_until_day >= @d), 0),
+                   coalesce(sum(n) filter (where booked and due_until_day < @d), 0),
+                   coalesce(sum(n) filter (where deferred and due_from_day > @d), 0)
             from (select {Key}, n from {schema}.{Totals}
                   union all select {Key}, n from {schema}.{Deltas}
-                  union all select {Key}, -1 from {worklist} where valid_from_day > @d) c
+                  union all select suspended, coalesce(booked, false), coalesce(deferred, false), due_from_day, due_until_day, -1
+                            from {worklist} where valid_from_day > @d) c
             """;
         await using var connection = store.Storage.Database.CreateConnection();
         await connection.OpenAsync(ct);
         await using var command = new NpgsqlCommand(sql, connection) { Parameters = { new("d", asOf.DayNumber) } };
         await using var reader = await command.ExecuteReaderAsync(ct);
         await reader.ReadAsync(ct);
-        return new StatusCounts(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3));
+        return new StatusCounts(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3),
+            reader.GetInt64(4), reader.GetInt64(5), reader.GetInt64(6));
     }
 
     /// <summary>Folds the pending deltas into the totals (in key order, so two compactors cannot deadlock); returns how many.</summary>

@@ -38,6 +38,24 @@ public class FhirExportTests(PatientJourneySystem system) : IClassFixture<Patien
         Assert.Contains(bundle.Entry.Select(e => e.Resource).OfType<DiagnosticReport>(), r => r.ConclusionCode.Any(c => c.Text == "RECIST 1.1 PR"));
     }
 
+    [Fact]
+    public async System.Threading.Tasks.Task A_booking_and_a_death_export_as_an_appointment_and_deceased_date_time_that_validate_with_no_error()
+    {
+        await system.PostAsync("diagnosis", "/patients", new { patientId = "FHIR-NAV", sex = "female", birthDate = "1950-01-01", occurredOn = "2020-01-01" });
+        await system.PostAsync("diagnosis", "/patients/FHIR-NAV/surveillance-plans", new { startsOn = "2020-01-15", protocol = "ct-q3m-visits-q1m" });
+        await DepartmentBus.PublishAsync(system.Isolation, Contracts.Departments.Diagnosis,
+            new Contracts.Diagnosis.AppointmentBooked { PatientId = "FHIR-NAV", OccurredOn = new DateOnly(2020, 3, 1), Kind = "ct", ScheduledOn = new DateOnly(2020, 4, 20) },
+            new Contracts.Diagnosis.PatientDied { PatientId = "FHIR-NAV", OccurredOn = new DateOnly(2020, 4, 1) });
+        await Eventually.HoldsAsync(async () => await system.JourneyEntryCountAsync("FHIR-NAV") == 4, "the navigation facts in the journey");
+
+        using var response = await system.JourneyClient.GetAsync("/patients/FHIR-NAV/fhir");
+        var bundle = new FhirJsonDeserializer().Deserialize<Bundle>(await response.Content.ReadAsStringAsync());
+        var errors = R4CoreValidator().Validate(bundle).Issue.Where(i => i.Severity is OperationOutcome.IssueSeverity.Error or OperationOutcome.IssueSeverity.Fatal).ToList();
+        Assert.True(errors.Count == 0, string.Join("\n", errors.Take(15).Select(i => $"{string.Join(",", i.Expression ?? [])}: {i.Details?.Text}")));
+        Assert.Equal(Appointment.AppointmentStatus.Booked, Assert.Single(bundle.Entry.Select(e => e.Resource).OfType<Appointment>()).Status);
+        Assert.Equal("2020-04-01", Assert.IsType<FhirDateTime>(bundle.Entry.Select(e => e.Resource).OfType<Patient>().Single().Deceased).Value);
+    }
+
     // mCODE STU4 cannot be loaded here: each profile's must-support elements this data can fill are checked one by one
     // (docs/audit.md lists them, and those the data cannot fill).
     [Fact]

@@ -137,7 +137,7 @@ public class SeedCaseTests(PatientJourneySystem system) : IClassFixture<PatientJ
         using var page = await system.JourneyClient.GetAsync("/worklist?asOf=2013-01-01&limit=1");
         Assert.Single((await page.Content.ReadFromJsonAsync<JsonArray>())!);
         Assert.Equal("2", page.Headers.GetValues("X-Total-Count").Single());
-        Assert.Equal("overdue=2, due=0, upcoming=0, suspended=0", page.Headers.GetValues("X-Status-Counts").Single());
+        Assert.Equal("overdue=2, missed=0, due=0, booked=0, upcoming=0, deferred=0, suspended=0", page.Headers.GetValues("X-Status-Counts").Single());
     }
 
     [Fact]

@@ -21,6 +21,24 @@ public static class DepartmentBus
         await bus.StartAsync();
         return bus;
     }
+
+    /// <summary>Publishes facts as the department does (each under its own type, stamped now), for facts whose routes another service owns.</summary>
+    public static async Task PublishAsync(Isolation isolation, string department, params PatientJourney.Contracts.ClinicalEvent[] facts)
+    {
+        var bus = await StartAsync(isolation, department);
+        try
+        {
+            foreach (var fact in facts)
+            {
+                var stamped = fact with { EventId = Guid.CreateVersion7(), RecordedAt = DateTimeOffset.UtcNow };
+                await bus.Publish(stamped, stamped.GetType());
+            }
+        }
+        finally
+        {
+            await bus.StopAsync();
+        }
+    }
 }
 
 /// <summary>Bytes straight onto an exchange with RabbitMQ.Client, as any holder of a broker user's credentials could send them.</summary>

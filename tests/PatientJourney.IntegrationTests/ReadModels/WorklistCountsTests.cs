@@ -34,7 +34,7 @@ public class WorklistCountsTests
                 else session.DeleteWhere<WorklistEntry>(e => e.PatientId == patientId);
                 foreach (var entry in entries) session.Store(entry);
             }
-            session.Store(Entry(random, "P0", 0) with { Suspended = true });
+            session.Store(Entry(random, "P0", 0) with { Suspended = true, Booked = false, Deferred = false });
             session.Delete<WorklistEntry>("P1/0");
             await session.SaveChangesAsync();
         }
@@ -67,11 +67,15 @@ public class WorklistCountsTests
         {
             var d = day.DayNumber;
             var valid = rows.Where(r => r.ValidFromDay <= d).ToList();
-            var expected = new WorklistCounts.StatusCounts(
-                valid.Count(r => !r.Suspended && r.DueUntilDay < d),
-                valid.Count(r => !r.Suspended && r.DueFromDay <= d && r.DueUntilDay >= d),
-                valid.Count(r => !r.Suspended && r.DueFromDay > d),
-                valid.Count(r => r.Suspended));
+            // The contract's statuses, decided row by row: booked until the appointment's window ends, missed after;
+            // deferred before the window opens; the others due in it, overdue after, upcoming before.
+            string StatusOf(WorklistEntry r) =>
+                r.Suspended ? "suspended"
+                : r.Booked ? (r.DueUntilDay >= d ? "booked" : "missed")
+                : r.DueFromDay > d ? (r.Deferred ? "deferred" : "upcoming")
+                : r.DueUntilDay >= d ? "due" : "overdue";
+            int N(string status) => valid.Count(r => StatusOf(r) == status);
+            var expected = new WorklistCounts.StatusCounts(N("overdue"), N("due"), N("upcoming"), N("suspended"), N("booked"), N("missed"), N("deferred"));
             Assert.Equal(expected, await CountsAsync(store, day));
         }
     }
@@ -93,6 +97,7 @@ public class WorklistCountsTests
     {
         var dueOn = Today.AddDays(random.Next(-300, 300));
         var grace = random.Next(2) == 0 ? 7 : 14;
+        var state = random.Next(10); // 0 suspended, 1 booked, 2 deferred, else plain
         return new WorklistEntry
         {
             Id = $"{patientId}/{n}",
@@ -102,7 +107,9 @@ public class WorklistCountsTests
             DueOnDay = dueOn.DayNumber,
             DueFromDay = dueOn.AddDays(-grace).DayNumber,
             DueUntilDay = dueOn.AddDays(grace).DayNumber,
-            Suspended = random.Next(10) == 0,
+            Suspended = state == 0,
+            Booked = state == 1,
+            Deferred = state == 2,
             ValidFromDay = Today.AddDays(random.Next(-500, 30)).DayNumber,
         };
     }

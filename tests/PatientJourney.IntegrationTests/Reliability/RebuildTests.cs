@@ -1,5 +1,7 @@
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
+using PatientJourney.Contracts;
+using PatientJourney.Contracts.Diagnosis;
 using PatientJourney.IntegrationTests.Infrastructure;
 using PatientJourney.Journey.PatientJourneys;
 using PatientJourney.Journey.Projections;
@@ -23,14 +25,28 @@ public class RebuildTests(PatientJourneySystem system) : IClassFixture<PatientJo
             await system.PostAsync("diagnosis", $"/patients/LATE-{p}/surveillance-plans", new { startsOn = "2020-01-15", protocol = "esmo-sts-high-grade" });
             await system.PostAsync("diagnosis", "/patients", new { patientId = $"LATE-{p}", sex = "unknown", birthDate = "1950-01-01", occurredOn = "2019-12-01" });
         }
+        // The navigator's facts (issue 30), published as the diagnosis department publishes them.
+        DateOnly D(string iso) => DateOnly.Parse(iso, System.Globalization.CultureInfo.InvariantCulture);
+        await DepartmentBus.PublishAsync(system.Isolation, Departments.Diagnosis,
+        [
+            .. Enumerable.Range(0, 5).Select(p => new NavigatorAssigned { PatientId = $"LATE-{p}", OccurredOn = D("2020-01-15"), Navigator = $"nurse-{p % 2}" }),
+            new AppointmentBooked { PatientId = "LATE-0", OccurredOn = D("2020-04-01"), Kind = "ct", ScheduledOn = D("2020-07-01") },
+            new SurveillanceItemDeferred { PatientId = "LATE-1", OccurredOn = D("2020-04-01"), Kind = "ct", Until = D("2020-08-01"), Reason = "asked" },
+            new OutsideResultRecorded { PatientId = "LATE-2", OccurredOn = D("2020-05-01"), Kind = "clinic-visit", Facility = "elsewhere" },
+            new SurveillancePlanEnded { PatientId = "LATE-3", OccurredOn = D("2020-06-15"), Reason = SurveillancePlanEndReason.Transferred },
+            new PatientDied { PatientId = "LATE-4", OccurredOn = D("2020-05-15") },
+        ]);
+        int[] expected = [6, 6, 6, 6, 6];
         await Eventually.HoldsAsync(async () =>
         {
-            for (var p = 0; p < 5; p++) if (await system.JourneyEntryCountAsync($"LATE-{p}") != 4) return false;
+            for (var p = 0; p < 5; p++) if (await system.JourneyEntryCountAsync($"LATE-{p}") != expected[p]) return false;
             return true;
         }, "all events in the journey");
 
         var live = await SnapshotAsync();
-        Assert.Contains("LATE-4/", live); // worklist rows exist
+        Assert.Contains("LATE-0/", live); // worklist rows exist
+        Assert.DoesNotContain("LATE-3/", live); // the plan ended: no open items
+        Assert.DoesNotContain("LATE-4/", live); // died
 
         var store = system.Journey.Services.GetRequiredService<IDocumentStore>();
         await store.Advanced.Clean.DeleteDocumentsByTypeAsync(typeof(PatientJourneyView));

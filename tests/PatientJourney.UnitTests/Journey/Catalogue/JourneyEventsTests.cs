@@ -34,9 +34,11 @@ public class JourneyEventsTests
     }
 
     [Fact]
-    public void Only_scans_visits_and_procedures_perform_a_surveillance_item()
+    public void Only_scans_visits_and_procedures_perform_a_surveillance_item_and_an_outside_result_performs_its_own_kind()
     {
         var performing = JourneyEvents.All.Where(m => m.Performs is not null).Select(m => (m.EventType.Name, m.Performs)).ToHashSet();
+        var outside = new OutsideResultRecorded { PatientId = "P", OccurredOn = new DateOnly(2012, 1, 1), Kind = SurveillanceItemKinds.PetCt, Facility = "Elsewhere" };
+        Assert.Equal(ItemKinds.PetCt, JourneyEvents.Of(outside).KindPerformed(outside));
         Assert.Equal(new HashSet<(string, string?)>
         {
             ("CtResulted", ItemKinds.Ct), ("PetCtResulted", ItemKinds.PetCt), ("ClinicVisitRecorded", ItemKinds.ClinicVisit),

@@ -2,6 +2,7 @@ using System.Text.Json;
 using CsCheck;
 using PatientJourney.Hosting;
 using PatientJourney.Contracts;
+using PatientJourney.Contracts.Chemotherapy;
 using PatientJourney.Contracts.Diagnosis;
 using PatientJourney.Contracts.Imaging;
 using PatientJourney.Contracts.Interventional;
@@ -22,7 +23,28 @@ public class SurveillancePropertyTests
 
     private static readonly Gen<string> Protocol = Gen.Int[0, SurveillanceProtocolIds.All.Count - 1].Select(i => SurveillanceProtocolIds.All.Order().ElementAt(i));
 
-    /// <summary>One or two plans, CTs, PET/CTs, visits, TACEs, an MDT plan of TACE sessions, maybe progression.</summary>
+    private static readonly Gen<string> Kind = Gen.Int[0, SurveillanceItemKinds.All.Count - 1].Select(i => SurveillanceItemKinds.All[i]);
+
+    /// <summary>The navigator's facts (issue 30): bookings, deferrals, outside results, ends, a death, a grade 5 event, assignments.</summary>
+    private static readonly Gen<List<ClinicalEvent>> Navigation =
+        from bookings in Gen.Select(Kind, Gen.Int[0, 2000], Gen.Int[0, 120]).Array[0, 4]
+        from deferrals in Gen.Select(Kind, Gen.Int[0, 2000], Gen.Int[1, 120]).Array[0, 3]
+        from outside in Gen.Select(Kind, Gen.Int[0, 2000]).Array[0, 4]
+        from ends in Gen.Int[0, 2000].Array[0, 2]
+        from died in Gen.Int[0, 2500].Array[0, 1]
+        from fatal in Gen.Int[0, 2500].Array[0, 1]
+        from navigators in Gen.Select(Gen.Int[0, 2000], Gen.Int[0, 2]).Array[0, 3]
+        select new List<ClinicalEvent>()
+            .Concat(bookings.Select(b => new AppointmentBooked { PatientId = P, OccurredOn = Epoch.AddDays(b.Item2), Kind = b.Item1, ScheduledOn = Epoch.AddDays(b.Item2 + b.Item3) }))
+            .Concat(deferrals.Select(d => new SurveillanceItemDeferred { PatientId = P, OccurredOn = Epoch.AddDays(d.Item2), Kind = d.Item1, Until = Epoch.AddDays(d.Item2 + d.Item3), Reason = "asked" }))
+            .Concat(outside.Select(o => new OutsideResultRecorded { PatientId = P, OccurredOn = Epoch.AddDays(o.Item2), Kind = o.Item1, Facility = "elsewhere" }))
+            .Concat(ends.Select(e => new SurveillancePlanEnded { PatientId = P, OccurredOn = Epoch.AddDays(e), Reason = SurveillancePlanEndReason.Declined }))
+            .Concat(died.Select(d => new PatientDied { PatientId = P, OccurredOn = Epoch.AddDays(d) }))
+            .Concat(fatal.Select(f => new AdverseEventRecorded { PatientId = P, OccurredOn = Epoch.AddDays(f), Term = "Sepsis", Grade = 5 }))
+            .Concat(navigators.Select(n => new NavigatorAssigned { PatientId = P, OccurredOn = Epoch.AddDays(n.Item1), Navigator = $"nurse-{n.Item2}" }))
+            .ToList();
+
+    /// <summary>One or two plans, CTs, PET/CTs, visits, TACEs, an MDT plan of TACE sessions, maybe progression, the navigator's facts.</summary>
     private static readonly Gen<List<ClinicalEvent>> Journey =
         from firstPlanDay in Gen.Int[0, 400]
         from protocol in Protocol
@@ -38,13 +60,14 @@ public class SurveillancePropertyTests
         from interval in Gen.Int[1, 4]
         from progression in Gen.Bool
         from progressionDay in Gen.Int[0, 2000]
+        from navigation in Navigation
         from recorded in Gen.Int[0, 100_000].Array[60]
         select Build(firstPlanDay, protocol, secondPlan ? firstPlanDay + secondPlanDay : null, secondProtocol, ctDays, visitDays, taceDays,
-            mdt ? (mdtDay, sessions, interval) : null, progression ? progressionDay : null, recorded);
+            mdt ? (mdtDay, sessions, interval) : null, progression ? progressionDay : null, recorded, navigation);
 
     private static List<ClinicalEvent> Build(
         int planDay, string protocol, int? secondPlanDay, string secondProtocol, int[] ctDays, int[] visitDays, int[] taceDays,
-        (int Day, int Sessions, int Interval)? mdt, int? progressionDay, int[] recorded)
+        (int Day, int Sessions, int Interval)? mdt, int? progressionDay, int[] recorded, List<ClinicalEvent> navigation)
     {
         var events = new List<ClinicalEvent> { new SurveillancePlanStarted { PatientId = P, OccurredOn = Epoch.AddDays(planDay), Protocol = protocol } };
         if (secondPlanDay is { } second) events.Add(new SurveillancePlanStarted { PatientId = P, OccurredOn = Epoch.AddDays(second), Protocol = secondProtocol });
@@ -62,6 +85,7 @@ public class SurveillancePropertyTests
             events.AddRange(
                 new CtResulted { PatientId = P, OccurredOn = Epoch.AddDays(-1), Region = "chest", TargetLesions = [new TargetLesion("a", "lung", 50m)] },
                 new CtResulted { PatientId = P, OccurredOn = Epoch.AddDays(pd), Region = "chest", TargetLesions = [new TargetLesion("a", "lung", 70m)] });
+        events.AddRange(navigation);
         return events.Select((e, i) => Stamp(e, recorded[i % recorded.Length])).ToList();
     }
 
@@ -101,7 +125,7 @@ public class SurveillancePropertyTests
             var schedule = SurveillanceEngine.Compute(t.Events, asOf);
             foreach (var item in schedule.Items.Where(i => i.Kind is ItemKinds.Ct or ItemKinds.ClinicVisit))
             {
-                var performed = known.Where(e => item.Kind == ItemKinds.Ct ? e is CtResulted : e is ClinicVisitRecorded).Select(e => e.OccurredOn);
+                var performed = known.Where(e => JourneyEvents.Of(e).KindPerformed(e) == item.Kind).Select(e => e.OccurredOn);
                 var explained = plans.Any(plan =>
                 {
                     var protocol = SurveillanceProtocols.ById[plan.Protocol];
