@@ -7,7 +7,8 @@ namespace PatientJourney.Dashboard.Worklist;
 /// <summary>The home page: every open surveillance item across patients, overdue first, with filters and an "as of" day.</summary>
 public static class WorklistPage
 {
-    private static readonly string[] Statuses = ["overdue", "due", "upcoming", "suspended"];
+    // The journey's open statuses, most urgent first (docs/api-contract.md, surveillance).
+    private static readonly string[] Statuses = ["overdue", "missed", "due", "booked", "upcoming", "deferred", "suspended"];
 
     public static void Map(IEndpointRouteBuilder app) => app.MapGet("/", RenderAsync).RequireAuthorization(Policies.ReadJourney).ExcludeFromDescription();
 
