@@ -57,6 +57,33 @@ public class WorklistCountsTests
         Assert.Equal(new WorklistCounts.StatusCounts(0, 0, 0, 0), await CountsAsync(store, Today));
     }
 
+    [Fact]
+    public async Task Rows_written_before_bookings_existed_are_counted_and_listed_without_a_rebuild()
+    {
+        await using var isolation = await Isolation.CreateAsync();
+        using var store = JourneyServiceExtensions.OpenJourneyStore(isolation.ConnectionString);
+        // The version before knew neither bookings nor deferrals.
+        await WriteAsync(store, Enumerable.Range(0, 10).SelectMany(p => Entries(new Random(p), $"P{p}")).Select(e => e with { Booked = false, Deferred = false }));
+        await WorklistCounts.EnsureAsync(store, default);
+
+        // As a database of the version before has them: booked and deferred null, none of this version's triggers.
+        var table = ((IDocumentStore)store).Options.FindOrResolveDocumentType(typeof(WorklistEntry)).TableName;
+        await using (var connection = store.Storage.Database.CreateConnection())
+        {
+            await connection.OpenAsync();
+            await using var command = new Npgsql.NpgsqlCommand($"""
+                drop trigger worklist_status_counts_insert on {table.QualifiedName};
+                update {table.QualifiedName} set booked = null, deferred = null;
+                """, connection);
+            await command.ExecuteNonQueryAsync();
+        }
+
+        await WorklistCounts.EnsureAsync(store, default);
+        await using var session = store.QuerySession();
+        Assert.Equal(await session.Query<WorklistEntry>().CountAsync(), await session.Query<WorklistEntry>().CountAsync(e => !e.Booked && !e.Deferred));
+        await AssertCountsMatchRowsAsync(store);
+    }
+
     private static async Task AssertCountsMatchRowsAsync(IDocumentStore store)
     {
         await using var session = store.QuerySession();
