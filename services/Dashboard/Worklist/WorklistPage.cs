@@ -62,6 +62,7 @@ public static class WorklistPage
             if (tokens is not null)
                 body.Append($"<td><details data-actions><summary aria-label=\"Actions for {Html.Encode(r.Kind)} of {Html.Encode(r.PatientId)}\">Actions</summary>")
                     .Append(string.Concat(RowActions.Select(a => NavigationActions.Form(a, r.PatientId, r.Kind, $"row{i}-{a.Name}", tokens, returnUrl))))
+                    .Append($"<p><a href=\"/patients/{Html.Encode(Uri.EscapeDataString(r.PatientId))}#actions\">End the plan, record a death, assign a navigator</a></p>")
                     .Append("<p role=\"status\" data-recorded></p></details></td>");
             body.Append("</tr>");
         }

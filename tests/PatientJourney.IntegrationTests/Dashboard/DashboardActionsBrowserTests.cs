@@ -56,6 +56,10 @@ public class DashboardActionsBrowserTests(PatientJourneySystem system) : IClassF
         await Assertions.Expect(row.Locator("td[data-status]")).ToHaveTextAsync("booked");
         Assert.True(await page.EvaluateAsync<bool>("window.__notReloaded === true"), "the page was reloaded");
 
+        // The patient's own actions (the plan, a death, her navigator) are one link away, on her page.
+        await Assertions.Expect(row.GetByRole(AriaRole.Link, new() { Name = "End the plan, record a death, assign a navigator" }))
+            .ToHaveAttributeAsync("href", $"/patients/{seed.PatientId}#actions");
+
         // The audit page: the booking, recorded by the navigator herself (her token, not the dashboard's).
         var auditor = await context.NewPageAsync();
         await auditor.GotoAsync($"{served.BaseUrl}/signin?returnUrl=/patients/{seed.PatientId}/audit");
