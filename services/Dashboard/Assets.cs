@@ -8,12 +8,14 @@ public static class Assets
 {
     public const string StylesheetPath = "/assets/dashboard.css";
     public const string LiveScriptPath = "/assets/live.js";
+    public const string ActionsScriptPath = "/assets/actions.js";
 
     public static void Map(IEndpointRouteBuilder app)
     {
         // Anonymous: the sign-in page uses the stylesheet too. Neither file holds any patient data.
         app.MapGet(StylesheetPath, () => Results.Text(Stylesheet, "text/css; charset=utf-8")).AllowAnonymous().ExcludeFromDescription();
         app.MapGet(LiveScriptPath, () => Results.Text(LiveScript, "text/javascript; charset=utf-8")).AllowAnonymous().ExcludeFromDescription();
+        app.MapGet(ActionsScriptPath, () => Results.Text(ActionsScript, "text/javascript; charset=utf-8")).AllowAnonymous().ExcludeFromDescription();
     }
 
     public const string Stylesheet = """
@@ -41,6 +43,8 @@ public static class Assets
         body.signin { margin: 2rem; max-width: 40rem; }
         body.signin textarea { width: 100%; height: 8rem; }
         .error { color: #b00020; }
+        form.action { display: flex; flex-wrap: wrap; gap: .4rem; align-items: baseline; margin: .3rem 0; }
+        .error:empty { display: none; }
         @media (max-width: 900px) { .lanes { grid-template-columns: repeat(2, minmax(0, 1fr)); } }
         """;
 
@@ -77,6 +81,61 @@ public static class Assets
           });
           live.addEventListener('expired', () => ended('Live updates stopped: your sign-in has expired.', true));
           live.addEventListener('error', () => { if (live.readyState === EventSource.CLOSED) ended('Live updates stopped.', false); });
+        })();
+        """;
+
+    /// <summary>
+    /// The navigator's actions answered in place: a form[data-action] is posted with fetch (same origin, its anti-forgery
+    /// field in the body) and the dashboard's JSON answer either changes the row's status cell or puts the department's
+    /// errors beside their fields. Anything else (a sign-in page, a network failure) falls back to posting the form.
+    /// </summary>
+    public const string ActionsScript = """
+        (() => {
+          document.addEventListener('submit', async (event) => {
+            const form = event.target;
+            if (!(form instanceof HTMLFormElement) || !form.dataset.action || form.dataset.plain) return;
+            event.preventDefault();
+            const button = form.querySelector('button[type=submit]');
+            button.disabled = true;
+            let answer;
+            try {
+              const response = await fetch(form.action, { method: 'POST', body: new URLSearchParams(new FormData(form)), headers: { 'Accept': 'application/json' }, credentials: 'same-origin' });
+              if (!(response.headers.get('Content-Type') || '').includes('application/json')) throw new Error('not an answer');
+              answer = await response.json();
+            } catch {
+              form.dataset.plain = 'true';
+              button.disabled = false;
+              form.submit();
+              return;
+            }
+            button.disabled = false;
+            const errors = answer.errors || {};
+            const general = [];
+            form.querySelectorAll('[data-error-for]').forEach(span => { span.textContent = ''; });
+            form.querySelectorAll('[aria-invalid]').forEach(field => field.removeAttribute('aria-invalid'));
+            for (const [name, messages] of Object.entries(errors)) {
+              const field = form.elements.namedItem(name);
+              const span = field && field.type !== 'hidden' ? document.getElementById(field.id + '-error') : null;
+              if (span) { span.textContent = messages.join(' '); field.setAttribute('aria-invalid', 'true'); }
+              else general.push(name + ': ' + messages.join(' '));
+            }
+            if (!answer.accepted && general.length === 0 && Object.keys(errors).length === 0 && answer.detail) general.push(answer.detail);
+            form.querySelector('[data-error-for=""]').textContent = general.join(' ');
+            if (!answer.accepted) {
+              const first = form.querySelector('[aria-invalid=true]');
+              if (first) first.focus();
+              return;
+            }
+            const row = form.closest('tr[data-patient]');
+            const cell = row && row.querySelector('td[data-status]');
+            if (cell && answer.statusAfter) {
+              cell.textContent = answer.statusAfter;
+              cell.className = answer.statusAfter;
+              cell.dataset.status = answer.statusAfter;
+            }
+            const done = form.closest('[data-actions]')?.querySelector('[data-recorded]');
+            if (done) done.textContent = 'Recorded: ' + (form.querySelector('button[type=submit]').textContent) + '.';
+          });
         })();
         """;
 }

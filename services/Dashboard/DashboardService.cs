@@ -1,5 +1,6 @@
 using PatientJourney.Hosting;
 using PatientJourney.Dashboard.Audit;
+using PatientJourney.Dashboard.Navigation;
 using PatientJourney.Dashboard.Patients;
 using PatientJourney.Dashboard.SigningIn;
 using PatientJourney.Dashboard.Worklist;
@@ -13,6 +14,9 @@ public sealed class DashboardService
 
     /// <summary>Where the journey is when Journey:BaseUrl is not set (a service started by hand beside ./run.sh's).</summary>
     public const string DefaultJourneyUrl = "http://localhost:5100";
+
+    /// <summary>Where the diagnosis department is when Diagnosis:BaseUrl is not set (the navigator's actions post there).</summary>
+    public const string DefaultDiagnosisUrl = "http://localhost:5101";
 }
 
 public static class DashboardServiceExtensions
@@ -30,6 +34,13 @@ public static class DashboardServiceExtensions
             c.BaseAddress = new Uri(journey);
             c.Timeout = TimeSpan.FromSeconds(10);
         }).AddHttpMessageHandler<SignIn.ForwardUserToken>().RemoveAllLoggers().AddLogger<JourneyCallLogger>();
+        // The navigator's actions: posted to the diagnosis department as the signed-in user, logged like the journey's calls.
+        builder.Services.AddHttpClient<DiagnosisClient>(c =>
+        {
+            c.BaseAddress = new Uri(builder.Configuration["Diagnosis:BaseUrl"] ?? DashboardService.DefaultDiagnosisUrl);
+            c.Timeout = TimeSpan.FromSeconds(10);
+        }).AddHttpMessageHandler<SignIn.ForwardUserToken>().RemoveAllLoggers().AddLogger<JourneyCallLogger>();
+        builder.Services.AddAuthorization(NavigationActions.AddPolicy);
         builder.Services.AddHealthChecks().AddCheck<JourneyHealthCheck>("journey", tags: [ServiceDefaults.ReadyTag]);
         return builder;
     }
@@ -42,6 +53,7 @@ public static class DashboardServiceExtensions
         PatientListPage.Map(app);
         PatientPage.Map(app);
         AuditPage.Map(app);
+        NavigationActions.Map(app);
         return app;
     }
 }

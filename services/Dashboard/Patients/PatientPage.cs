@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Net;
 using PatientJourney.Hosting.Security;
+using PatientJourney.Dashboard.Navigation;
 using PatientJourney.Dashboard.SigningIn;
 
 namespace PatientJourney.Dashboard.Patients;
@@ -24,7 +25,7 @@ public static class PatientPage
         app.MapGet("/patients/{patientId}/live", RelayChangesAsync).RequireAuthorization(Policies.ReadJourney).ExcludeFromDescription();
     }
 
-    private static async Task<IResult> RenderAsync(string patientId, string? asOf, System.Security.Claims.ClaimsPrincipal user, JourneyClient journey, TimeProvider clock, CancellationToken ct)
+    private static async Task<IResult> RenderAsync(string patientId, string? asOf, System.Security.Claims.ClaimsPrincipal user, HttpContext http, JourneyClient journey, TimeProvider clock, CancellationToken ct)
     {
         // As of a date, the whole page shows what had happened by then: responses, doses, alerts and the schedule.
         DateOnly? chosen = DateOnly.TryParseExact(asOf, "yyyy-MM-dd", out var parsed) ? parsed : null;
@@ -107,7 +108,17 @@ public static class PatientPage
         }
 
         // Live: the journey's server-sent events, relayed by this dashboard with the user's own token (Assets.LiveScript).
+        if (NavigationActions.MayAct(user))
+        {
+            // Recorded at the diagnosis department; the page shows the result when the journey has it (live, below).
+            var tokens = http.RequestServices.GetRequiredService<Microsoft.AspNetCore.Antiforgery.IAntiforgery>().GetAndStoreTokens(http);
+            var here = http.Request.Path + http.Request.QueryString;
+            body.Append("<section aria-labelledby=\"actions\" data-actions><h2 id=\"actions\">Actions</h2>")
+                .Append(string.Concat(NavigationActions.All.Select(a => NavigationActions.Form(a, view.PatientId, null, $"patient-{a.Name}", tokens, here))))
+                .Append("<p role=\"status\" data-recorded></p></section>");
+        }
         var script = Html.Script(Assets.LiveScriptPath, "live", $"/patients/{Uri.EscapeDataString(view.PatientId)}/live");
+        if (NavigationActions.MayAct(user)) script += Html.Script(Assets.ActionsScriptPath, "actions", "in-place");
         return Html.Content(Html.Page(view.PatientId, body.ToString(), script));
     }
 

@@ -124,7 +124,7 @@ public class DashboardBrowserTests(PatientJourneySystem system) : IClassFixture<
     }
 
     /// <summary>The dashboard on a free port with Kestrel, and chromium to look at it.</summary>
-    private sealed class ServedDashboard(DashboardHost dashboard, IPlaywright playwright, IBrowser browser, string baseUrl) : IAsyncDisposable
+    internal sealed class ServedDashboard(DashboardHost dashboard, IPlaywright playwright, IBrowser browser, string baseUrl) : IAsyncDisposable
     {
         public string BaseUrl => baseUrl;
         public IBrowser Browser => browser;

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using PatientJourney.Hosting.Security;
 using PatientJourney.Dashboard;
+using PatientJourney.Dashboard.Navigation;
 using PatientJourney.Dashboard.Patients;
 
 namespace PatientJourney.IntegrationTests.Infrastructure;
@@ -39,11 +40,16 @@ public sealed class DashboardHost(PatientJourneySystem system) : WebApplicationF
     {
         if (Port is { } port) builder.UseSetting("urls", $"http://127.0.0.1:{port}");
         builder.UseSetting("Journey:BaseUrl", "http://journey");
+        builder.UseSetting("Diagnosis:BaseUrl", "http://diagnosis");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);
         if (LogSink is { } sink) builder.ConfigureLogging(logging => logging.AddProvider(sink));
         builder.ConfigureTestServices(services =>
-            services.AddHttpClient<JourneyClient>().ConfigurePrimaryHttpMessageHandler(() => Journey?.Invoke() ?? system.Journey.Server.CreateHandler()));
+        {
+            services.AddHttpClient<JourneyClient>().ConfigurePrimaryHttpMessageHandler(() => Journey?.Invoke() ?? system.Journey.Server.CreateHandler());
+            // The navigator's actions go to the test system's diagnosis department, in memory.
+            services.AddHttpClient<DiagnosisClient>().ConfigurePrimaryHttpMessageHandler(() => system.Diagnosis.Server.CreateHandler());
+        });
     }
 
     /// <summary>A browser-like client (it keeps cookies) signed in with a token for the role.</summary>

@@ -1,0 +1,133 @@
+using System.Security.Claims;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Antiforgery;
+using PatientJourney.Dashboard.SigningIn;
+using PatientJourney.Hosting.Security;
+
+namespace PatientJourney.Dashboard.Navigation;
+
+/// <summary>One field of an action's form, named as the diagnosis department names it (so its `errors` land beside it).</summary>
+public sealed record ActionField(string Name, string Label, string Type = "text", string[]? Options = null);
+
+/// <summary>A navigation fact the dashboard records (docs/api-contract.md, Diagnosis: the six navigation routes).</summary>
+/// <param name="StatusAfter">What the worklist row shows once the fact is recorded (null: the row stays as it is).</param>
+public sealed record NavigationAction(string Name, string Label, string Route, bool ForAnItem, string? StatusAfter, params ActionField[] Fields);
+
+/// <summary>
+/// The navigator's actions, as forms posted to this dashboard (same origin, with its anti-forgery token), which forwards
+/// them to the diagnosis department with the signed-in user's own token: the browser never holds the token. With the
+/// page's script (Assets.ActionsScript) the answer comes back in place; without it the form posts and comes back here.
+/// </summary>
+public static class NavigationActions
+{
+    private const string Department = "diagnosis";
+    public const string Policy = "record-navigation-facts-from-the-dashboard";
+    private static readonly string[] Kinds = ["ct", "pet-ct", "clinic-visit", "tace", "rfa"];
+
+    public static readonly NavigationAction[] All =
+    [
+        new("book", "Book", "appointments", true, "booked", new ActionField("scheduledOn", "Scheduled on", "date"), new ActionField("location", "Location")),
+        new("defer", "Defer", "deferrals", true, "deferred", new ActionField("until", "Until", "date"), new ActionField("reason", "Reason")),
+        new("outside-result", "Enter an outside result", "outside-results", true, "done",
+            new ActionField("performedOn", "Performed on", "date"), new ActionField("facility", "Facility"), new ActionField("summary", "Summary")),
+        new("end-plan", "End the plan", "surveillance-plans/end", false, "closed",
+            new ActionField("endedOn", "Ended on", "date"), new ActionField("reason", "Reason", "select", ["completed", "declined", "transferred", "lost-to-follow-up"])),
+        new("death", "Record a death", "death", false, "closed", new ActionField("diedOn", "Died on", "date"), new ActionField("cause", "Cause")),
+        new("navigator", "Assign a navigator", "navigator", false, null, new ActionField("navigator", "Navigator (user name)")),
+    ];
+
+    /// <summary>Only those the department lets record navigation facts see the actions (it refuses the others anyway).</summary>
+    public static bool MayAct(ClaimsPrincipal user) => user.IsInRole(Roles.Navigator) || user.IsInRole(Roles.Department(Department));
+
+    public static void AddPolicy(Microsoft.AspNetCore.Authorization.AuthorizationOptions o) =>
+        o.AddPolicy(Policy, p => p.RequireRole(Roles.Navigator, Roles.Department(Department)));
+
+    public static void Map(IEndpointRouteBuilder app) =>
+        app.MapPost("/patients/{patientId}/actions/{action}", ActAsync).RequireAuthorization(Policy).ExcludeFromDescription();
+
+    /// <summary>
+    /// One action's form. <paramref name="kind"/> fixes the item's kind (a worklist row); else an item's action offers every kind.
+    /// <paramref name="id"/> prefixes every element id, unique on the page.
+    /// </summary>
+    public static string Form(NavigationAction action, string patientId, string? kind, string id, AntiforgeryTokenSet tokens, string returnUrl,
+        IReadOnlyDictionary<string, string>? values = null, DepartmentAnswer? refused = null)
+    {
+        var errors = refused?.Errors ?? new Dictionary<string, string[]>();
+        var shown = new HashSet<string>(StringComparer.Ordinal);
+        var html = new StringBuilder();
+        html.Append($"<form class=\"action\" method=\"post\" id=\"{Html.Encode(id)}\" data-action=\"{action.Name}\" data-status-after=\"{action.StatusAfter}\" ")
+            .Append($"action=\"/patients/{Html.Encode(Uri.EscapeDataString(patientId))}/actions/{action.Name}\">")
+            .Append(Html.AntiforgeryField(tokens))
+            .Append($"<input type=\"hidden\" name=\"{ReturnUrls.Field}\" value=\"{Html.Encode(returnUrl)}\">");
+        var fields = action.ForAnItem
+            ? kind is not null ? action.Fields : [new ActionField("kind", "Kind", "select", Kinds), .. action.Fields]
+            : action.Fields;
+        if (action.ForAnItem && kind is not null) html.Append($"<input type=\"hidden\" name=\"kind\" value=\"{Html.Encode(kind)}\">");
+        foreach (var field in fields)
+        {
+            var input = $"{id}-{field.Name}";
+            var value = values?.GetValueOrDefault(field.Name) ?? "";
+            var message = errors.TryGetValue(field.Name, out var m) ? string.Join(" ", m) : "";
+            if (message.Length > 0) shown.Add(field.Name);
+            var invalid = message.Length > 0 ? " aria-invalid=\"true\"" : "";
+            html.Append($"<label for=\"{Html.Encode(input)}\">{Html.Encode(field.Label)}</label> ");
+            html.Append(field.Type == "select"
+                ? $"<select id=\"{Html.Encode(input)}\" name=\"{field.Name}\" aria-describedby=\"{Html.Encode(input)}-error\"{invalid}>" +
+                  string.Concat(field.Options!.Select(o => $"<option{(o == value ? " selected" : "")}>{Html.Encode(o)}</option>")) + "</select>"
+                : $"<input type=\"{field.Type}\" id=\"{Html.Encode(input)}\" name=\"{field.Name}\" value=\"{Html.Encode(value)}\" aria-describedby=\"{Html.Encode(input)}-error\"{invalid}>");
+            html.Append($" <span class=\"error\" role=\"alert\" id=\"{Html.Encode(input)}-error\" data-error-for=\"{field.Name}\">{Html.Encode(message)}</span> ");
+        }
+        // A refusal naming no field of this form (a fixed kind with no open item, a 403): said once, for the whole form.
+        var rest = errors.Where(e => !shown.Contains(e.Key)).Select(e => $"{e.Key}: {string.Join(" ", e.Value)}").ToList();
+        if (rest.Count == 0 && errors.Count == 0 && refused is { Accepted: false, Detail: { } detail }) rest.Add(detail);
+        html.Append($"<button type=\"submit\">{Html.Encode(action.Label)}</button>")
+            .Append($" <span class=\"error\" role=\"alert\" id=\"{Html.Encode(id)}-error\" data-error-for=\"\">{Html.Encode(string.Join(" ", rest))}</span>")
+            .Append("</form>");
+        return html.ToString();
+    }
+
+    private static async Task<IResult> ActAsync(string patientId, string action, HttpContext http, IAntiforgery antiforgery, DiagnosisClient diagnosis, CancellationToken ct)
+    {
+        if (All.FirstOrDefault(a => a.Name == action) is not { } spec) return Results.NotFound();
+        var wantsJson = http.Request.Headers.Accept.ToString().Contains("application/json", StringComparison.OrdinalIgnoreCase);
+        try
+        {
+            await antiforgery.ValidateRequestAsync(http);
+        }
+        catch (Exception e) when (e is AntiforgeryValidationException or InvalidDataException or BadHttpRequestException)
+        {
+            const string expired = "This form expired or was not sent from this site. Open the page again and retry.";
+            return wantsJson
+                ? Results.Json(new { accepted = false, errors = new Dictionary<string, string[]> { [DashboardSessions.AntiforgeryField] = [expired] } }, statusCode: 400)
+                : Html.Content(Html.Page("Not recorded", $"<h1>Not recorded</h1><p role=\"alert\">{DashboardSessions.AntiforgeryField}: {expired}</p>"), 400);
+        }
+
+        var form = await http.Request.ReadFormAsync(ct);
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var name in (spec.ForAnItem ? ["kind"] : Array.Empty<string>()).Concat(spec.Fields.Select(f => f.Name)))
+            if (form[name].ToString().Trim() is { Length: > 0 } value) values[name] = value;
+        var body = new JsonObject();
+        foreach (var (name, value) in values) body[name] = value; // an empty field is left out: the department names it as missing
+        var returnUrl = ReturnUrls.TryParse(form[ReturnUrls.Field].ToString(), out var local, out _) ? local : ReturnUrls.Home;
+
+        DepartmentAnswer answer;
+        try
+        {
+            answer = await diagnosis.PostAsync(patientId, spec.Route, body, ct);
+        }
+        catch (HttpRequestException)
+        {
+            answer = new(System.Net.HttpStatusCode.ServiceUnavailable, new Dictionary<string, string[]>(), "The diagnosis department is not answering; nothing was recorded. Retry later.");
+        }
+
+        if (wantsJson)
+            return Results.Json(new { accepted = answer.Accepted, statusAfter = answer.Accepted ? spec.StatusAfter : null, errors = answer.Errors, detail = answer.Detail },
+                statusCode: answer.Accepted ? StatusCodes.Status200OK : (int)answer.Status);
+        if (answer.Accepted) return Results.Redirect(returnUrl);
+        var page = $"<h1>{Html.Encode(spec.Label)} · {Html.PatientLink(patientId)}</h1><p role=\"alert\">Not recorded: correct the fields below.</p>" +
+                   Form(spec, patientId, null, spec.Name, antiforgery.GetAndStoreTokens(http), returnUrl, values, answer) +
+                   $"<p><a href=\"{Html.Encode(returnUrl)}\">Back</a></p>";
+        return Html.Content(Html.Page("Not recorded", page), (int)answer.Status);
+    }
+}
