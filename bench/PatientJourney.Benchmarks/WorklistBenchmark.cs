@@ -125,7 +125,10 @@ public static class WorklistBenchmark
 
     internal static double P(List<double> sorted, double q) => sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(q * sorted.Count) - 1)];
 
-    /// <summary>Shapes like the seed case's surveillance: a plan, CTs every ~3 months, visits, now and then progression.</summary>
+    /// <summary>
+    /// Shapes like the seed case's surveillance: a plan, CTs every ~3 months, visits; a fifth booked or deferred, a tenth
+    /// ended or deceased.
+    /// </summary>
     internal static IEnumerable<ClinicalEvent> Journey(int i, Random random)
     {
         var id = $"BENCH-{i:D6}";
@@ -141,6 +144,17 @@ public static class WorklistBenchmark
             events.Add(new CtResulted { EventId = Guid.NewGuid(), PatientId = id, OccurredOn = on, RecordedAt = recorded, Region = "chest", TargetLesions = [] });
         for (var on = start.AddMonths(1); on < today && random.Next(12) > 0; on = on.AddMonths(random.Next(1, 4)))
             events.Add(new ClinicVisitRecorded { EventId = Guid.NewGuid(), PatientId = id, OccurredOn = on, RecordedAt = recorded, Ecog = random.Next(0, 3) });
+        // What navigators did (issue 30): a fifth of the patients with a booking or a deferral, a tenth ended or deceased.
+        var yesterday = today.AddDays(-1);
+        ClinicalEvent? navigation = (i % 20) switch
+        {
+            0 or 1 => new AppointmentBooked { EventId = Guid.NewGuid(), PatientId = id, OccurredOn = yesterday, RecordedAt = recorded, Kind = SurveillanceItemKinds.Ct, ScheduledOn = today.AddDays(random.Next(1, 60)) },
+            2 or 3 => new SurveillanceItemDeferred { EventId = Guid.NewGuid(), PatientId = id, OccurredOn = yesterday, RecordedAt = recorded, Kind = SurveillanceItemKinds.ClinicVisit, Until = today.AddDays(random.Next(1, 60)), Reason = "patient abroad" },
+            4 => new SurveillancePlanEnded { EventId = Guid.NewGuid(), PatientId = id, OccurredOn = yesterday, RecordedAt = recorded, Reason = SurveillancePlanEndReason.Transferred },
+            5 => new PatientDied { EventId = Guid.NewGuid(), PatientId = id, OccurredOn = yesterday, RecordedAt = recorded },
+            _ => null,
+        };
+        if (navigation is not null) events.Add(navigation);
         return events;
     }
 
