@@ -146,7 +146,7 @@ public static class SurveillanceEngine
         {
             foreach (var planned in decision.PlannedProcedures)
             {
-                var kind = KindOf(planned.Procedure);
+                var kind = SurveillanceItemKinds.Of(planned.Procedure);
                 var performed = PerformedOfKind(known, kind).Where(e => e.OccurredOn >= decision.OccurredOn).ToList();
                 var sessions = Repeat(kind, decision.OccurredOn, performed, _ => planned.IntervalMonths, planned.Sessions,
                     planned.FirstOn ?? decision.OccurredOn.AddMonths(planned.IntervalMonths), suspendImaging).ToList();
@@ -227,13 +227,4 @@ public static class SurveillanceEngine
     /// <summary>The events that perform an item of the kind (the catalogue says which kind each event type performs).</summary>
     private static IEnumerable<ClinicalEvent> PerformedOfKind(IEnumerable<ClinicalEvent> events, string kind) =>
         events.Where(e => JourneyEvents.Of(e).KindPerformed(e) == kind);
-
-    private static string KindOf(ProcedureKind procedure) => procedure switch
-    {
-        ProcedureKind.Tace => ItemKinds.Tace,
-        ProcedureKind.Rfa => ItemKinds.Rfa,
-        ProcedureKind.Ct => ItemKinds.Ct,
-        ProcedureKind.PetCt => ItemKinds.PetCt,
-        _ => throw new ArgumentOutOfRangeException(nameof(procedure), procedure, null),
-    };
 }
