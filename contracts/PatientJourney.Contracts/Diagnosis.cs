@@ -105,31 +105,18 @@ public sealed record ClinicVisitRecorded : DiagnosisEvent
     protected override void ValidateFact(FieldValidation v, DateOnly latest) => v.Range(Ecog, "ecog", ClinicalLimits.Ecog);
 }
 
-/// <summary>The surveillance protocol ids a plan may name (contract v1); the journey holds their rules.</summary>
+/// <summary>The surveillance protocol ids a plan may name (contract v1); their rules are <see cref="SurveillanceProtocols"/>.</summary>
 public static class SurveillanceProtocolIds
 {
     public const string CtEvery3MonthsVisitsMonthly = "ct-q3m-visits-q1m";
     public const string EsmoSoftTissueSarcomaHighGrade = "esmo-sts-high-grade";
 
-    public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
-    {
-        CtEvery3MonthsVisitsMonthly, EsmoSoftTissueSarcomaHighGrade,
-    };
-
-    /// <summary>
-    /// The item kinds each protocol schedules, which the diagnosis department needs to tell an open item from none; the
-    /// journey's protocols give their intervals (a unit test keeps the two in step).
-    /// </summary>
-    public static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> KindsOf = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal)
-    {
-        [CtEvery3MonthsVisitsMonthly] = [SurveillanceItemKinds.Ct, SurveillanceItemKinds.ClinicVisit],
-        [EsmoSoftTissueSarcomaHighGrade] = [SurveillanceItemKinds.Ct, SurveillanceItemKinds.ClinicVisit],
-    };
+    public static IReadOnlyCollection<string> All { get; } = [.. SurveillanceProtocols.ById.Keys];
 
     public static bool Check(FieldValidation v, string? protocol, string field)
     {
         if (!v.Required(protocol, field, ClinicalLimits.Code)) return false;
-        if (All.Contains(protocol!)) return true;
+        if (SurveillanceProtocols.ById.ContainsKey(protocol!)) return true;
         v.Add(field, $"unknown protocol; known: {string.Join(", ", All.Order(StringComparer.Ordinal))}");
         return false;
     }

@@ -73,11 +73,28 @@ public static class Assets
             }
             document.body.insertBefore(notice, document.getElementById('main'));
           };
+          // The actions box the user is working in (typing, answered, focused) survives the refresh: a fact recorded
+          // meanwhile, her own included, must not wipe what she typed or the answer she is reading.
+          const edited = form => [...form.elements].some(field => field.tagName === 'SELECT'
+            ? [...field.options].some(option => option.selected !== option.defaultSelected)
+            : field.type !== 'hidden' && 'defaultValue' in field && field.value !== field.defaultValue);
+          const inUse = box => box.contains(document.activeElement)
+            || [...box.querySelectorAll('[data-recorded], [data-error-for]')].some(said => said.textContent)
+            || [...box.querySelectorAll('form')].some(edited);
           live.addEventListener('recorded', async () => {
             const page = await fetch(location.href, { headers: { 'Accept': 'text/html' } });
             if (!page.ok) return;
             const next = new DOMParser().parseFromString(await page.text(), 'text/html');
-            document.getElementById('main').innerHTML = next.getElementById('main').innerHTML;
+            const main = document.getElementById('main');
+            const box = main.querySelector('[data-actions]');
+            const kept = box && inUse(box) ? box : null;
+            const focused = document.activeElement;
+            main.innerHTML = next.getElementById('main').innerHTML;
+            const fresh = kept && main.querySelector('[data-actions]');
+            if (fresh) {
+              fresh.replaceWith(kept);
+              if (kept.contains(focused)) focused.focus();
+            }
           });
           live.addEventListener('expired', () => ended('Live updates stopped: your sign-in has expired.', true));
           live.addEventListener('error', () => { if (live.readyState === EventSource.CLOSED) ended('Live updates stopped.', false); });

@@ -24,7 +24,7 @@ public sealed record SurveillanceState(SurveillancePlanStarted? ActivePlan, Pati
         var active = plan.Fact is not null && !Ended(plan.At) ? plan.Fact : null;
 
         var kinds = new HashSet<string>(StringComparer.Ordinal);
-        if (active is not null && SurveillanceProtocolIds.KindsOf.TryGetValue(active.Protocol, out var planned)) kinds.UnionWith(planned);
+        if (active is not null && SurveillanceProtocols.ById.TryGetValue(active.Protocol, out var planned)) kinds.UnionWith(planned.Kinds);
         for (var at = 0; at < history.Count; at++)
             if (history[at] is MultidisciplinaryDecisionRecorded decision && !Ended(at))
                 kinds.UnionWith(decision.PlannedProcedures.Select(p => SurveillanceItemKinds.Of(p.Procedure)));

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Microsoft.Playwright;
 using PatientJourney.Hosting.Security;
 using PatientJourney.IntegrationTests.Infrastructure;
@@ -61,10 +62,7 @@ public class DashboardActionsBrowserTests(PatientJourneySystem system) : IClassF
             .ToHaveAttributeAsync("href", $"/patients/{seed.PatientId}#actions");
 
         // The audit page: the booking, recorded by the navigator herself (her token, not the dashboard's).
-        var auditor = await context.NewPageAsync();
-        await auditor.GotoAsync($"{served.BaseUrl}/signin?returnUrl=/patients/{seed.PatientId}/audit");
-        await auditor.GetByLabel("Access token").FillAsync(TestTokens.For(Roles.Auditor, "auditor.1"));
-        await auditor.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        var auditor = await served.SignedInPageAsync(Roles.Auditor, "auditor.1", $"/patients/{seed.PatientId}/audit", context);
         var booked = auditor.Locator("tr[data-event]", new() { HasTextString = "AppointmentBooked" });
         await Eventually.HoldsAsync(async () =>
         {
@@ -99,26 +97,65 @@ public class DashboardPatientActionsBrowserTests(PatientJourneySystem system) : 
     {
         var seed = await system.LoadSeedCaseAsync();
         await using var served = await DashboardBrowserTests.ServedDashboard.StartAsync(system);
-        var page = await served.Browser.NewPageAsync();
-        await page.GotoAsync($"{served.BaseUrl}/signin?returnUrl=/patients/{seed.PatientId}");
-        await page.GetByLabel("Access token").FillAsync(TestTokens.For(Roles.Navigator, "nurse.navigator"));
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        var page = await served.SignedInPageAsync(Roles.Navigator, "nurse.navigator", $"/patients/{seed.PatientId}");
 
         // Missing the navigator's name: the department names the field, shown beside it.
         await page.GetByRole(AriaRole.Button, new() { Name = "Assign a navigator" }).ClickAsync();
         await Assertions.Expect(page.Locator("#patient-navigator-navigator-error")).Not.ToBeEmptyAsync();
         await page.GetByLabel("Navigator (user name)").FillAsync("nurse.navigator");
         await page.GetByRole(AriaRole.Button, new() { Name = "Assign a navigator" }).ClickAsync();
-        await Assertions.Expect(page.Locator("[data-recorded]")).ToContainTextAsync("Recorded");
+        await Assertions.Expect(page.Locator("[data-recorded]")).ToHaveTextAsync("Recorded: Assign a navigator.");
         await Eventually.HoldsAsync(async () => await system.JourneyEntryCountAsync(seed.PatientId) > seed.JourneyEntryCount, "the assignment in the journey");
 
-        var clinician = await served.Browser.NewPageAsync();
-        await clinician.GotoAsync($"{served.BaseUrl}/signin?returnUrl=/patients/{seed.PatientId}");
-        await clinician.GetByLabel("Access token").FillAsync(TestTokens.For(Roles.Clinician, "oncologist"));
-        await clinician.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        var clinician = await served.SignedInPageAsync(Roles.Clinician, "oncologist", $"/patients/{seed.PatientId}");
         await Assertions.Expect(clinician.Locator("[data-lane]")).ToHaveCountAsync(4);
         await Assertions.Expect(clinician.Locator("form[data-action]")).ToHaveCountAsync(0);
         await clinician.GotoAsync(served.BaseUrl + "/");
         await Assertions.Expect(clinician.Locator("form[data-action]")).ToHaveCountAsync(0);
+    }
+}
+
+/// <summary>The patient's own actions that end her surveillance, with the mouse, on a system of their own (she dies in it).</summary>
+public class DashboardPatientEndingActionsBrowserTests(PatientJourneySystem system) : IClassFixture<PatientJourneySystem>
+{
+    [Fact]
+    public async Task A_navigator_enters_an_outside_result_ends_the_plan_and_records_a_death_with_the_mouse_keeps_what_she_typed_through_live_updates_and_the_patient_leaves_the_worklist()
+    {
+        var seed = await system.LoadSeedCaseAsync();
+        await using var served = await DashboardBrowserTests.ServedDashboard.StartAsync(system);
+        var page = await served.SignedInPageAsync(Roles.Navigator, "nurse.navigator", $"/patients/{seed.PatientId}");
+        var entries = seed.JourneyEntryCount;
+
+        async Task RecordAsync(string form, string button)
+        {
+            await page.Locator($"#{form}").GetByRole(AriaRole.Button, new() { Name = button }).ClickAsync();
+            await Assertions.Expect(page.Locator("[data-recorded]")).ToHaveTextAsync($"Recorded: {button}.");
+            entries++;
+            await Eventually.HoldsAsync(async () => await system.JourneyEntryCountAsync(seed.PatientId) == entries, $"'{button}' in the journey");
+        }
+
+        // The date of death typed first: the outside result recorded meanwhile reaches the page live and leaves it typed.
+        await page.Locator("#patient-death-diedOn").FillAsync("2014-01-01");
+        await page.Locator("#patient-outside-result-kind").SelectOptionAsync("ct");
+        await page.Locator("#patient-outside-result-performedOn").FillAsync("2012-10-20");
+        await page.Locator("#patient-outside-result-facility").FillAsync("Regional Hospital");
+        await RecordAsync("patient-outside-result", "Enter an outside result");
+        await Assertions.Expect(page.GetByRole(AriaRole.Row, new() { Name = "2012-10-24 ct done 2012-10-20" })).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator("#patient-death-diedOn")).ToHaveValueAsync("2014-01-01");
+
+        await page.Locator("#patient-end-plan-endedOn").FillAsync("2013-01-24");
+        await page.Locator("#patient-end-plan-reason").SelectOptionAsync("transferred");
+        await RecordAsync("patient-end-plan", "End the plan");
+        await RecordAsync("patient-death", "Record a death");
+
+        var journey = (await system.JourneyClient.GetFromJsonAsync<System.Text.Json.Nodes.JsonObject>($"/patients/{seed.PatientId}/journey"))!;
+        Assert.Equal((true, "2014-01-01"), ((bool)journey["deceased"]!, (string)journey["diedOn"]!));
+        var events = (await system.JourneyClient.GetFromJsonAsync<System.Text.Json.Nodes.JsonArray>($"/patients/{seed.PatientId}/events"))!;
+        var navigation = events.Where(e => (string)e!["type"]! is "OutsideResultRecorded" or "SurveillancePlanEnded" or "PatientDied").ToList();
+        Assert.Equal(3, navigation.Count);
+        Assert.All(navigation, e => Assert.Equal("nurse.navigator", (string)e!["recordedBy"]!));
+        await page.GotoAsync(served.BaseUrl + "/");
+        await Assertions.Expect(page.Locator("h1")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator($"tr[data-patient='{seed.PatientId}']")).ToHaveCountAsync(0);
     }
 }

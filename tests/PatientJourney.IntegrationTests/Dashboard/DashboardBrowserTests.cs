@@ -131,13 +131,22 @@ public class DashboardBrowserTests(PatientJourneySystem system) : IClassFixture<
 
         public static async Task<ServedDashboard> StartAsync(PatientJourneySystem system)
         {
-            var port = ServiceProcess.FreePort();
-            var dashboard = new DashboardHost(system) { Port = port };
-            dashboard.UseKestrel(port);
-            dashboard.StartServer();
+            var dashboard = new DashboardHost(system);
+            var address = dashboard.Serve();
             var playwright = await Playwright.CreateAsync();
             var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = Chromium, Headless = true });
-            return new ServedDashboard(dashboard, playwright, browser, $"http://127.0.0.1:{port}");
+            return new ServedDashboard(dashboard, playwright, browser, address.GetLeftPart(UriPartial.Authority));
+        }
+
+        /// <summary>A new page signed in with a token of the role and user, landed on <paramref name="returnUrl"/>.</summary>
+        public async Task<IPage> SignedInPageAsync(string role, string user, string returnUrl, IBrowserContext? context = null)
+        {
+            var page = context is null ? await browser.NewPageAsync() : await context.NewPageAsync();
+            await page.GotoAsync($"{baseUrl}/signin?returnUrl={Uri.EscapeDataString(returnUrl)}");
+            await page.GetByLabel("Access token").FillAsync(TestTokens.For(role, user));
+            await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+            await page.WaitForURLAsync(baseUrl + returnUrl);
+            return page;
         }
 
         public async ValueTask DisposeAsync()

@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
@@ -36,9 +38,25 @@ public sealed class DashboardHost(PatientJourneySystem system) : WebApplicationF
         lock (Building) return base.CreateHost(builder);
     }
 
+    /// <summary>
+    /// Serves with Kestrel at <see cref="Port"/>, else at a port the system picks when it binds (a port picked
+    /// beforehand may be taken by then), and answers the address. Built under the same lock: the Kestrel path does not
+    /// go through <see cref="CreateHost"/>.
+    /// </summary>
+    public Uri Serve()
+    {
+        lock (Building)
+        {
+            UseKestrel(Port ?? 0);
+            StartServer();
+        }
+        var addresses = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+        return new Uri(addresses.First());
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        if (Port is { } port) builder.UseSetting("urls", $"http://127.0.0.1:{port}");
+        builder.UseSetting("urls", $"http://127.0.0.1:{Port ?? 0}");
         builder.UseSetting("Journey:BaseUrl", "http://journey");
         builder.UseSetting("Diagnosis:BaseUrl", "http://diagnosis");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");

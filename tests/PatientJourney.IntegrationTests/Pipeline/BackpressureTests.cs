@@ -55,7 +55,9 @@ public class BackpressureTests
         await using (var channel = await broker.CreateChannelAsync())
         {
             var waiting = (await channel.QueueDeclarePassiveAsync(JourneyService.QueueName)).MessageCount;
-            Assert.InRange(waiting, 1u, 6u); // about the bound, not the 61 events: the rest waits in the department's store
+            // About the bound, not the 61 events: the rest waits in the department's store. Over the bound of 2 by what
+            // is published while an answer of the queue is fresh (10 ms) and what was in flight when it was asked.
+            Assert.InRange(waiting, 1u, 12u);
         }
         await stuck.CloseAsync();
 

@@ -68,6 +68,9 @@ public class FuzzTests(PatientJourneySystem system, Xunit.Abstractions.ITestOutp
         }
     }
 
+    // A date a booking or a deferral may name: after today, within the limit ahead.
+    private static readonly string Soon = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(30).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
     internal sealed record Route(string Department, string Path, string Body, string[] Required);
 
     /// <summary>A valid body of every department command (shared with the other generated-input tests).</summary>
@@ -79,6 +82,13 @@ public class FuzzTests(PatientJourneySystem system, Xunit.Abstractions.ITestOutp
         new("diagnosis", $"/patients/{P}/mdt-decisions", """{"occurredOn":"2012-01-24","decision":"TACE","plannedProcedures":[{"procedure":"tace","sessions":2,"intervalMonths":3,"firstOn":"2012-02-14"}]}""", ["occurredOn", "decision", "plannedProcedures[0].procedure", "plannedProcedures[0].sessions", "plannedProcedures[0].intervalMonths"]),
         new("diagnosis", $"/patients/{P}/surveillance-plans", """{"startsOn":"2012-01-24","protocol":"ct-q3m-visits-q1m"}""", ["startsOn", "protocol"]),
         new("diagnosis", $"/patients/{P}/visits", """{"occurredOn":"2012-02-24","ecog":0}""", ["occurredOn"]),
+        // The navigation facts, in an order a plan allows: booked, deferred, a result from elsewhere, assigned, ended, died.
+        new("diagnosis", $"/patients/{P}/appointments", $$"""{"kind":"ct","scheduledOn":"{{Soon}}","location":"CT room 2"}""", ["kind", "scheduledOn"]),
+        new("diagnosis", $"/patients/{P}/deferrals", $$"""{"kind":"clinic-visit","until":"{{Soon}}","reason":"patient abroad"}""", ["kind", "until", "reason"]),
+        new("diagnosis", $"/patients/{P}/outside-results", """{"kind":"ct","performedOn":"2012-04-20","facility":"Regional Hospital","summary":"stable disease"}""", ["kind", "performedOn", "facility"]),
+        new("diagnosis", $"/patients/{P}/navigator", """{"navigator":"nurse.navigator"}""", ["navigator"]),
+        new("diagnosis", $"/patients/{P}/surveillance-plans/end", """{"endedOn":"2013-01-24","reason":"transferred"}""", ["endedOn", "reason"]),
+        new("diagnosis", $"/patients/{P}/death", """{"diedOn":"2014-01-01","cause":"disease progression"}""", ["diedOn"]),
         new("chemotherapy", $"/patients/{P}/regimens", """{"regimenId":"AI-2","name":"AI","startedOn":"2011-01-10","cycleLengthDays":21,"heightCm":165,"weightKg":65,"drugs":[{"drug":"doxorubicin","dosePerM2Mg":20,"days":[1,2,3],"route":"iv","purpose":"antineoplastic"}]}""", ["regimenId", "name", "startedOn", "cycleLengthDays", "heightCm", "weightKg", "drugs", "drugs[0].drug", "drugs[0].dosePerM2Mg", "drugs[0].days", "drugs[0].route"]),
         new("chemotherapy", $"/patients/{P}/regimens/AI-1/cycles", """{"cycleNumber":1,"startedOn":"2011-01-10","completedOn":"2011-01-13","weightKg":65,"doseReductionPercent":0}""", ["cycleNumber", "startedOn", "completedOn"]),
         new("chemotherapy", $"/patients/{P}/regimens/AI-1/stop", """{"stoppedOn":"2011-05-10","reason":"switch"}""", ["stoppedOn", "reason"]),

@@ -155,8 +155,7 @@ public class OpenIdConnectTests(OpenIdConnectSystem system) : IClassFixture<Open
         await Eventually.HoldsAsync(async () => (await auditor.GetAsync("/patients/OIDC-6/journey")).IsSuccessStatusCode, "the visit in the journey");
         var port = system.BrowserDashboardPort;
         await using var dashboard = new DashboardHost(system) { Port = port, Settings = system.DashboardSettings };
-        dashboard.UseKestrel(port);
-        dashboard.StartServer();
+        dashboard.Serve();
 
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions

@@ -27,14 +27,6 @@ public class NavigationTests
         BookingAppointment.Decide(new BookAppointment(kind, Today.AddDays(10), null), Context(history)).Refused;
 
     [Fact]
-    public void The_department_lists_the_same_kinds_for_each_protocol_as_the_journeys_rules()
-    {
-        Assert.Equal(SurveillanceProtocolIds.All.Order(), SurveillanceProtocolIds.KindsOf.Keys.Order());
-        foreach (var (id, protocol) in SurveillanceProtocols.ById)
-            Assert.Equal(protocol.Kinds.Order(), SurveillanceProtocolIds.KindsOf[id].Order());
-    }
-
-    [Fact]
     public void The_kinds_of_the_active_plan_and_of_MDT_decisions_are_open()
     {
         var state = SurveillanceState.Of([Plan(new(2012, 1, 24)), Mdt(new(2012, 1, 24), ProcedureKind.Tace)]);

@@ -1,12 +1,12 @@
-using PatientJourney.Contracts.Diagnosis;
-using PatientJourney.Journey.Catalogue;
-
-namespace PatientJourney.Journey.Surveillance;
+namespace PatientJourney.Contracts.Diagnosis;
 
 /// <summary>One rule of a protocol: an item kind repeats every IntervalMonths while years since the plan start are in [FromYear, ToYear).</summary>
 public sealed record ProtocolRule(string Kind, int IntervalMonths, int FromYear = 0, int? ToYear = null);
 
-/// <summary>A surveillance protocol is data: adding one is adding rules here, not code.</summary>
+/// <summary>
+/// A surveillance protocol is data: adding one is adding rules here, not code. One definition for the diagnosis department
+/// (which kinds a plan opens, to tell an open item from none) and the journey (when each item is due).
+/// </summary>
 public sealed record SurveillanceProtocol(string Id, IReadOnlyList<ProtocolRule> Rules)
 {
     public IEnumerable<string> Kinds => Rules.Select(r => r.Kind).Distinct();
@@ -34,15 +34,15 @@ public static class SurveillanceProtocols
         // The seed case's plan: CT every 3 months and a clinic visit every month, open-ended.
         new SurveillanceProtocol(SurveillanceProtocolIds.CtEvery3MonthsVisitsMonthly,
         [
-            new ProtocolRule(ItemKinds.Ct, 3),
-            new ProtocolRule(ItemKinds.ClinicVisit, 1),
+            new ProtocolRule(SurveillanceItemKinds.Ct, 3),
+            new ProtocolRule(SurveillanceItemKinds.ClinicVisit, 1),
         ]),
         // ESMO-EURACAN soft-tissue sarcoma guideline (Gronchi et al., Ann Oncol 2021), high grade:
         // imaging and visit every 3 months in years 1-3, every 6 in years 4-5, yearly after.
         new SurveillanceProtocol(SurveillanceProtocolIds.EsmoSoftTissueSarcomaHighGrade,
         [
-            new ProtocolRule(ItemKinds.Ct, 3, 0, 3), new ProtocolRule(ItemKinds.Ct, 6, 3, 5), new ProtocolRule(ItemKinds.Ct, 12, 5),
-            new ProtocolRule(ItemKinds.ClinicVisit, 3, 0, 3), new ProtocolRule(ItemKinds.ClinicVisit, 6, 3, 5), new ProtocolRule(ItemKinds.ClinicVisit, 12, 5),
+            new ProtocolRule(SurveillanceItemKinds.Ct, 3, 0, 3), new ProtocolRule(SurveillanceItemKinds.Ct, 6, 3, 5), new ProtocolRule(SurveillanceItemKinds.Ct, 12, 5),
+            new ProtocolRule(SurveillanceItemKinds.ClinicVisit, 3, 0, 3), new ProtocolRule(SurveillanceItemKinds.ClinicVisit, 6, 3, 5), new ProtocolRule(SurveillanceItemKinds.ClinicVisit, 12, 5),
         ]),
     }.ToDictionary(p => p.Id, StringComparer.Ordinal);
 }
