@@ -165,3 +165,12 @@ public sealed record AdverseEventRecorded : ChemotherapyEvent
         v.MaxLength(treatment, "treatment", ClinicalLimits.Reason);
     }
 }
+
+/// <summary>The chemotherapy department withdraws one of its own facts (contract: "Corrections"); occurredOn is the fact's.</summary>
+public sealed record ChemotherapyFactRetracted : ChemotherapyEvent, IFactRetraction
+{
+    public required Guid RetractedEventId { get; init; }
+    public required string Reason { get; init; }
+
+    protected override void ValidateFact(FieldValidation v, DateOnly latest) => Corrections.CheckRetraction(v, this);
+}

@@ -23,6 +23,12 @@ public abstract record ClinicalEvent
     public string RecordedBy { get; init; } = "anonymous";
     public int SchemaVersion { get; init; } = 1;
 
+    /// <summary>An amendment: the id of the fact (of the same type and department) this one replaces (contract: "Corrections").</summary>
+    public Guid? Amends { get; init; }
+
+    /// <summary>Why the fact was amended; given with <see cref="Amends"/> only.</summary>
+    public string? AmendmentReason { get; init; }
+
     /// <summary>
     /// The envelope's and the fact's rules: what its department checked before deciding it, and what the journey checks
     /// before recording it (a message sent straight to an exchange has been through no department's checks). <paramref name="latest"/> is the last clinical date a fact may have: the
@@ -36,6 +42,7 @@ public abstract record ClinicalEvent
         v.ClinicalDate(OccurredOn, "occurredOn", latest);
         if (SchemaVersion != 1) v.Add("schemaVersion", $"{SchemaVersion} is not supported (1 is)");
         v.Required(RecordedBy, "recordedBy", ClinicalLimits.RecordedBy);
+        Corrections.CheckAmendment(v, Amends, AmendmentReason);
         ValidateFact(v, latest);
         return v;
     }

@@ -121,3 +121,12 @@ public static class SurveillanceProtocolIds
         return false;
     }
 }
+
+/// <summary>The diagnosis department withdraws one of its own facts (contract: "Corrections"); occurredOn is the fact's.</summary>
+public sealed record DiagnosisFactRetracted : DiagnosisEvent, IFactRetraction
+{
+    public required Guid RetractedEventId { get; init; }
+    public required string Reason { get; init; }
+
+    protected override void ValidateFact(FieldValidation v, DateOnly latest) => Corrections.CheckRetraction(v, this);
+}

@@ -182,3 +182,12 @@ public sealed record ResponseAssessed : ImagingEvent
         SharedChecks.IsDefined(v, Category, "category");
     }
 }
+
+/// <summary>The imaging department withdraws one of its own facts (contract: "Corrections"); occurredOn is the fact's.</summary>
+public sealed record ImagingFactRetracted : ImagingEvent, IFactRetraction
+{
+    public required Guid RetractedEventId { get; init; }
+    public required string Reason { get; init; }
+
+    protected override void ValidateFact(FieldValidation v, DateOnly latest) => Corrections.CheckRetraction(v, this);
+}

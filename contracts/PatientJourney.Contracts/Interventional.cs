@@ -74,3 +74,12 @@ public sealed record RfaPerformed : InterventionalEvent
         v.Each(protectiveMeasures, "protectiveMeasures", (m, f) => v.Required(m, f, ClinicalLimits.MediumText));
     }
 }
+
+/// <summary>The interventional department withdraws one of its own facts (contract: "Corrections"); occurredOn is the fact's.</summary>
+public sealed record InterventionalFactRetracted : InterventionalEvent, IFactRetraction
+{
+    public required Guid RetractedEventId { get; init; }
+    public required string Reason { get; init; }
+
+    protected override void ValidateFact(FieldValidation v, DateOnly latest) => Corrections.CheckRetraction(v, this);
+}

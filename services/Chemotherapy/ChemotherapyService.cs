@@ -1,3 +1,4 @@
+using PatientJourney.DepartmentKit.FactCorrections;
 using PatientJourney.DepartmentKit;
 using PatientJourney.Chemotherapy.AdverseEvents;
 using PatientJourney.Chemotherapy.Cycles;
@@ -14,8 +15,11 @@ public sealed class ChemotherapyService
 
 public static class ChemotherapyServiceExtensions
 {
-    public static WebApplicationBuilder AddChemotherapy(this WebApplicationBuilder builder) =>
-        builder.AddDepartmentEventStore(Departments.Chemotherapy);
+    public static WebApplicationBuilder AddChemotherapy(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<CorrectionRule>(Corrections.ChemotherapyCorrections.Check);
+        return builder.AddDepartmentEventStore(Departments.Chemotherapy);
+    }
 
     public static IEndpointRouteBuilder MapChemotherapyApi(this IEndpointRouteBuilder app)
     {
@@ -24,6 +28,7 @@ public static class ChemotherapyServiceExtensions
         CompletingCycle.Map(patients);
         StoppingRegimen.Map(patients);
         RecordingAdverseEvent.Map(patients);
+        app.MapDepartmentCorrections("Chemotherapy");
         app.MapDepartmentBatch().WithTags("Chemotherapy");
         return app;
     }

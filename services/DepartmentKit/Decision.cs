@@ -3,9 +3,16 @@ using PatientJourney.Contracts;
 
 namespace PatientJourney.DepartmentKit;
 
-/// <summary>What a command's decision sees: the patient and the department's own history of that patient.</summary>
-public sealed record CommandContext(string PatientId, IReadOnlyList<ClinicalEvent> History, DateOnly Today, IReadOnlyDictionary<string, string> Route)
+/// <summary>
+/// What a command's decision sees: the patient and the department's own history of that patient, as it stands
+/// (<see cref="Corrections.Standing"/>: no retracted fact, amended facts as amended), and the whole record when given.
+/// </summary>
+public sealed record CommandContext(
+    string PatientId, IReadOnlyList<ClinicalEvent> History, DateOnly Today, IReadOnlyDictionary<string, string> Route, IReadOnlyList<ClinicalEvent>? WholeRecord = null)
 {
+    /// <summary>Every event of the patient at the department, corrections and what they correct included, in the order recorded.</summary>
+    public IReadOnlyList<ClinicalEvent> Record => WholeRecord ?? History;
+
     /// <summary>A route value other than the patient (e.g. regimenId), already checked as an identifier.</summary>
     public string RouteValue(string name) => Route[name];
 }
@@ -22,11 +29,15 @@ public sealed record Decision
     public static Decision NotFound(string field, string detail) => new() { Refused = new Refusal(StatusCodes.Status404NotFound, field, detail) };
     /// <summary>Bad input that only the department's state reveals (a date before the patient's birth): 400.</summary>
     public static Decision Invalid(string field, string detail) => new() { Refused = new Refusal(StatusCodes.Status400BadRequest, field, detail) };
+    /// <summary>Bad input found while deciding, every field named (an amendment's body, checked as its command's).</summary>
+    public static Decision Invalid(IDictionary<string, string[]> errors) =>
+        new() { Refused = new Refusal(StatusCodes.Status400BadRequest, errors.Keys.First(), errors.Values.First()[0], errors) };
 
     public static implicit operator Decision(ClinicalEvent e) => Record(e);
 }
 
-public sealed record Refusal(int Status, string Field, string Detail);
+/// <summary>Why a command is refused: the field and its message, or (a 400 of many fields) every one in <paramref name="Errors"/>.</summary>
+public sealed record Refusal(int Status, string Field, string Detail, IDictionary<string, string[]>? Errors = null);
 
 /// <summary>
 /// A department's own rule over every decision of its commands, checked after each command's decision against the same

@@ -80,6 +80,10 @@ public static class DepartmentCommands
             .ProducesProblem(StatusCodes.Status403Forbidden);
     }
 
+    /// <summary>The event a command records: its facts may then be amended with the command's own body (FactCorrections).</summary>
+    public static RouteHandlerBuilder Records<TEvent>(this RouteHandlerBuilder command) where TEvent : ClinicalEvent =>
+        command.WithMetadata(new FactCorrections.RecordsEvent(typeof(TEvent)));
+
     private static readonly System.Text.Json.Nodes.JsonObject AcceptedExample = new()
     {
         ["eventId"] = "5f0c2a7e-3b1d-4c8e-9a51-2d7f6b0e4c13", ["patientId"] = "LMS-0001", ["type"] = "CtResulted",
@@ -139,7 +143,7 @@ public static class DepartmentCommands
         key.Length <= MaxIdempotencyKeyLength && key.AsSpan().IndexOfAnyExceptInRange(' ', '~') < 0;
 
     internal static IResult Refuse(Refusal refusal) => refusal.Status == StatusCodes.Status400BadRequest
-        ? TypedResults.ValidationProblem(new FieldValidation().Add(refusal.Field, refusal.Detail).Errors)
+        ? TypedResults.ValidationProblem(refusal.Errors ?? new FieldValidation().Add(refusal.Field, refusal.Detail).Errors)
         : TypedResults.Problem(
         statusCode: refusal.Status,
         title: refusal.Status == StatusCodes.Status404NotFound ? "Not found" : "Conflicts with what the department has recorded",

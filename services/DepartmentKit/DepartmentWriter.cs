@@ -90,7 +90,8 @@ public sealed partial class DepartmentWriter : IAsyncDisposable
                 Decision decision;
                 try
                 {
-                    decision = write.Decide(new CommandContext(write.PatientId, histories[write.PatientId], write.Today, write.Route));
+                    var record = histories[write.PatientId];
+                    decision = write.Decide(new CommandContext(write.PatientId, Corrections.Standing(record), write.Today, write.Route, record));
                 }
                 catch (Exception ex)
                 {

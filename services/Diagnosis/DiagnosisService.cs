@@ -1,3 +1,4 @@
+using PatientJourney.DepartmentKit.FactCorrections;
 using PatientJourney.DepartmentKit;
 using PatientJourney.Contracts;
 using PatientJourney.Diagnosis.Diagnoses;
@@ -22,6 +23,7 @@ public static class DiagnosisServiceExtensions
     public static WebApplicationBuilder AddDiagnosis(this WebApplicationBuilder builder)
     {
         builder.AddDepartmentEventStore(Departments.Diagnosis, BirthDateRule.Check);
+        builder.Services.AddSingleton<CorrectionRule>(Corrections.DiagnosisCorrections.Check);
         // A navigator records the navigation facts, never the clinical ones.
         builder.Services.AddAuthorizationBuilder().AddPolicy(Policies.RecordNavigationFacts,
             p => p.RequireRole(Roles.Department(Departments.Diagnosis), Roles.Navigator));
@@ -43,6 +45,7 @@ public static class DiagnosisServiceExtensions
         EndingSurveillancePlan.Map(patients);
         RecordingDeath.Map(patients);
         AssigningNavigator.Map(patients);
+        app.MapDepartmentCorrections("Diagnosis");
         app.MapDepartmentBatch().WithTags("Diagnosis");
         return app;
     }

@@ -1,3 +1,4 @@
+using PatientJourney.DepartmentKit.FactCorrections;
 using PatientJourney.DepartmentKit;
 using PatientJourney.Contracts;
 using PatientJourney.Imaging.Ct;
@@ -21,6 +22,7 @@ public static class ImagingServiceExtensions
         var patient = app.MapGroup("/patients/{patientId}").WithTags("Imaging");
         ResultingPetCt.Map(patient);
         ResultingCt.Map(patient);
+        app.MapDepartmentCorrections("Imaging");
         app.MapDepartmentBatch().WithTags("Imaging");
         return app;
     }

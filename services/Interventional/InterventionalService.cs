@@ -1,3 +1,4 @@
+using PatientJourney.DepartmentKit.FactCorrections;
 using PatientJourney.DepartmentKit;
 using PatientJourney.Contracts;
 using PatientJourney.Interventional.Rfa;
@@ -21,6 +22,7 @@ public static class InterventionalServiceExtensions
         var patient = app.MapGroup("/patients/{patientId}").WithTags("Interventional");
         PerformingTace.Map(patient);
         PerformingRfa.Map(patient);
+        app.MapDepartmentCorrections("Interventional");
         app.MapDepartmentBatch().WithTags("Interventional");
         return app;
     }

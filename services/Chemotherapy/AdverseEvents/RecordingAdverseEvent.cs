@@ -22,7 +22,7 @@ public static class RecordingAdverseEvent
     public static void Map(IEndpointRouteBuilder patient)
     {
         var terminology = patient.Terminology();
-        patient.MapCommand<RecordAdverseEvent>("/adverse-events", (r, c) => Decide(r, c, terminology.Ctcae)).WithName("RecordAdverseEvent");
+        patient.MapCommand<RecordAdverseEvent>("/adverse-events", (r, c) => Decide(r, c, terminology.Ctcae)).Records<AdverseEventRecorded>().WithName("RecordAdverseEvent");
     }
 
     /// <param name="ctcae">Gives the term its MedDRA code (the published terms unless given).</param>

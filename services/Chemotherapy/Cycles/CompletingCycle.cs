@@ -28,7 +28,7 @@ public static class CompletingCycle
         var terminology = patient.Terminology();
         patient.MapCommand<CompleteCycle>("/regimens/{regimenId}/cycles", (r, c) => Decide(r, c, c.RouteValue("regimenId"), terminology.Formulary),
                 clinicalDateField: "completedOn")
-            .WithName("CompleteCycle");
+            .Records<ChemoCycleCompleted>().WithName("CompleteCycle");
     }
 
     /// <param name="formulary">Resolves the regimen's drugs for the cardiotoxic ledger (the published one unless given).</param>

@@ -40,7 +40,7 @@ public static class StartingRegimen
     {
         var terminology = patient.Terminology();
         patient.MapCommand<StartRegimen>("/regimens", (r, c) => Decide(r, c, terminology.Formulary), clinicalDateField: "startedOn")
-            .WithName("StartRegimen");
+            .Records<ChemoRegimenStarted>().WithName("StartRegimen");
     }
 
     /// <param name="formulary">Names each drug as the formulary does, with its codes (the published one unless given).</param>

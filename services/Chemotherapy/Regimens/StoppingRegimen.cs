@@ -17,7 +17,7 @@ public static class StoppingRegimen
 {
     public static void Map(IEndpointRouteBuilder patient) =>
         patient.MapCommand<StopRegimen>("/regimens/{regimenId}/stop", (r, c) => Decide(r, c, c.RouteValue("regimenId")), clinicalDateField: "stoppedOn")
-            .WithName("StopRegimen");
+            .Records<ChemoRegimenStopped>().WithName("StopRegimen");
 
     public static Decision Decide(StopRegimen r, CommandContext c, string regimenId)
     {

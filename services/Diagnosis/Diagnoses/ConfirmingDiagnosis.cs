@@ -20,7 +20,7 @@ public sealed record ConfirmDiagnosis(
 public static class ConfirmingDiagnosis
 {
     public static void Map(IEndpointRouteBuilder patients) =>
-        patients.MapCommand<ConfirmDiagnosis>("/{patientId}/diagnoses", Decide).WithName("ConfirmDiagnosis");
+        patients.MapCommand<ConfirmDiagnosis>("/{patientId}/diagnoses", Decide).Records<DiagnosisConfirmed>().WithName("ConfirmDiagnosis");
 
     public static Decision Decide(ConfirmDiagnosis r, CommandContext c) => new DiagnosisConfirmed
     {

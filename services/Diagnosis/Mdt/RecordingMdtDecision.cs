@@ -27,7 +27,7 @@ public sealed record RecordMdtDecision(DateOnly? OccurredOn, string? Decision, I
 public static class RecordingMdtDecision
 {
     public static void Map(IEndpointRouteBuilder patients) =>
-        patients.MapCommand<RecordMdtDecision>("/{patientId}/mdt-decisions", Decide).WithName("RecordMdtDecision");
+        patients.MapCommand<RecordMdtDecision>("/{patientId}/mdt-decisions", Decide).Records<MultidisciplinaryDecisionRecorded>().WithName("RecordMdtDecision");
 
     public static Decision Decide(RecordMdtDecision r, CommandContext c) => new MultidisciplinaryDecisionRecorded
     {

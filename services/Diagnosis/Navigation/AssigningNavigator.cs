@@ -13,7 +13,7 @@ public sealed record AssignNavigator(string? Navigator) : IValidatedRequest
 public static class AssigningNavigator
 {
     public static void Map(IEndpointRouteBuilder patients) =>
-        patients.MapCommand<AssignNavigator>("/{patientId}/navigator", Decide, policy: Policies.RecordNavigationFacts).WithName("AssignNavigator");
+        patients.MapCommand<AssignNavigator>("/{patientId}/navigator", Decide, policy: Policies.RecordNavigationFacts).Records<NavigatorAssigned>().WithName("AssignNavigator");
 
     public static Decision Decide(AssignNavigator r, CommandContext c) => new NavigatorAssigned
     {

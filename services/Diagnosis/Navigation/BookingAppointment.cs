@@ -18,7 +18,7 @@ public sealed record BookAppointment(string? Kind, DateOnly? ScheduledOn, string
 public static class BookingAppointment
 {
     public static void Map(IEndpointRouteBuilder patients) =>
-        patients.MapCommand<BookAppointment>("/{patientId}/appointments", Decide, policy: Policies.RecordNavigationFacts).WithName("BookAppointment");
+        patients.MapCommand<BookAppointment>("/{patientId}/appointments", Decide, policy: Policies.RecordNavigationFacts).Records<AppointmentBooked>().WithName("BookAppointment");
 
     public static Decision Decide(BookAppointment r, CommandContext c) =>
         SurveillanceState.ForOpenItem(c, r.Kind!, () => new AppointmentBooked

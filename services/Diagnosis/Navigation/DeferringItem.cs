@@ -18,7 +18,7 @@ public sealed record DeferItem(string? Kind, DateOnly? Until, string? Reason) : 
 public static class DeferringItem
 {
     public static void Map(IEndpointRouteBuilder patients) =>
-        patients.MapCommand<DeferItem>("/{patientId}/deferrals", Decide, policy: Policies.RecordNavigationFacts).WithName("DeferSurveillanceItem");
+        patients.MapCommand<DeferItem>("/{patientId}/deferrals", Decide, policy: Policies.RecordNavigationFacts).Records<SurveillanceItemDeferred>().WithName("DeferSurveillanceItem");
 
     public static Decision Decide(DeferItem r, CommandContext c) =>
         SurveillanceState.ForOpenItem(c, r.Kind!, () => new SurveillanceItemDeferred

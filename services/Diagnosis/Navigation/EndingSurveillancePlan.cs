@@ -18,7 +18,7 @@ public static class EndingSurveillancePlan
 {
     public static void Map(IEndpointRouteBuilder patients) =>
         patients.MapCommand<EndSurveillancePlan>("/{patientId}/surveillance-plans/end", Decide, clinicalDateField: "endedOn", policy: Policies.RecordNavigationFacts)
-            .WithName("EndSurveillancePlan");
+            .Records<SurveillancePlanEnded>().WithName("EndSurveillancePlan");
 
     public static Decision Decide(EndSurveillancePlan r, CommandContext c)
     {

@@ -17,7 +17,7 @@ public sealed record RecordDeath(DateOnly? DiedOn, string? Cause) : IValidatedRe
 public static class RecordingDeath
 {
     public static void Map(IEndpointRouteBuilder patients) =>
-        patients.MapCommand<RecordDeath>("/{patientId}/death", Decide, clinicalDateField: "diedOn", policy: Policies.RecordNavigationFacts).WithName("RecordDeath");
+        patients.MapCommand<RecordDeath>("/{patientId}/death", Decide, clinicalDateField: "diedOn", policy: Policies.RecordNavigationFacts).Records<PatientDied>().WithName("RecordDeath");
 
     public static Decision Decide(RecordDeath r, CommandContext c) =>
         c.History.OfType<PatientDied>().FirstOrDefault() is { } death

@@ -20,7 +20,7 @@ public static class RecordingOutsideResult
 {
     public static void Map(IEndpointRouteBuilder patients) =>
         patients.MapCommand<RecordOutsideResult>("/{patientId}/outside-results", Decide, clinicalDateField: "performedOn", policy: Policies.RecordNavigationFacts)
-            .WithName("RecordOutsideResult");
+            .Records<OutsideResultRecorded>().WithName("RecordOutsideResult");
 
     public static Decision Decide(RecordOutsideResult r, CommandContext c) => new OutsideResultRecorded
     {

@@ -17,7 +17,7 @@ public sealed record RecordPerformanceStatus(DateOnly? OccurredOn, int? Ecog) : 
 public static class RecordingPerformanceStatus
 {
     public static void Map(IEndpointRouteBuilder patients) =>
-        patients.MapCommand<RecordPerformanceStatus>("/{patientId}/performance-status", Decide).WithName("RecordPerformanceStatus");
+        patients.MapCommand<RecordPerformanceStatus>("/{patientId}/performance-status", Decide).Records<PerformanceStatusRecorded>().WithName("RecordPerformanceStatus");
 
     public static Decision Decide(RecordPerformanceStatus r, CommandContext c) => new PerformanceStatusRecorded
     {

@@ -20,7 +20,7 @@ public sealed record RegisterPatient(string? PatientId, Sex? Sex, DateOnly? Birt
 public static class RegisteringPatient
 {
     public static void Map(IEndpointRouteBuilder patients) =>
-        patients.MapCommand<RegisterPatient>("", Decide).WithName("RegisterPatient");
+        patients.MapCommand<RegisterPatient>("", Decide).Records<PatientRegistered>().WithName("RegisterPatient");
 
     public static Decision Decide(RegisterPatient r, CommandContext c) =>
         c.History.OfType<PatientRegistered>().Any() ? Decision.Conflict("patientId", $"patient {c.PatientId} is already registered")

@@ -16,7 +16,7 @@ public sealed record StartSurveillancePlan(DateOnly? StartsOn, string? Protocol)
 public static class StartingSurveillancePlan
 {
     public static void Map(IEndpointRouteBuilder patients) =>
-        patients.MapCommand<StartSurveillancePlan>("/{patientId}/surveillance-plans", Decide, clinicalDateField: "startsOn").WithName("StartSurveillancePlan");
+        patients.MapCommand<StartSurveillancePlan>("/{patientId}/surveillance-plans", Decide, clinicalDateField: "startsOn").Records<SurveillancePlanStarted>().WithName("StartSurveillancePlan");
 
     public static Decision Decide(StartSurveillancePlan r, CommandContext c) => new SurveillancePlanStarted
     {

@@ -16,7 +16,7 @@ public sealed record RecordClinicVisit(DateOnly? OccurredOn, int? Ecog) : IValid
 public static class RecordingClinicVisit
 {
     public static void Map(IEndpointRouteBuilder patients) =>
-        patients.MapCommand<RecordClinicVisit>("/{patientId}/visits", Decide).WithName("RecordClinicVisit");
+        patients.MapCommand<RecordClinicVisit>("/{patientId}/visits", Decide).Records<ClinicVisitRecorded>().WithName("RecordClinicVisit");
 
     public static Decision Decide(RecordClinicVisit r, CommandContext c) => new ClinicVisitRecorded
     {

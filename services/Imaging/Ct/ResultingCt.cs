@@ -46,7 +46,7 @@ public sealed record ResultCt(
 public static class ResultingCt
 {
     public static void Map(IEndpointRouteBuilder patient) =>
-        patient.MapCommand<ResultCt>("/ct", Decide, clinicalDateField: "performedOn").WithName("RecordCt");
+        patient.MapCommand<ResultCt>("/ct", Decide, clinicalDateField: "performedOn").Records<CtResulted>().WithName("RecordCt");
 
     public static Decision Decide(ResultCt r, CommandContext c)
     {

@@ -36,7 +36,7 @@ public sealed record ResultPetCt(
 public static class ResultingPetCt
 {
     public static void Map(IEndpointRouteBuilder patient) =>
-        patient.MapCommand<ResultPetCt>("/pet-ct", Decide, clinicalDateField: "performedOn").WithName("RecordPetCt");
+        patient.MapCommand<ResultPetCt>("/pet-ct", Decide, clinicalDateField: "performedOn").Records<PetCtResulted>().WithName("RecordPetCt");
 
     public static Decision Decide(ResultPetCt r, CommandContext c) => new PetCtResulted
     {

@@ -26,7 +26,7 @@ public static class PerformingRfa
     public static void Map(IEndpointRouteBuilder patient)
     {
         var terminology = patient.Terminology();
-        patient.MapCommand<PerformRfa>("/rfa", (r, c) => Decide(r, c, terminology.Ctcae), clinicalDateField: "performedOn").WithName("RecordRfa");
+        patient.MapCommand<PerformRfa>("/rfa", (r, c) => Decide(r, c, terminology.Ctcae), clinicalDateField: "performedOn").Records<RfaPerformed>().WithName("RecordRfa");
     }
 
     public static Decision Decide(PerformRfa r, CommandContext c, CtcaeTerms? ctcae = null) => new RfaPerformed

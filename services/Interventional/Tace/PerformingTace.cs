@@ -29,7 +29,7 @@ public static class PerformingTace
     public static void Map(IEndpointRouteBuilder patient)
     {
         var terminology = patient.Terminology();
-        patient.MapCommand<PerformTace>("/tace", (r, c) => Decide(r, c, terminology), clinicalDateField: "performedOn").WithName("RecordTace");
+        patient.MapCommand<PerformTace>("/tace", (r, c) => Decide(r, c, terminology), clinicalDateField: "performedOn").Records<TacePerformed>().WithName("RecordTace");
     }
 
     /// <param name="terminology">Names the drug and the toxicities as the formulary and CTCAE do (the published ones unless given).</param>

@@ -20,7 +20,7 @@ public static class FhirExport
 
     public static Bundle Export(string patientId, IReadOnlyList<ClinicalEvent> stream, DateOnly asOf)
     {
-        var events = ClinicalOrder.Sort(stream.Where(e => e.OccurredOn <= asOf));
+        var events = ClinicalOrder.Sort(Corrections.Standing(stream).Where(e => e.OccurredOn <= asOf));
         var bundle = new Bundle { Type = Bundle.BundleType.Collection, Timestamp = DateTimeOffset.UtcNow };
         var patientUrl = Urn(DeterministicId(patientId));
         var subject = new ResourceReference(patientUrl);
@@ -44,6 +44,7 @@ public static class FhirExport
         // What each event adds is the catalogue's: one place per event type, here only the patient and the care plan.
         var entries = new FhirEntries(bundle, subject, events);
         foreach (var e in events) JourneyEvents.Of(e).AddToFhir(e, entries);
+        AddRetracted(bundle, subject, events, stream, asOf);
 
         var schedule = SurveillanceEngine.Compute(events, asOf);
         bundle.Entry.Add(new Bundle.EntryComponent
@@ -75,5 +76,42 @@ public static class FhirExport
             },
         });
         return bundle;
+    }
+
+    /// <summary>
+    /// A retracted fact stays in the export as what it was, marked entered-in-error, so a system that imported it can
+    /// withdraw it. Written into a scratch bundle first: a retracted fact must change nothing else (a retracted death
+    /// leaves the patient alive). A superseded version is left out: its amendment is in the bundle in its place.
+    /// </summary>
+    private static void AddRetracted(Bundle bundle, ResourceReference subject, IReadOnlyList<ClinicalEvent> standing, IReadOnlyList<ClinicalEvent> stream, DateOnly asOf)
+    {
+        var corrections = Corrections.Of(stream);
+        var retracted = ClinicalOrder.Sort(stream.Where(e => e.OccurredOn <= asOf && corrections.GetValueOrDefault(e.EventId)?.RetractedBy is not null));
+        if (retracted.Count == 0) return;
+        var scratch = new Bundle();
+        scratch.Entry.Add((Bundle.EntryComponent)bundle.Entry[0].DeepCopy());
+        var entries = new FhirEntries(scratch, subject, standing);
+        foreach (var e in retracted) JourneyEvents.Of(e).AddToFhir(e, entries);
+        foreach (var entry in scratch.Entry.Skip(1))
+            if (entry.Resource is { } resource && MarkEnteredInError(resource)) bundle.Entry.Add(entry);
+    }
+
+    /// <summary>Sets the resource's own entered-in-error status; false for a resource that has none (then it is left out).</summary>
+    private static bool MarkEnteredInError(Resource resource)
+    {
+        switch (resource)
+        {
+            case Observation o: o.Status = ObservationStatus.EnteredInError; return true;
+            case Procedure p: p.Status = EventStatus.EnteredInError; return true;
+            case MedicationAdministration m: m.Status = MedicationAdministration.MedicationAdministrationStatusCodes.EnteredInError; return true;
+            case DiagnosticReport d: d.Status = DiagnosticReport.DiagnosticReportStatus.EnteredInError; return true;
+            case Appointment a: a.Status = Appointment.AppointmentStatus.EnteredInError; return true;
+            case Condition c:
+                // con-5: an entered-in-error condition has no clinical status.
+                c.VerificationStatus = new CodeableConcept("http://terminology.hl7.org/CodeSystem/condition-ver-status", "entered-in-error");
+                c.ClinicalStatus = null;
+                return true;
+            default: return false;
+        }
     }
 }

@@ -25,7 +25,7 @@ public static class GetMeasurements
         if (!TryParseDate(asOf, DateOnly.MaxValue, out var day)) return BadQuery("asOf", "must be a date (YYYY-MM-DD)");
         var events = await PatientEvents.ReadAsync(session, patientId, ct);
         if (events.Count == 0) return UnknownPatient(patientId);
-        return TypedResults.Ok(From(patientId, events.Where(e => e.OccurredOn <= day).ToList()));
+        return TypedResults.Ok(From(patientId, Corrections.Standing(events).Where(e => e.OccurredOn <= day).ToList()));
     }
 
     /// <param name="events">The patient's events (in any order).</param>

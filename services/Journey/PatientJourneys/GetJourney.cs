@@ -1,4 +1,5 @@
 using Marten;
+using PatientJourney.Contracts;
 using Microsoft.AspNetCore.Http.HttpResults;
 using PatientJourney.Journey.Reading;
 using static PatientJourney.Journey.Reading.QueryParameters;
@@ -31,9 +32,10 @@ public static class GetJourney
         if (!TryParseKnownAt(asKnownAt, out var knownAt)) return BadQuery("asKnownAt", "must be a UTC date-time (ISO 8601)");
         var stored = await PatientEvents.ReadAsync(session, patientId, ct, knownAt);
         if (stored.Count == 0) return UnknownPatient(patientId);
-        var known = stored.Where(e => e.OccurredOn <= day).ToList();
+        // Corrections first, then the date: a fact amended to a later date is not in the journey of the day before.
+        var known = Corrections.Standing(stored).Where(e => e.OccurredOn <= day).ToList();
         var view = JourneyProjection.Project(patientId, known, known.Count);
-        return TypedResults.Ok(new JourneyResponse(view.Id, view.Registered, JourneyProjection.Entries(known), view.CumulativeDoxorubicinMgPerM2,
+        return TypedResults.Ok(new JourneyResponse(view.Id, view.Registered, JourneyProjection.Entries(stored, day), view.CumulativeDoxorubicinMgPerM2,
             view.LatestResponse, view.Flags, view.Deceased, view.DiedOn));
     }
 }

@@ -1,3 +1,4 @@
+using PatientJourney.Contracts;
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 using PatientJourney.Journey.Catalogue;
@@ -24,7 +25,7 @@ public static class GetResponses
         if (!TryParseKnownAt(asKnownAt, out var knownAt)) return BadQuery("asKnownAt", "must be a UTC date-time (ISO 8601)");
         var events = await PatientEvents.ReadAsync(session, patientId, ct, knownAt);
         if (events.Count == 0) return UnknownPatient(patientId);
-        var responses = ResponseHistory.Derive(ClinicalOrder.Sort(events.Where(e => e.OccurredOn <= day)));
+        var responses = ResponseHistory.Derive(ClinicalOrder.Sort(Corrections.Standing(events).Where(e => e.OccurredOn <= day)));
         return TypedResults.Ok(new ResponsesResponse(patientId, asOf is null ? null : day, responses.Recist, responses.Metabolic));
     }
 }

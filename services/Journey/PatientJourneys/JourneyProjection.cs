@@ -27,17 +27,32 @@ public static class JourneyProjection
     /// <summary>Department of the entries the journey derives itself (responses).</summary>
     public const string DerivedBy = "journey";
 
-    /// <summary>The journey's entries in clinical order: one per event, each scan followed by the response derived from it.</summary>
-    public static IReadOnlyList<JourneyEntry> Entries(IEnumerable<ClinicalEvent> stream)
+    /// <summary>
+    /// The journey's entries in clinical order: one per fact that occurred by <paramref name="asOf"/>, corrected ones
+    /// included and marked (a retraction is told on the fact it retracts), each scan that stands followed by the response
+    /// derived from the facts that stand.
+    /// </summary>
+    public static IReadOnlyList<JourneyEntry> Entries(IReadOnlyList<ClinicalEvent> record, DateOnly? asOf = null)
     {
-        var events = ClinicalOrder.Sort(stream);
-        var responses = ResponseHistory.Derive(events);
+        var day = asOf ?? DateOnly.MaxValue;
+        var corrections = Corrections.Of(record);
+        var events = ClinicalOrder.Sort(record.Where(e => e is not IFactRetraction && e.OccurredOn <= day));
+        var responses = ResponseHistory.Derive(ClinicalOrder.Sort(Corrections.Standing(record).Where(e => e.OccurredOn <= day)));
         var entries = new List<JourneyEntry>(events.Count + responses.Recist.Count + responses.Metabolic.Count);
         foreach (var e in events)
         {
             var meaning = JourneyEvents.Of(e);
             if (meaning.IsRetired) continue;
-            entries.Add(new JourneyEntry(e.EventId, e.Type, e.Department, e.OccurredOn, e.RecordedAt, meaning.Summarise(e)));
+            var correction = corrections.GetValueOrDefault(e.EventId);
+            entries.Add(new JourneyEntry(e.EventId, e.Type, e.Department, e.OccurredOn, e.RecordedAt, meaning.Summarise(e))
+            {
+                Retracted = correction?.RetractedBy is not null,
+                AmendedBy = correction?.AmendedBy?.EventId,
+                Amends = e.Amends,
+                Correction = correction?.RetractedBy is IFactRetraction retraction ? new EntryCorrection(retraction.Reason, correction.RetractedBy.RecordedBy, correction.RetractedBy.RecordedAt)
+                    : correction?.AmendedBy is { } amendment ? new EntryCorrection(amendment.AmendmentReason!, amendment.RecordedBy, amendment.RecordedAt)
+                    : e.AmendmentReason is { } why ? new EntryCorrection(why, e.RecordedBy, e.RecordedAt) : null,
+            });
             if (responses.RecistOf(e.EventId) is { } recist)
                 entries.Add(Derived(e, "RecistResponse", ResponseSummaries.Recist(recist)));
             if (responses.MetabolicOf(e.EventId) is { } metabolic)
@@ -49,9 +64,10 @@ public static class JourneyProjection
     private static JourneyEntry Derived(ClinicalEvent scan, string type, string summary) =>
         new(FhirEntries.DeterministicId($"{scan.EventId}/{type}"), type, DerivedBy, scan.OccurredOn, scan.RecordedAt, summary, scan.EventId);
 
+    /// <summary>The patient's read model from the whole stream: every value derived from the facts that stand.</summary>
     public static PatientJourneyView Project(string patientId, IEnumerable<ClinicalEvent> stream, long version)
     {
-        var events = ClinicalOrder.Sort(stream);
+        var events = ClinicalOrder.Sort(Corrections.Standing(stream as IReadOnlyList<ClinicalEvent> ?? stream.ToList()));
         var registration = events.OfType<PatientRegistered>().FirstOrDefault();
         var dox = Doxorubicin(events);
         var latestResponse = ResponseHistory.Derive(events).Recist.LastOrDefault();

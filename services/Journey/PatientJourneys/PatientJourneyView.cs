@@ -34,7 +34,23 @@ public sealed record PatientJourneyView
 /// One line of the journey: an event, or a response the journey derived from a scan (department "journey", with the
 /// scan's event id in <paramref name="Assesses"/>; its own id is derived from the scan's, so it is stable).
 /// </summary>
-public sealed record JourneyEntry(Guid EventId, string Type, string Department, DateOnly OccurredOn, DateTimeOffset RecordedAt, string Summary, Guid? Assesses = null);
+public sealed record JourneyEntry(Guid EventId, string Type, string Department, DateOnly OccurredOn, DateTimeOffset RecordedAt, string Summary, Guid? Assesses = null)
+{
+    /// <summary>Withdrawn by its department: listed, and counted in nothing (contract: "Corrections").</summary>
+    public bool Retracted { get; init; }
+
+    /// <summary>The version that replaced this one; this one is counted in nothing.</summary>
+    public Guid? AmendedBy { get; init; }
+
+    /// <summary>The version this one replaced.</summary>
+    public Guid? Amends { get; init; }
+
+    /// <summary>The correction of this entry (its retraction or its replacement), or for an amendment why it was made.</summary>
+    public EntryCorrection? Correction { get; init; }
+}
+
+/// <summary>Why a fact was corrected, by whom (a user's sub) and when the department recorded the correction.</summary>
+public sealed record EntryCorrection(string Reason, string By, DateTimeOffset At);
 
 /// <summary>
 /// Doxorubicin exposure per m2: systemic (IV chemotherapy), locoregional (TACE mg over the latest BSA), and both, for

@@ -107,10 +107,10 @@ public sealed record Schedule(string? Protocol, DateOnly? StartsOn, IReadOnlyLis
 /// </summary>
 public static class SurveillanceEngine
 {
-    /// <param name="events">The patient's events; only those that occurred on or before <paramref name="asOf"/> count.</param>
+    /// <param name="events">The patient's events; only the facts that stand and occurred on or before <paramref name="asOf"/> count.</param>
     public static Schedule Compute(IEnumerable<ClinicalEvent> events, DateOnly asOf)
     {
-        var known = ClinicalOrder.Sort(events.Where(e => e.OccurredOn <= asOf));
+        var known = ClinicalOrder.Sort(Corrections.Standing(events as IReadOnlyList<ClinicalEvent> ?? events.ToList()).Where(e => e.OccurredOn <= asOf));
         // From the death on nothing is scheduled: later facts are kept in the journey (and flagged) but move nothing.
         var death = Death.Of(known);
         if (death is not null) known = known.Where(e => e.OccurredOn <= death.DiedOn).ToList();

@@ -77,7 +77,7 @@ public static class GetWorklist
         void AddComputed(string patientId, string? name, IReadOnlyList<ClinicalEvent> events, Dictionary<string, int>? counts)
         {
             // The navigator as of the day: the latest NavigatorAssigned that had occurred by then.
-            if (who is not null && JourneyProjection.NavigatorOf(ClinicalOrder.Sort(events.Where(e => e.OccurredOn <= day))) != who) return;
+            if (who is not null && JourneyProjection.NavigatorOf(ClinicalOrder.Sort(Corrections.Standing(events).Where(e => e.OccurredOn <= day))) != who) return;
             foreach (var item in SurveillanceEngine.Compute(events, day).Items.Where(i => i.IsOpen))
             {
                 var s = item.StatusOn(day);

@@ -76,13 +76,15 @@ public static class Bus
     }
 
     /// <summary>
-    /// The contract's abstract types (the envelope, each department's envelope, the batch bases), read from the contracts
-    /// assembly: a new department's envelope gets no exchange of its own without a line here.
+    /// The contract's abstract types (the envelope, each department's envelope, the batch bases) and its interfaces (a
+    /// retraction's), read from the contracts assembly: a new department's envelope gets no exchange of its own without a
+    /// line here. An exchange for an interface would also be outside what a department's broker account may declare.
     /// </summary>
     public static IReadOnlyList<Type> WithoutExchange { get; } =
     [
         typeof(ClinicalEvent),
         .. typeof(ClinicalEvent).Assembly.GetTypes().Where(t => t.IsAbstract && t.IsSubclassOf(typeof(ClinicalEvent))).OrderBy(t => t.Name, StringComparer.Ordinal),
+        .. typeof(ClinicalEvent).Assembly.GetTypes().Where(t => t.IsInterface && t.IsPublic).OrderBy(t => t.Name, StringComparer.Ordinal),
         .. ContractBatches.Bases,
     ];
 }

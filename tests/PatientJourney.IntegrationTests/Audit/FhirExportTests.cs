@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Net;
 using Firely.Fhir.Validation;
 using Hl7.Fhir.Model;
@@ -54,6 +55,41 @@ public class FhirExportTests(PatientJourneySystem system) : IClassFixture<Patien
         Assert.True(errors.Count == 0, string.Join("\n", errors.Take(15).Select(i => $"{string.Join(",", i.Expression ?? [])}: {i.Details?.Text}")));
         Assert.Equal(Appointment.AppointmentStatus.Booked, Assert.Single(bundle.Entry.Select(e => e.Resource).OfType<Appointment>()).Status);
         Assert.Equal("2020-04-01", Assert.IsType<FhirDateTime>(bundle.Entry.Select(e => e.Resource).OfType<Patient>().Single().Deceased).Value);
+    }
+
+    [Fact]
+    public async System.Threading.Tasks.Task Retracted_facts_export_as_entered_in_error_that_validates_with_no_error_and_a_retracted_death_leaves_the_patient_alive()
+    {
+        const string P = "FHIR-RETRACTED";
+        (string Department, string Path, object Body)[] facts =
+        [
+            ("diagnosis", $"/patients/{P}/diagnoses", new { occurredOn = "2010-12-14", histology = "leiomyosarcoma", primarySite = "uterus", metastaticSites = new[] { "liver" } }),
+            ("imaging", $"/patients/{P}/ct", new { performedOn = "2010-12-22", region = "abdomen", targetLesions = new[] { new { lesionId = "a", site = "liver", longestDiameterMm = 42 } } }),
+            ("interventional", $"/patients/{P}/tace", new { performedOn = "2011-07-12", target = "liver", drug = "doxorubicin", doseMg = 50, toxicities = Array.Empty<object>() }),
+            ("diagnosis", $"/patients/{P}/death", new { diedOn = "2012-01-01" }),
+        ];
+        foreach (var (department, path, body) in facts)
+        {
+            using var recorded = await system.PostAsync(department, path, body);
+            Assert.Equal(System.Net.HttpStatusCode.Accepted, recorded.StatusCode);
+            var id = (await recorded.Content.ReadFromJsonAsync<System.Text.Json.Nodes.JsonObject>())!["eventId"]!.GetValue<Guid>();
+            using var retracted = await system.PostAsync(department, $"/patients/{P}/events/{id}/retract", new { reason = "another patient's record" });
+            Assert.Equal(System.Net.HttpStatusCode.Accepted, retracted.StatusCode);
+        }
+        await Eventually.HoldsAsync(async () =>
+            (await system.JourneyClient.GetFromJsonAsync<System.Text.Json.Nodes.JsonObject>($"/patients/{P}/journey"))!["entries"]!.AsArray().Count(e => (bool)e!["retracted"]!) == 4,
+            "the four retracted facts in the journey");
+
+        using var response = await system.JourneyClient.GetAsync($"/patients/{P}/fhir");
+        var bundle = new FhirJsonDeserializer().Deserialize<Bundle>(await response.Content.ReadAsStringAsync());
+        var errors = R4CoreValidator().Validate(bundle).Issue.Where(i => i.Severity is OperationOutcome.IssueSeverity.Error or OperationOutcome.IssueSeverity.Fatal).ToList();
+        Assert.True(errors.Count == 0, string.Join("\n", errors.Take(15).Select(i => $"{string.Join(",", i.Expression ?? [])}: {i.Details?.Text}")));
+        var resources = bundle.Entry.Select(e => e.Resource).ToList();
+        Assert.All(resources.OfType<Condition>(), c => Assert.Equal("entered-in-error", c.VerificationStatus?.Coding.Single().Code));
+        Assert.Equal(DiagnosticReport.DiagnosticReportStatus.EnteredInError, Assert.Single(resources.OfType<DiagnosticReport>()).Status);
+        Assert.Equal(EventStatus.EnteredInError, Assert.Single(resources.OfType<Procedure>()).Status);
+        Assert.All(resources.OfType<MedicationAdministration>(), m => Assert.Equal(MedicationAdministration.MedicationAdministrationStatusCodes.EnteredInError, m.Status));
+        Assert.Null(resources.OfType<Patient>().Single().Deceased);
     }
 
     // mCODE STU4 cannot be loaded here: each profile's must-support elements this data can fill are checked one by one

@@ -1,20 +1,25 @@
 using System.Net;
+using System.Net.Http.Json;
 using PatientJourney.SeedLoader;
 
 namespace PatientJourney.IntegrationTests.Infrastructure;
 
-/// <summary>The seed case, an adverse event and the navigation facts: between them every event type the contract still publishes.</summary>
+/// <summary>
+/// The seed case, an adverse event, the navigation facts and a correction at each department (an amendment, retractions):
+/// between them every event type the contract still publishes.
+/// </summary>
 public static class EveryEventType
 {
     /// <summary>The facts posted besides the seed case, each one entry of the journey.</summary>
-    public const int FactsBesidesTheSeedCase = 7;
+    public const int FactsBesidesTheSeedCase = 10;
 
     public static async Task<SeedCase> PostAsync(PatientJourneySystem system)
     {
         var seed = await system.LoadSeedCaseAsync();
-        Assert.Equal(HttpStatusCode.Accepted, (await system.PostAsync("chemotherapy", $"/patients/{seed.PatientId}/adverse-events",
-            new { occurredOn = "2011-02-01", term = "febrile neutropenia", grade = 3 })).StatusCode);
+        var adverseEvent = await AcceptedAsync(system, "chemotherapy", $"/patients/{seed.PatientId}/adverse-events",
+            new { occurredOn = "2011-02-01", term = "febrile neutropenia", grade = 3 });
         var inAWeek = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(7);
+        var navigation = new Dictionary<string, Guid>();
         foreach (var (path, body) in new (string, object)[]
                  {
                      ("navigator", new { navigator = "nurse.navigator" }),
@@ -24,7 +29,23 @@ public static class EveryEventType
                      ("surveillance-plans/end", new { endedOn = "2013-01-24", reason = "completed" }),
                      ("death", new { diedOn = "2014-01-01" }),
                  })
-            Assert.Equal(HttpStatusCode.Accepted, (await system.PostAsync("diagnosis", $"/patients/{seed.PatientId}/{path}", body)).StatusCode);
+            navigation[path] = await AcceptedAsync(system, "diagnosis", $"/patients/{seed.PatientId}/{path}", body);
+
+        // Corrections: an amendment, then a retraction at each department (of facts that nothing else stands on).
+        var amended = await AcceptedAsync(system, "chemotherapy", $"/patients/{seed.PatientId}/events/{adverseEvent}/amend",
+            new { reason = "graded again", body = new { occurredOn = "2011-02-01", term = "febrile neutropenia", grade = 4 } });
+        var rfa = await AcceptedAsync(system, "interventional", $"/patients/{seed.PatientId}/rfa",
+            new { performedOn = "2012-09-18", target = "node", technicalSuccess = true, complications = Array.Empty<object>() });
+        var ct = await AcceptedAsync(system, "imaging", $"/patients/{seed.PatientId}/ct", new { performedOn = "2012-09-20", region = "chest", targetLesions = Array.Empty<object>() });
+        foreach (var (department, id) in new[] { ("chemotherapy", amended), ("interventional", rfa), ("imaging", ct), ("diagnosis", navigation["deferrals"]) })
+            await AcceptedAsync(system, department, $"/patients/{seed.PatientId}/events/{id}/retract", new { reason = "entered in error" });
         return seed;
+    }
+
+    private static async Task<Guid> AcceptedAsync(PatientJourneySystem system, string department, string path, object body)
+    {
+        using var response = await system.PostAsync(department, path, body);
+        Assert.True(response.StatusCode == HttpStatusCode.Accepted, $"{path}: {await response.Content.ReadAsStringAsync()}");
+        return (await response.Content.ReadFromJsonAsync<System.Text.Json.Nodes.JsonObject>())!["eventId"]!.GetValue<Guid>();
     }
 }

@@ -22,7 +22,10 @@ public static class DepartmentBus
         return bus;
     }
 
-    /// <summary>Publishes facts as the department does (each under its own type, stamped now), for facts whose routes another service owns.</summary>
+    /// <summary>
+    /// Publishes facts as the department does (each under its own type, stamped now unless it carries its own id and
+    /// time), for facts whose routes another service owns, or in an order no department would send them.
+    /// </summary>
     public static async Task PublishAsync(Isolation isolation, string department, params PatientJourney.Contracts.ClinicalEvent[] facts)
     {
         var bus = await StartAsync(isolation, department);
@@ -30,7 +33,11 @@ public static class DepartmentBus
         {
             foreach (var fact in facts)
             {
-                var stamped = fact with { EventId = Guid.CreateVersion7(), RecordedAt = DateTimeOffset.UtcNow };
+                var stamped = fact with
+                {
+                    EventId = fact.EventId == Guid.Empty ? Guid.CreateVersion7() : fact.EventId,
+                    RecordedAt = fact.RecordedAt == default ? DateTimeOffset.UtcNow : fact.RecordedAt,
+                };
                 await bus.Publish(stamped, stamped.GetType());
             }
         }
