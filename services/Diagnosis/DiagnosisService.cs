@@ -2,6 +2,7 @@ using PatientJourney.DepartmentKit;
 using PatientJourney.Contracts;
 using PatientJourney.Diagnosis.Diagnoses;
 using PatientJourney.Diagnosis.Mdt;
+using PatientJourney.Diagnosis.Merging;
 using PatientJourney.Diagnosis.Navigation;
 using PatientJourney.Diagnosis.Performance;
 using PatientJourney.Diagnosis.Registration;
@@ -43,6 +44,7 @@ public static class DiagnosisServiceExtensions
         EndingSurveillancePlan.Map(patients);
         RecordingDeath.Map(patients);
         AssigningNavigator.Map(patients);
+        MergingPatients.Map(patients);
         app.MapDepartmentBatch().WithTags("Diagnosis");
         return app;
     }
