@@ -3,11 +3,15 @@ using PatientJourney.SeedLoader;
 
 namespace PatientJourney.IntegrationTests.Infrastructure;
 
-/// <summary>The seed case, an adverse event and the navigation facts: between them every event type the contract still publishes.</summary>
+/// <summary>The seed case, an adverse event, the navigation facts and a merge: between them every event type the contract still publishes.</summary>
 public static class EveryEventType
 {
-    /// <summary>The facts posted besides the seed case, each one entry of the journey.</summary>
-    public const int FactsBesidesTheSeedCase = 7;
+    /// <summary>
+    /// The facts posted besides the seed case, each one entry of the journey. The seed patient's record is merged last into
+    /// a second record of the same person (PatientsMerged, on the seed's stream): its journey is then the survivor's, where
+    /// its old number leads, with the survivor's registration and the merge besides.
+    /// </summary>
+    public const int FactsBesidesTheSeedCase = 9;
 
     public static async Task<SeedCase> PostAsync(PatientJourneySystem system)
     {
@@ -25,6 +29,10 @@ public static class EveryEventType
                      ("death", new { diedOn = "2014-01-01" }),
                  })
             Assert.Equal(HttpStatusCode.Accepted, (await system.PostAsync("diagnosis", $"/patients/{seed.PatientId}/{path}", body)).StatusCode);
+        var survivor = $"{seed.PatientId}-KEPT";
+        Assert.Equal(HttpStatusCode.Accepted, (await system.PostAsync("diagnosis", "/patients", new { patientId = survivor, sex = "female", birthDate = "1963-05-20" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await system.PostAsync("diagnosis", $"/patients/{seed.PatientId}/merge",
+            new { into = survivor, reason = "the same person registered twice" })).StatusCode);
         return seed;
     }
 }
