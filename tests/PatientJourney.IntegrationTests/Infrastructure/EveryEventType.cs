@@ -13,6 +13,9 @@ public static class EveryEventType
     /// </summary>
     public const int FactsBesidesTheSeedCase = 9;
 
+    /// <summary>The record the seed patient's is merged into: where its journey is read from then.</summary>
+    public static string SurvivorOf(SeedCase seed) => $"{seed.PatientId}-KEPT";
+
     public static async Task<SeedCase> PostAsync(PatientJourneySystem system)
     {
         var seed = await system.LoadSeedCaseAsync();
@@ -29,7 +32,7 @@ public static class EveryEventType
                      ("death", new { diedOn = "2014-01-01" }),
                  })
             Assert.Equal(HttpStatusCode.Accepted, (await system.PostAsync("diagnosis", $"/patients/{seed.PatientId}/{path}", body)).StatusCode);
-        var survivor = $"{seed.PatientId}-KEPT";
+        var survivor = SurvivorOf(seed);
         Assert.Equal(HttpStatusCode.Accepted, (await system.PostAsync("diagnosis", "/patients", new { patientId = survivor, sex = "female", birthDate = "1963-05-20" })).StatusCode);
         Assert.Equal(HttpStatusCode.Accepted, (await system.PostAsync("diagnosis", $"/patients/{seed.PatientId}/merge",
             new { into = survivor, reason = "the same person registered twice" })).StatusCode);
