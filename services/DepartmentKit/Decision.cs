@@ -15,6 +15,12 @@ public sealed record CommandContext(
 
     /// <summary>A route value other than the patient (e.g. regimenId), already checked as an identifier.</summary>
     public string RouteValue(string name) => Route[name];
+
+    /// <summary>The other patients the command names (<see cref="IOtherPatientsRequest"/>), read under their locks in the same transaction.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<ClinicalEvent>> Others { get; init; } = new Dictionary<string, IReadOnlyList<ClinicalEvent>>();
+
+    /// <summary>The department's history of another patient the command names, including what the batch appended before it.</summary>
+    public IReadOnlyList<ClinicalEvent> HistoryOf(string patientId) => patientId == PatientId ? History : Others[patientId];
 }
 
 /// <summary>A decision: the events to record, or why the department's state refuses the command (409 or 404).</summary>

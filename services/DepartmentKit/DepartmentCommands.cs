@@ -133,7 +133,8 @@ public static class DepartmentCommands
         if (routePatientId is null) validation.PatientId(patientId);
         if (!validation.IsValid) return null;
 
-        return new DepartmentWrite(patientId!, input.IdempotencyKey, input.RecordedBy, input.Today, input.Route, context => decide(request, context));
+        return new DepartmentWrite(patientId!, input.IdempotencyKey, input.RecordedBy, input.Today, input.Route, context => decide(request, context))
+            { OtherPatients = (request as IOtherPatientsRequest)?.OtherPatients ?? [] };
     }
 
     internal static readonly string IdempotencyKeyRule = $"must be at most {MaxIdempotencyKeyLength} characters of printable ASCII (U+0020-U+007E)";

@@ -10,7 +10,11 @@ namespace PatientJourney.DepartmentKit;
 
 /// <summary>A validated command waiting to be decided against the patient's stream and appended.</summary>
 public sealed record DepartmentWrite(
-    string PatientId, string IdempotencyKey, string RecordedBy, DateOnly Today, IReadOnlyDictionary<string, string> Route, Func<CommandContext, Decision> Decide);
+    string PatientId, string IdempotencyKey, string RecordedBy, DateOnly Today, IReadOnlyDictionary<string, string> Route, Func<CommandContext, Decision> Decide)
+{
+    /// <summary>Other patients whose streams the decision reads (a merge's survivor): locked and read with the batch's.</summary>
+    public IReadOnlyList<string> OtherPatients { get; init; } = [];
+}
 
 /// <summary>
 /// Decides and appends the department's commands in batches (group commit): the patients of a batch are locked
@@ -67,7 +71,9 @@ public sealed partial class DepartmentWriter : IAsyncDisposable
         {
             var answers = new Dictionary<PendingWrite<DepartmentWrite, IResult>, IResult>();
             await using var session = _store.LightweightSession();
-            var patients = batch.Select(p => p.Item.PatientId).Distinct().ToList();
+            // The other patients a command names are locked with the batch's (in the one ordinal order), so no write can fall
+            // between reading their histories and committing what was decided from them.
+            var patients = batch.Select(p => p.Item.PatientId).Concat(batch.SelectMany(p => p.Item.OtherPatients)).Distinct().ToList();
             await session.LockStreamsAsync(_schema, patients, ct);
 
             var keys = batch.Select(p => p.Item.IdempotencyKey).Where(k => k.Length > 0).Distinct().ToArray();
@@ -91,7 +97,8 @@ public sealed partial class DepartmentWriter : IAsyncDisposable
                 try
                 {
                     var record = histories[write.PatientId];
-                    decision = write.Decide(new CommandContext(write.PatientId, Corrections.Standing(record), write.Today, write.Route, record));
+                    decision = write.Decide(new CommandContext(write.PatientId, Corrections.Standing(record), write.Today, write.Route, record)
+                        { Others = write.OtherPatients.Distinct().ToDictionary(p => p, p => Corrections.Standing(histories[p])) });
                 }
                 catch (Exception ex)
                 {

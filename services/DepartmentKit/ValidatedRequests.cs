@@ -15,6 +15,15 @@ public interface IPatientRequest
     string? PatientId { get; }
 }
 
+/// <summary>
+/// A request whose decision also reads other patients' histories (a merge: the survivor's). The writer locks and reads
+/// their streams in the same transaction as the patient's and hands them to the decision (<see cref="CommandContext.HistoryOf"/>).
+/// </summary>
+public interface IOtherPatientsRequest
+{
+    IReadOnlyList<string> OtherPatients { get; }
+}
+
 /// <summary>A request that names clinical terms (a drug, a CTCAE term and grade): checked against the hospital's terminology too.</summary>
 public interface ITerminologyRequest
 {

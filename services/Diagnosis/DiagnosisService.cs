@@ -3,6 +3,7 @@ using PatientJourney.DepartmentKit;
 using PatientJourney.Contracts;
 using PatientJourney.Diagnosis.Diagnoses;
 using PatientJourney.Diagnosis.Mdt;
+using PatientJourney.Diagnosis.Merging;
 using PatientJourney.Diagnosis.Navigation;
 using PatientJourney.Diagnosis.Performance;
 using PatientJourney.Diagnosis.Registration;
@@ -45,6 +46,7 @@ public static class DiagnosisServiceExtensions
         EndingSurveillancePlan.Map(patients);
         RecordingDeath.Map(patients);
         AssigningNavigator.Map(patients);
+        MergingPatients.Map(patients);
         app.MapDepartmentCorrections("Diagnosis");
         app.MapDepartmentBatch().WithTags("Diagnosis");
         return app;

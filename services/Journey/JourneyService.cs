@@ -9,6 +9,7 @@ using PatientJourney.Journey.Audit;
 using PatientJourney.Journey.Changes;
 using PatientJourney.Journey.Fhir;
 using PatientJourney.Journey.Measurements;
+using PatientJourney.Journey.Merging;
 using PatientJourney.Journey.PatientJourneys;
 using PatientJourney.Journey.Patients;
 using PatientJourney.Journey.Projections;
@@ -37,6 +38,7 @@ public static class JourneyServiceExtensions
     {
         opts.ConfigureClinicalEventStore(connectionString, JourneyStore.Schema);
         PatientReadModels.Configure(opts);
+        MergedRecords.Configure(opts);
     }
 
     /// <summary>A store of the journey's own outside the service (tools, benchmarks, tests).</summary>
@@ -100,18 +102,18 @@ public static class JourneyServiceExtensions
         var read = app.MapGroup("").WithTags("Journey").RequireAuthorization(Policies.ReadJourney).AddEndpointFilter(QueryParameters.AsKnownAtIsForAuditors)
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
         read.MapListPatients();
-        read.MapGetJourney();
-        read.MapGetResponses();
-        read.MapGetSurveillance();
+        read.MapGetJourney().RedirectMergedRecords();
+        read.MapGetResponses().RedirectMergedRecords();
+        read.MapGetSurveillance().RedirectMergedRecords();
         read.MapGetWorklist();
-        read.MapGetMeasurements();
-        read.MapWatchJourney();
+        read.MapGetMeasurements().RedirectMergedRecords();
+        read.MapWatchJourney().RedirectMergedRecords();
 
         var audit = app.MapGroup("").WithTags("Audit").RequireAuthorization(Policies.Audit)
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
         audit.MapGetEvents();
         audit.MapVerifyChain();
-        audit.MapExportFhir();
+        audit.MapExportFhir().RedirectMergedRecords();
 
         app.MapRebuildReadModels();
         return app;

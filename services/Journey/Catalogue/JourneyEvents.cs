@@ -68,7 +68,7 @@ public sealed class EventMeaning<TEvent> : EventMeaning where TEvent : ClinicalE
 public static partial class JourneyEvents
 {
     private static readonly FrozenDictionary<Type, EventMeaning> ByType =
-        Diagnosis().Concat(Navigation()).Concat(Chemotherapy()).Concat(Interventional()).Concat(Imaging()).Concat(Corrections())
+        Diagnosis().Concat(Navigation()).Concat(Merging()).Concat(Chemotherapy()).Concat(Interventional()).Concat(Imaging()).Concat(Corrections())
             .ToFrozenDictionary(m => m.EventType);
 
     // An event type the catalogue does not know yet shows under its name and contributes nothing else.

@@ -5,6 +5,7 @@ using PatientJourney.Journey.Catalogue;
 using PatientJourney.Journey.Surveillance;
 using static PatientJourney.Journey.Catalogue.ClinicalCodes;
 using static PatientJourney.Journey.Catalogue.FhirEntries;
+using PatientJourney.Journey.Merging;
 
 namespace PatientJourney.Journey.Fhir;
 
@@ -24,7 +25,7 @@ public static class FhirExport
         var bundle = new Bundle { Type = Bundle.BundleType.Collection, Timestamp = DateTimeOffset.UtcNow };
         var patientUrl = Urn(DeterministicId(patientId));
         var subject = new ResourceReference(patientUrl);
-        var registration = events.OfType<PatientRegistered>().FirstOrDefault();
+        var registration = MergedRecords.RegistrationOf(events, patientId);
 
         var patient = new Patient { Identifier = [new Identifier(MrnSystem, patientId)], Active = true };
         if (registration is not null)

@@ -7,6 +7,7 @@ using PatientJourney.Journey.Catalogue;
 using PatientJourney.Journey.Responses;
 using PatientJourney.Journey.Surveillance;
 using static PatientJourney.Journey.Catalogue.ClinicalCodes;
+using PatientJourney.Journey.Merging;
 
 namespace PatientJourney.Journey.PatientJourneys;
 
@@ -68,7 +69,7 @@ public static class JourneyProjection
     public static PatientJourneyView Project(string patientId, IEnumerable<ClinicalEvent> stream, long version)
     {
         var events = ClinicalOrder.Sort(Corrections.Standing(stream as IReadOnlyList<ClinicalEvent> ?? stream.ToList()));
-        var registration = events.OfType<PatientRegistered>().FirstOrDefault();
+        var registration = MergedRecords.RegistrationOf(events, patientId);
         var dox = Doxorubicin(events);
         var latestResponse = ResponseHistory.Derive(events).Recist.LastOrDefault();
         var schedule = SurveillanceEngine.Compute(events, DateOnly.MaxValue);

@@ -4,6 +4,7 @@ using Npgsql;
 using NpgsqlTypes;
 using PatientJourney.StoreAndBus.EventStore;
 using PatientJourney.Contracts;
+using PatientJourney.Journey.Merging;
 using PatientJourney.Journey.PatientJourneys;
 using PatientJourney.Journey.Store;
 using PatientJourney.Journey.Worklist;
@@ -86,15 +87,19 @@ public static class JourneyRebuild
             var session = store.LightweightSession();
             try
             {
-                // Ordinal order, as every writer of the journey takes these locks, so that no two writers deadlock.
-                await session.LockStreamsAsync(JourneyStore.Schema, patients, ct);
+                // Ordinal order, as every writer of the journey takes these locks, so that no two writers deadlock; with the
+                // records merges link them to, locked as the recorder locks them.
+                var merges = await MergedRecords.LockAsync(session, patients, [], ct);
                 // Read once the locks are held: no consumer's append can fall between this read and the write.
-                var events = await streams.ReadAsync(session.Connection!, patients, ct);
-                var views = new PatientJourneyView[patients.Length];
-                Parallel.For(0, patients.Length, new ParallelOptions { CancellationToken = ct }, i =>
+                var events = await streams.ReadAsync(session.Connection!, [.. merges.Patients], ct);
+                // A merged-away record has no view: its survivor's is projected from all the survivor's records.
+                var survivors = patients.Select(merges.SurvivorOf).Distinct(StringComparer.Ordinal).ToArray();
+                var views = new PatientJourneyView[survivors.Length];
+                Parallel.For(0, survivors.Length, new ParallelOptions { CancellationToken = ct }, i =>
                 {
-                    var stream = events.GetValueOrDefault(patients[i]) ?? StoredStream.Empty;
-                    views[i] = JourneyProjection.Project(patients[i], stream.Events(streams.Serializer).OfType<ClinicalEvent>(), stream.Count);
+                    views[i] = SurvivorViews.Project(survivors[i], merges, r => events.GetValueOrDefault(r) is { } stream
+                        ? new SurvivorViews.RecordStream(stream.Events(streams.Serializer).OfType<ClinicalEvent>(), stream.Count)
+                        : new SurvivorViews.RecordStream([], 0));
                 });
                 return new PatientBatch(session, patients, views);
             }
@@ -107,7 +112,8 @@ public static class JourneyRebuild
 
         public async Task CommitAsync(ReadModelWriter writer, RebuildCheckpoint checkpoint, CancellationToken ct)
         {
-            await writer.WriteAsync(session.Connection!, patients, views, ct);
+            // The batch's records' read models go (a merged-away one's for good) and its survivors' are written.
+            await writer.WriteAsync(session.Connection!, [.. patients.Union(views.Select(v => v.Id), StringComparer.Ordinal)], views, ct);
             session.Store(checkpoint);
             await session.SaveChangesAsync(ct);
         }
@@ -161,7 +167,6 @@ public static class JourneyRebuild
     /// <summary>One stream's events as stored (event type and JSON), in version order.</summary>
     private sealed class StoredStream(string id)
     {
-        public static readonly StoredStream Empty = new("");
         private readonly List<(Type Type, byte[] Json)> _events = [];
 
         public string Id => id;

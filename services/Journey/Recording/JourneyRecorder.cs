@@ -5,6 +5,7 @@ using PatientJourney.StoreAndBus.Messaging;
 using PatientJourney.StoreAndBus.EventStore;
 using PatientJourney.Contracts;
 using PatientJourney.Journey.Audit;
+using PatientJourney.Journey.Merging;
 using PatientJourney.Journey.PatientJourneys;
 using PatientJourney.Journey.Projections;
 using PatientJourney.Journey.Store;
@@ -94,8 +95,9 @@ public sealed partial class JourneyRecorder : IAsyncDisposable
             _readModelTablesExist = true;
         }
         await using var session = _store.LightweightSession();
-        var patients = batch.Select(p => p.Item.PatientId).Distinct().ToList();
-        await session.LockStreamsAsync(JourneyStore.Schema, patients, ct);
+        // The batch's patients and the records merges link them to: a survivor's read models come from all its records.
+        var merges = await MergedRecords.LockAsync(session, batch.Select(p => p.Item.PatientId), batch.Select(p => p.Item), ct);
+        var patients = merges.Patients.ToList();
         // When the journey knew these events: its own clock, under the patients' locks (so a patient's known-at times
         // follow its versions), stored with each event and hashed into its chain link. The sender's recordedAt stays data.
         var knownAt = EventChain.Microseconds(_clock.GetUtcNow());
@@ -125,16 +127,23 @@ public sealed partial class JourneyRecorder : IAsyncDisposable
             if (added.Count == 0) continue;
 
             appends.Add(new StreamAppend(group.Key, stream.Version, added));
-            views.Add(JourneyProjection.Project(group.Key, stream.Events.Concat(added), stream.Version + added.Count));
+            foreach (var merged in added.OfType<Contracts.Diagnosis.PatientsMerged>()) merges.Merged(merged);
             links.AddRange(EventChain.Links(tails[group.Key].LastHash, stream.Version, added, knownAt));
             lastHashes[group.Key] = links[^1].Hash;
             appendedTo[group.Key] = added;
         }
 
+        // One view a survivor whose records the batch appended to.
+        foreach (var survivor in appendedTo.Keys.Select(merges.SurvivorOf).Distinct(StringComparer.Ordinal))
+            views.Add(SurvivorViews.Project(survivor, merges, r => appendedTo.TryGetValue(r, out var added)
+                ? new SurvivorViews.RecordStream(streams[r].Events.Concat(added), streams[r].Version + added.Count)
+                : new SurvivorViews.RecordStream(streams[r].Events, streams[r].Version)));
+        SurvivorViews.Write(session, merges, appendedTo.Keys);
+
         await session.AppendClinicalAsync(JourneyStore.Schema, appends, ct, knownAt);
         // The batch's views, worklist rows and chain links in a statement each, not one a patient, row or link.
         var worklistRows = PatientReadModels.WriteAll(session, views,
-            tails.Where(t => t.Value.WorklistRows is not null).ToDictionary(t => t.Key, t => t.Value.WorklistRows!.Value));
+            tails.Where(t => t.Value.WorklistRows is not null && merges.IsAlone(t.Key)).ToDictionary(t => t.Key, t => t.Value.WorklistRows!.Value));
         EventChain.Append(session, links);
         var projected = Stopwatch.GetTimestamp();
         if (appendedTo.Count > 0) await session.SaveChangesAsync(ct);
@@ -151,9 +160,11 @@ public sealed partial class JourneyRecorder : IAsyncDisposable
         foreach (var (patientId, added) in appendedTo)
         {
             _streams.Appended(patientId, streams[patientId], added);
-            _tails.Committed(patientId, new PatientTail(streams[patientId].Version + added.Count, lastHashes[patientId], worklistRows[patientId]));
-            _changes.Recorded(patientId, streams[patientId].Version + added.Count);
+            // A survivor's rows are found by patient (its records' tails do not count them): only a record alone keeps its count.
+            _tails.Committed(patientId, new PatientTail(streams[patientId].Version + added.Count, lastHashes[patientId],
+                merges.IsAlone(patientId) ? worklistRows[patientId] : null));
         }
+        foreach (var view in views) _changes.Recorded(view.Id, view.Version);
     }
 
     /// <summary>

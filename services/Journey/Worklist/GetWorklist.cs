@@ -10,6 +10,7 @@ using PatientJourney.Journey.PatientJourneys;
 using PatientJourney.Journey.Reading;
 using PatientJourney.Journey.Surveillance;
 using static PatientJourney.Journey.Reading.QueryParameters;
+using PatientJourney.Journey.Merging;
 
 namespace PatientJourney.Journey.Worklist;
 
@@ -93,7 +94,7 @@ public static class GetWorklist
             foreach (var view in await session.Query<PatientJourneyView>().ToListAsync(ct))
             {
                 var known = await PatientEvents.ReadAsync(session, view.Id, ct, knownAt);
-                AddComputed(view.Id, known.OfType<PatientRegistered>().FirstOrDefault()?.DisplayName, known, null);
+                AddComputed(view.Id, MergedRecords.RegistrationOf(known, view.Id)?.DisplayName, known, null);
             }
             Count(response, statuses.Distinct().ToDictionary(s => s, s => rows.Count(r => r.Status == s)));
             return (Page(rows, offset, limit), null);

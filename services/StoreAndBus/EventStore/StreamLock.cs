@@ -20,8 +20,17 @@ public static class StreamLock
     /// </summary>
     public static async Task LockStreamsAsync(this IDocumentSession session, string schema, IEnumerable<string> streamKeys, CancellationToken ct)
     {
-        var keys = streamKeys.Select(k => $"{schema}/{k}").Distinct().Order(StringComparer.Ordinal).ToArray();
         await session.BeginTransactionAsync(ct);
+        await LockMoreStreamsAsync(session, schema, streamKeys, ct);
+    }
+
+    /// <summary>
+    /// More streams in the transaction <see cref="LockStreamsAsync"/> began: only for locks found needed once others were
+    /// held (the journey's merged records); taken out of the one order, a rare deadlock is broken by PostgreSQL.
+    /// </summary>
+    public static async Task LockMoreStreamsAsync(this IDocumentSession session, string schema, IEnumerable<string> streamKeys, CancellationToken ct)
+    {
+        var keys = streamKeys.Select(k => $"{schema}/{k}").Distinct().Order(StringComparer.Ordinal).ToArray();
         // unnest keeps the array's order, so the locks are taken in it.
         await using var command = new NpgsqlCommand("select count(pg_advisory_xact_lock(hashtextextended(k, 0))) from unnest(@keys) as k", session.Connection);
         command.Parameters.Add(new NpgsqlParameter("keys", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = keys });

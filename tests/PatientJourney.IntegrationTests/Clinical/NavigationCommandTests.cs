@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using PatientJourney.Hosting.Security;
 using PatientJourney.IntegrationTests.Infrastructure;
+using static PatientJourney.IntegrationTests.Infrastructure.CommandAnswers;
 
 namespace PatientJourney.IntegrationTests.Clinical;
 
@@ -22,23 +23,6 @@ public class NavigationCommandTests(PatientJourneySystem system) : IClassFixture
             occurredOn = "2012-01-24", decision = "2 more TACE", plannedProcedures = new[] { new { procedure = "tace", sessions = 2, intervalMonths = 3 } },
         }));
         await Accepted(system.PostAsync("diagnosis", $"/patients/{patientId}/surveillance-plans", new { startsOn = "2012-01-24", protocol = "ct-q3m-visits-q1m" }));
-    }
-
-    private static async Task<JsonObject> Accepted(Task<HttpResponseMessage> post)
-    {
-        using var response = await post;
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.Accepted, body);
-        return JsonNode.Parse(body)!.AsObject();
-    }
-
-    private static async Task Refused(Task<HttpResponseMessage> post, HttpStatusCode status, string field)
-    {
-        using var response = await post;
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == status, $"{(int)response.StatusCode} {body}");
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        Assert.True(JsonNode.Parse(body)!["errors"]!.AsObject().ContainsKey(field), body);
     }
 
     [Fact]

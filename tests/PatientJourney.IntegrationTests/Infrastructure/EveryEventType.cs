@@ -5,13 +5,20 @@ using PatientJourney.SeedLoader;
 namespace PatientJourney.IntegrationTests.Infrastructure;
 
 /// <summary>
-/// The seed case, an adverse event, the navigation facts and a correction at each department (an amendment, retractions):
-/// between them every event type the contract still publishes.
+/// The seed case, an adverse event, the navigation facts, a correction at each department (an amendment, retractions) and
+/// a merge: between them every event type the contract still publishes.
 /// </summary>
 public static class EveryEventType
 {
-    /// <summary>The facts posted besides the seed case, each one entry of the journey.</summary>
-    public const int FactsBesidesTheSeedCase = 10;
+    /// <summary>
+    /// The facts posted besides the seed case, each one entry of the journey (a retracted one too). The seed patient's
+    /// record is merged last into a second record of the same person (PatientsMerged, on the seed's stream): its journey is
+    /// then the survivor's, where its old number leads, with the survivor's registration and the merge besides.
+    /// </summary>
+    public const int FactsBesidesTheSeedCase = 12;
+
+    /// <summary>The record the seed patient's is merged into: where its journey is read from then.</summary>
+    public static string SurvivorOf(SeedCase seed) => $"{seed.PatientId}-KEPT";
 
     public static async Task<SeedCase> PostAsync(PatientJourneySystem system)
     {
@@ -39,6 +46,9 @@ public static class EveryEventType
         var ct = await AcceptedAsync(system, "imaging", $"/patients/{seed.PatientId}/ct", new { performedOn = "2012-09-20", region = "chest", targetLesions = Array.Empty<object>() });
         foreach (var (department, id) in new[] { ("chemotherapy", amended), ("interventional", rfa), ("imaging", ct), ("diagnosis", navigation["deferrals"]) })
             await AcceptedAsync(system, department, $"/patients/{seed.PatientId}/events/{id}/retract", new { reason = "entered in error" });
+        var survivor = SurvivorOf(seed);
+        await AcceptedAsync(system, "diagnosis", "/patients", new { patientId = survivor, sex = "female", birthDate = "1963-05-20" });
+        await AcceptedAsync(system, "diagnosis", $"/patients/{seed.PatientId}/merge", new { into = survivor, reason = "the same person registered twice" });
         return seed;
     }
 
