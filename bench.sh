@@ -15,3 +15,4 @@ dotnet "$bench" pipeline
 dotnet "$bench" pipeline --clients 8 --batch 64
 dotnet "$bench" rebuild --events 1000000
 dotnet "$bench" worklist --patients 100000
+dotnet "$bench" backup --events 1000000

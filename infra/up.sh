@@ -15,6 +15,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . infra/secrets.sh
+. infra/wal-archive.sh
 
 PJ_DB=${PJ_DB:-patientjourney}
 PJ_PG_USER=${PJ_PG_USER:-patientjourney}
@@ -109,6 +110,13 @@ pg_restart=0
 if [ "$(psql_admin "show max_connections")" -lt 500 ]; then psql_admin "alter system set max_connections = 500"; pg_restart=1; fi
 [ "$(psql_admin "show shared_buffers")" = 1GB ] || { psql_admin "alter system set shared_buffers = '1GB'"; pg_restart=1; }
 [ "$(psql_admin "show wal_buffers")" = 64MB ] || { psql_admin "alter system set wal_buffers = '64MB'"; pg_restart=1; }
+# Point-in-time recovery (infra/backup.sh and restore.sh, docs/operations.md): every WAL segment is copied into
+# PJ_WAL_ARCHIVE as it fills, or after PJ_ARCHIVE_TIMEOUT seconds with anything written (the recovery point objective).
+# archive_mode takes a restart, once; PJ_WAL_ARCHIVE=off keeps it on with a command that keeps nothing (no restart
+# to turn it back). wal_level is PostgreSQL 15's default, replica, unless someone lowered it.
+[ "$PJ_WAL_ARCHIVE" = off ] || as_root install -d -m 0700 -o postgres -g postgres "$PJ_WAL_ARCHIVE"
+[ "$(psql_admin "show wal_level")" != minimal ] || { psql_admin "alter system set wal_level = 'replica'"; pg_restart=1; }
+[ "$(psql_admin "show archive_mode")" = on ] || { psql_admin "alter system set archive_mode = 'on'"; pg_restart=1; }
 pg_restart_and_wait() {
   as_root pg_ctlcluster "$pg_version" "$pg_cluster" restart
   for _ in $(seq 1 60); do (cd / && as_root su postgres -c "pg_isready -q -p $PJ_PG_PORT") && break; sleep 0.5; done
@@ -124,6 +132,15 @@ pg_reload=0
 [ "$(psql_admin "show default_toast_compression")" = lz4 ] || { psql_admin "alter system set default_toast_compression = 'lz4'"; pg_reload=1; }
 [ "$(psql_admin "show wal_compression")" = lz4 ] || { psql_admin "alter system set wal_compression = 'lz4'"; pg_reload=1; }
 [ "$(psql_admin "show max_wal_size")" = 4GB ] || { psql_admin "alter system set max_wal_size = '4GB'"; pg_reload=1; }
+archive_command=$(pj_archive_command "$PJ_WAL_ARCHIVE")
+if [ "$(psql_admin "show archive_command")" != "$archive_command" ]; then
+  # On standard input: the command's quotes and dollars would not survive su -c.
+  q="'"
+  printf "alter system set archive_command = '%s'\n" "${archive_command//$q/$q$q}" | psql_admin_stdin
+  pg_reload=1
+fi
+[ "$(psql_admin "select setting from pg_settings where name = 'archive_timeout'")" = "$PJ_ARCHIVE_TIMEOUT" ] ||
+  { psql_admin "alter system set archive_timeout = $PJ_ARCHIVE_TIMEOUT"; pg_reload=1; }
 [ "$pg_reload" = 0 ] || psql_admin "select pg_reload_conf()" >/dev/null
 
 # Huge pages for PostgreSQL's shared memory (its default huge_pages = try uses them when the kernel has them reserved,
@@ -215,4 +232,5 @@ for service in "${PJ_BROKER_SERVICES[@]}"; do
 done
 
 echo "infra: PostgreSQL $pg_version/$pg_cluster on localhost:$PJ_PG_PORT (database $PJ_DB), RabbitMQ on localhost:$PJ_RABBIT_PORT (vhost $PJ_VHOST, management $PJ_RABBIT_MANAGEMENT_PORT)"
+echo "infra: WAL archived to $PJ_WAL_ARCHIVE (backups: infra/backup.sh, docs/operations.md)"
 echo "infra: secrets in $PJ_SECRETS_FILE (mode 0600, owner $owner)${generated[*]:+; generated now: ${generated[*]}}"

@@ -62,6 +62,14 @@ rebuild.SetAction(async (parse, ct) =>
     return 0;
 });
 
+var backupEvents = new Option<int>("--events") { Description = "Events to store before the backup", DefaultValueFactory = _ => 1_000_000 };
+var backup = new Command("backup", "infra/backup.sh and a point-in-time infra/restore.sh of a store of that many events, on a cluster of its own") { backupEvents };
+backup.SetAction(async (parse, ct) =>
+{
+    await BackupBenchmark.RunAsync(parse.GetValue(backupEvents), Console.Out, ct);
+    return 0;
+});
+
 // The raw HTTP limit runs as a process of its own, as the services do; the pipeline benchmark starts it.
 var port = new Option<int>("--port") { Required = true };
 var bare = new Command("bare-endpoint", "A bare ASP.NET Core endpoint answering 202 (the pipeline benchmark's HTTP baseline)") { port };
@@ -70,4 +78,4 @@ bare.SetAction(async (parse, ct) =>
     await BareEndpoint.RunAsync(parse.GetValue(port), ct);
     return 0;
 });
-return await new RootCommand("PatientJourney benchmarks (figures go to docs/benchmarks.md)") { worklist, dashboard, pipeline, rebuild, bare }.Parse(args).InvokeAsync();
+return await new RootCommand("PatientJourney benchmarks (figures go to docs/benchmarks.md)") { worklist, dashboard, pipeline, rebuild, backup, bare }.Parse(args).InvokeAsync();

@@ -58,13 +58,14 @@ public static class RebuildBenchmark
     /// <summary>
     /// Exactly <paramref name="events"/> events as patients' journey streams, stored as the journey's consumer stores
     /// them (each event under its own eventId); sessions of a few hundred patients, two at a time. Returns the patients.
+    /// Patients are numbered from <paramref name="firstPatient"/>: a second call adds patients rather than meeting the first's.
     /// </summary>
-    internal static async Task<int> StoreJourneysAsync(DocumentStore store, long events, CancellationToken ct)
+    internal static async Task<int> StoreJourneysAsync(DocumentStore store, long events, CancellationToken ct, int firstPatient = 0)
     {
         // The tables first, or the parallel sessions race to create them.
         await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
         var patients = 0;
-        await Parallel.ForEachAsync(Sessions(events), new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = ct },
+        await Parallel.ForEachAsync(Sessions(events, firstPatient), new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = ct },
             async (journeys, token) =>
             {
                 Interlocked.Add(ref patients, journeys.Count);
@@ -84,11 +85,11 @@ public static class RebuildBenchmark
     }
 
     /// <summary>Generated journeys, a session's worth at a time; the last one is cut short to hit the event count.</summary>
-    private static IEnumerable<List<(string PatientId, List<ClinicalEvent> Stream)>> Sessions(long events)
+    private static IEnumerable<List<(string PatientId, List<ClinicalEvent> Stream)>> Sessions(long events, int firstPatient)
     {
         var random = new Random(42);
         var session = new List<(string, List<ClinicalEvent>)>(PatientsPerSession);
-        for (var (i, left) = (0, events); left > 0; i++)
+        for (var (i, left) = (firstPatient, events); left > 0; i++)
         {
             var stream = WorklistBenchmark.Journey(i, random).Take((int)Math.Min(left, int.MaxValue)).ToList();
             left -= stream.Count;

@@ -12,35 +12,56 @@ namespace PatientJourney.Harness;
 public sealed class Isolation : IAsyncDisposable
 {
     private readonly bool _keep;
+    private readonly string? _postgres;
 
     public string Name { get; }
     public string ConnectionString { get; }
     /// <summary>The vhost, as the administrator (who may do anything there); ActingAs gives a service's account.</summary>
     public RabbitMqSettings RabbitMq { get; }
 
-    private Isolation(string name, int? maxPoolSize, bool keep)
+    private Isolation(string name, int? maxPoolSize, bool keep, string? postgres)
     {
         Name = name;
         _keep = keep;
-        ConnectionString = SharedServers.ConnectionStringOf(name, maxPoolSize);
+        _postgres = postgres;
+        ConnectionString = SharedServers.ConnectionStringOf(name, maxPoolSize, postgres);
         RabbitMq = Administrator with { VirtualHost = name };
     }
 
     /// <param name="prefix">Names the database and vhost (pj_test, pj_chaos, pj_bench): one left behind says whose it is.</param>
     /// <param name="maxPoolSize">The connection pool of the in-process hosts (five services share one process); none for processes.</param>
     /// <param name="keep">Leave the database and vhost for a look afterwards.</param>
-    public static async Task<Isolation> CreateAsync(string prefix = "pj_test", int? maxPoolSize = 40, bool keep = false)
+    /// <param name="postgres">A PostgreSQL cluster of the test's own (its connection string, any database), else the shared one.</param>
+    public static async Task<Isolation> CreateAsync(string prefix = "pj_test", int? maxPoolSize = 40, bool keep = false, string? postgres = null)
     {
-        var isolation = new Isolation($"{prefix}_{Guid.NewGuid():N}"[..(prefix.Length + 17)], maxPoolSize, keep);
-        await SharedServers.CreateDatabaseAsync(isolation.Name);
+        var isolation = new Isolation($"{prefix}_{Guid.NewGuid():N}"[..(prefix.Length + 17)], maxPoolSize, keep, postgres);
+        await SharedServers.CreateDatabaseAsync(isolation.Name, postgres);
+        await isolation.CreateVirtualHostAsync();
+        return isolation;
+    }
 
+    /// <summary>
+    /// The database of <paramref name="before"/> as a restored cluster holds it (<paramref name="postgres"/>), with the vhost
+    /// made anew and empty: the broker as rebuilt from its definitions, holding no message of the time after the restore point.
+    /// </summary>
+    public static async Task<Isolation> RestoredAsync(Isolation before, string postgres, int? maxPoolSize = 40)
+    {
+        var isolation = new Isolation(before.Name, maxPoolSize, before._keep, postgres);
+        using (var http = ManagementApi())
+            await http.DeleteAsync($"vhosts/{isolation.Name}");
+        await isolation.CreateVirtualHostAsync();
+        return isolation;
+    }
+
+    private async Task CreateVirtualHostAsync()
+    {
+        var isolation = this;
         using var http = ManagementApi();
         (await http.PutAsync($"vhosts/{isolation.Name}", null)).EnsureSuccessStatusCode();
         (await http.PutAsJsonAsync($"permissions/{isolation.Name}/{Administrator.Username}",
             new { configure = ".*", write = ".*", read = ".*" })).EnsureSuccessStatusCode();
         // The passwords the demo system beside the tests has (test.sh exports infra/up.sh's secrets): users are global.
         await BrokerAccounts.ApplyAsync(http, isolation.Name, BrokerAccounts.PasswordsFrom(Secrets));
-        return isolation;
     }
 
     public async ValueTask DisposeAsync()
@@ -49,7 +70,7 @@ public sealed class Isolation : IAsyncDisposable
         NpgsqlConnection.ClearAllPools();
         using (var http = ManagementApi())
             await http.DeleteAsync($"vhosts/{Name}");
-        await SharedServers.DropDatabaseAsync(Name); // left behind, named for its prefix, if it cannot be dropped
+        await SharedServers.DropDatabaseAsync(Name, _postgres); // left behind, named for its prefix, if it cannot be dropped
     }
 
     /// <summary>The runner's settings: the service accounts' passwords as the running system has them (RabbitMq__Accounts__*).</summary>

@@ -12,17 +12,17 @@ public static class SharedServers
 
     public static InfrastructureSettings Settings { get; } = InfrastructureSettings.From(Configuration);
 
-    /// <summary>A database of the shared server, as the services reach it.</summary>
-    public static string ConnectionStringOf(string database, int? maxPoolSize = null)
+    /// <summary>A database of the shared server (or of <paramref name="server"/>, a cluster of a test's own), as the services reach it.</summary>
+    public static string ConnectionStringOf(string database, int? maxPoolSize = null, string? server = null)
     {
-        var builder = new NpgsqlConnectionStringBuilder(Settings.PostgresConnectionString) { Database = database };
+        var builder = new NpgsqlConnectionStringBuilder(server ?? Settings.PostgresConnectionString) { Database = database };
         if (maxPoolSize is { } size) builder.MaxPoolSize = size;
         return builder.ConnectionString;
     }
 
-    public static async Task CreateDatabaseAsync(string database)
+    public static async Task CreateDatabaseAsync(string database, string? server = null)
     {
-        await using var admin = await OpenAdminAsync();
+        await using var admin = await OpenAdminAsync(server);
         await using var create = new NpgsqlCommand($"create database {database}", admin);
         await create.ExecuteNonQueryAsync();
     }
@@ -32,9 +32,9 @@ public static class SharedServers
     /// may not terminate a superuser's worker ("must be a member of the role whose process is being terminated"): tried
     /// again briefly, then left behind (its name says whose it is) rather than fail a finished run.
     /// </summary>
-    public static async Task DropDatabaseAsync(string database)
+    public static async Task DropDatabaseAsync(string database, string? server = null)
     {
-        await using var admin = await OpenAdminAsync();
+        await using var admin = await OpenAdminAsync(server);
         for (var attempt = 1; attempt <= 20; attempt++)
         {
             try
@@ -50,9 +50,9 @@ public static class SharedServers
         }
     }
 
-    private static async Task<NpgsqlConnection> OpenAdminAsync()
+    private static async Task<NpgsqlConnection> OpenAdminAsync(string? server)
     {
-        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(Settings.PostgresConnectionString) { Database = "postgres", Pooling = false }.ConnectionString);
+        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(server ?? Settings.PostgresConnectionString) { Database = "postgres", Pooling = false }.ConnectionString);
         await connection.OpenAsync();
         return connection;
     }
