@@ -10,9 +10,9 @@ namespace PatientJourney.UnitTests.StoreAndBus;
 public class BusTopologyTests
 {
     [Fact]
-    public void The_envelope_each_departments_envelope_and_the_batch_bases_get_no_exchange()
+    public void The_envelope_each_departments_envelope_the_batch_bases_and_the_contracts_interfaces_get_no_exchange()
     {
-        Type[] abstractTypes = [typeof(ClinicalEvent), typeof(DiagnosisEvent), typeof(ChemotherapyEvent), typeof(InterventionalEvent), typeof(ImagingEvent), .. ContractBatches.Bases];
+        Type[] abstractTypes = [typeof(ClinicalEvent), typeof(DiagnosisEvent), typeof(ChemotherapyEvent), typeof(InterventionalEvent), typeof(ImagingEvent), typeof(IFactRetraction), .. ContractBatches.Bases];
         Assert.Equal(abstractTypes.OrderBy(t => t.FullName), Bus.WithoutExchange.OrderBy(t => t.FullName));
     }
 
