@@ -45,6 +45,11 @@ public static class Assets
         .error { color: #b00020; }
         form.action { display: flex; flex-wrap: wrap; gap: .4rem; align-items: baseline; margin: .3rem 0; }
         .error:empty { display: none; }
+        .hint { font-size: .85em; color: #444; flex-basis: 100%; }
+        form.action textarea { width: 100%; font-family: monospace; }
+        del { text-decoration-thickness: 2px; }
+        .correction { font-size: .9em; }
+        details.correct { margin: .2rem 0 .5rem; }
         @media (max-width: 900px) { .lanes { grid-template-columns: repeat(2, minmax(0, 1fr)); } }
         """;
 
@@ -86,14 +91,17 @@ public static class Assets
             if (!page.ok) return;
             const next = new DOMParser().parseFromString(await page.text(), 'text/html');
             const main = document.getElementById('main');
-            const box = main.querySelector('[data-actions]');
-            const kept = box && inUse(box) ? box : null;
+            // Every box in use is kept: the navigator's actions, a fact's corrections (matched by id); a box the new
+            // page no longer has (a fact just retracted) goes with the old content.
+            const kept = [...main.querySelectorAll('[data-actions]')].filter(inUse);
             const focused = document.activeElement;
             main.innerHTML = next.getElementById('main').innerHTML;
-            const fresh = kept && main.querySelector('[data-actions]');
-            if (fresh) {
-              fresh.replaceWith(kept);
-              if (kept.contains(focused)) focused.focus();
+            const fresh = [...main.querySelectorAll('[data-actions]')];
+            for (const box of kept) {
+              const same = fresh.find(f => f.id === box.id);
+              if (!same) continue;
+              same.replaceWith(box);
+              if (box.contains(focused)) focused.focus();
             }
           });
           live.addEventListener('expired', () => ended('Live updates stopped: your sign-in has expired.', true));

@@ -1,5 +1,6 @@
 using PatientJourney.Hosting;
 using PatientJourney.Dashboard.Audit;
+using PatientJourney.Dashboard.Corrections;
 using PatientJourney.Dashboard.Navigation;
 using PatientJourney.Dashboard.Patients;
 using PatientJourney.Dashboard.SigningIn;
@@ -15,8 +16,17 @@ public sealed class DashboardService
     /// <summary>Where the journey is when Journey:BaseUrl is not set (a service started by hand beside ./run.sh's).</summary>
     public const string DefaultJourneyUrl = "http://localhost:5100";
 
-    /// <summary>Where the diagnosis department is when Diagnosis:BaseUrl is not set (the navigator's actions post there).</summary>
-    public const string DefaultDiagnosisUrl = "http://localhost:5101";
+    /// <summary>
+    /// Where each department is when its `{Department}:BaseUrl` is not set: the navigator's actions post to diagnosis,
+    /// a department user's corrections to her department (deployment.json's ports).
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> DefaultDepartmentUrls = new Dictionary<string, string>
+    {
+        ["diagnosis"] = "http://localhost:5101",
+        ["chemotherapy"] = "http://localhost:5102",
+        ["interventional"] = "http://localhost:5103",
+        ["imaging"] = "http://localhost:5104",
+    };
 }
 
 public static class DashboardServiceExtensions
@@ -34,13 +44,17 @@ public static class DashboardServiceExtensions
             c.BaseAddress = new Uri(journey);
             c.Timeout = TimeSpan.FromSeconds(10);
         }).AddHttpMessageHandler<SignIn.ForwardUserToken>().RemoveAllLoggers().AddLogger<JourneyCallLogger>();
-        // The navigator's actions: posted to the diagnosis department as the signed-in user, logged like the journey's calls.
-        builder.Services.AddHttpClient<DiagnosisClient>(c =>
-        {
-            c.BaseAddress = new Uri(builder.Configuration["Diagnosis:BaseUrl"] ?? DashboardService.DefaultDiagnosisUrl);
-            c.Timeout = TimeSpan.FromSeconds(10);
-        }).AddHttpMessageHandler<SignIn.ForwardUserToken>().RemoveAllLoggers().AddLogger<JourneyCallLogger>();
+        // The navigator's actions and the departments' corrections: posted to a department as the signed-in user, logged
+        // like the journey's calls.
+        foreach (var department in DepartmentClients.Departments)
+            builder.Services.AddHttpClient(DepartmentClients.ClientName(department), c =>
+            {
+                c.BaseAddress = new Uri(builder.Configuration[DepartmentClients.Setting(department)] ?? DashboardService.DefaultDepartmentUrls[department]);
+                c.Timeout = TimeSpan.FromSeconds(10);
+            }).AddHttpMessageHandler<SignIn.ForwardUserToken>().RemoveAllLoggers().AddLogger<JourneyCallLogger>();
+        builder.Services.AddSingleton<DepartmentClients>();
         builder.Services.AddAuthorization(NavigationActions.AddPolicy);
+        builder.Services.AddAuthorization(FactCorrections.AddPolicy);
         builder.Services.AddHealthChecks().AddCheck<JourneyHealthCheck>("journey", tags: [ServiceDefaults.ReadyTag]);
         return builder;
     }
@@ -54,6 +68,7 @@ public static class DashboardServiceExtensions
         PatientPage.Map(app);
         AuditPage.Map(app);
         NavigationActions.Map(app);
+        FactCorrections.Map(app);
         return app;
     }
 }

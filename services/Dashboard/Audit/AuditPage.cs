@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using PatientJourney.Hosting.Security;
+using PatientJourney.Dashboard.Corrections;
 using PatientJourney.Dashboard.Patients;
 
 namespace PatientJourney.Dashboard.Audit;
@@ -43,11 +44,13 @@ public static class AuditPage
 
         body.Append("<table><caption>Events as recorded, in the order the journey stored them</caption><thead><tr>")
             .Append("<th scope=\"col\">#</th><th scope=\"col\">Type</th><th scope=\"col\">Department</th><th scope=\"col\">Occurred on</th>")
-            .Append("<th scope=\"col\">Recorded at</th><th scope=\"col\">Recorded by</th><th scope=\"col\">Stored at</th><th scope=\"col\">Event id</th></tr></thead><tbody>");
+            .Append("<th scope=\"col\">Recorded at</th><th scope=\"col\">Recorded by</th><th scope=\"col\">Stored at</th><th scope=\"col\">Event id</th><th scope=\"col\">Correction (as known then)</th></tr></thead><tbody>");
+        var entries = known?.Entries.ToDictionary(e => e.EventId) ?? [];
         foreach (var e in events)
             body.Append($"<tr data-event=\"{Html.Encode((string?)e["eventId"])}\"><td>{Html.Encode(e["journeyVersion"]?.ToString())}</td><td>{Html.Encode((string?)e["type"])}</td>")
                 .Append($"<td>{Html.Encode((string?)e["department"])}</td><td>{Html.Encode((string?)e["occurredOn"])}</td><td>{Html.Encode(e["recordedAt"]?.ToString())}</td>")
-                .Append($"<td>{Html.Encode((string?)e["recordedBy"])}</td><td>{Html.Encode(e["storedAt"]?.ToString())}</td><td><code>{Html.Encode((string?)e["eventId"])}</code></td></tr>");
+                .Append($"<td>{Html.Encode((string?)e["recordedBy"])}</td><td>{Html.Encode(e["storedAt"]?.ToString())}</td><td><code>{Html.Encode((string?)e["eventId"])}</code></td>")
+                .Append($"<td>{(Guid.TryParse((string?)e["eventId"], out var id) && entries.TryGetValue(id, out var entry) && entry.Correction is not null ? CorrectionText.Line(entry, Html.Encode(entry.Type), entries) : "")}</td></tr>");
         body.Append("</tbody></table>");
         return Html.Content(Html.Page("Audit " + patientId, body.ToString()));
     }

@@ -7,8 +7,10 @@ using PatientJourney.Hosting.Security;
 
 namespace PatientJourney.Dashboard.Navigation;
 
-/// <summary>One field of an action's form, named as the diagnosis department names it (so its `errors` land beside it).</summary>
-public sealed record ActionField(string Name, string Label, string Type = "text", string[]? Options = null);
+/// <summary>One field of an action's form, named as the department names it (so its `errors` land beside it).</summary>
+/// <param name="Type">An input's type, or "select" (with <paramref name="Options"/>) or "textarea".</param>
+/// <param name="Hint">A short help text under the label, read with the field (aria-describedby).</param>
+public sealed record ActionField(string Name, string Label, string Type = "text", string[]? Options = null, string? Hint = null);
 
 /// <summary>A navigation fact the dashboard records (docs/api-contract.md, Diagnosis: the six navigation routes).</summary>
 /// <param name="StatusAfter">What the worklist row shows once the fact is recorded (null: the row stays as it is).</param>
@@ -50,14 +52,15 @@ public static class NavigationActions
     /// One action's form. <paramref name="kind"/> fixes the item's kind (a worklist row); else an item's action offers every kind.
     /// <paramref name="id"/> prefixes every element id, unique on the page.
     /// </summary>
+    /// <param name="url">Where the form posts (else this action's route of the dashboard).</param>
     public static string Form(NavigationAction action, string patientId, string? kind, string id, AntiforgeryTokenSet tokens, string returnUrl,
-        IReadOnlyDictionary<string, string>? values = null, DepartmentAnswer? refused = null)
+        IReadOnlyDictionary<string, string>? values = null, DepartmentAnswer? refused = null, string? url = null)
     {
         var errors = refused?.Errors ?? new Dictionary<string, string[]>();
         var shown = new HashSet<string>(StringComparer.Ordinal);
         var html = new StringBuilder();
         html.Append($"<form class=\"action\" method=\"post\" id=\"{Html.Encode(id)}\" data-action=\"{action.Name}\" data-status-after=\"{action.StatusAfter}\" ")
-            .Append($"action=\"/patients/{Html.Encode(Uri.EscapeDataString(patientId))}/actions/{action.Name}\">")
+            .Append($"action=\"{Html.Encode(url ?? $"/patients/{Uri.EscapeDataString(patientId)}/actions/{action.Name}")}\">")
             .Append(Html.AntiforgeryField(tokens))
             .Append($"<input type=\"hidden\" name=\"{ReturnUrls.Field}\" value=\"{Html.Encode(returnUrl)}\">");
         var fields = action.ForAnItem
@@ -72,10 +75,19 @@ public static class NavigationActions
             if (message.Length > 0) shown.Add(field.Name);
             var invalid = message.Length > 0 ? " aria-invalid=\"true\"" : "";
             html.Append($"<label for=\"{Html.Encode(input)}\">{Html.Encode(field.Label)}</label> ");
-            html.Append(field.Type == "select"
-                ? $"<select id=\"{Html.Encode(input)}\" name=\"{field.Name}\" aria-describedby=\"{Html.Encode(input)}-error\"{invalid}>" +
-                  string.Concat(field.Options!.Select(o => $"<option{(o == value ? " selected" : "")}>{Html.Encode(o)}</option>")) + "</select>"
-                : $"<input type=\"{field.Type}\" id=\"{Html.Encode(input)}\" name=\"{field.Name}\" value=\"{Html.Encode(value)}\" aria-describedby=\"{Html.Encode(input)}-error\"{invalid}>");
+            var described = $"{Html.Encode(input)}-error";
+            if (field.Hint is { } hint)
+            {
+                html.Append($"<span class=\"hint\" id=\"{Html.Encode(input)}-hint\">{Html.Encode(hint)}</span> ");
+                described = $"{Html.Encode(input)}-hint {described}";
+            }
+            html.Append(field.Type switch
+            {
+                "select" => $"<select id=\"{Html.Encode(input)}\" name=\"{field.Name}\" aria-describedby=\"{described}\"{invalid}>" +
+                            string.Concat(field.Options!.Select(o => $"<option{(o == value ? " selected" : "")}>{Html.Encode(o)}</option>")) + "</select>",
+                "textarea" => $"<textarea id=\"{Html.Encode(input)}\" name=\"{field.Name}\" rows=\"6\" spellcheck=\"false\" aria-describedby=\"{described}\"{invalid}>{Html.Encode(value)}</textarea>",
+                _ => $"<input type=\"{field.Type}\" id=\"{Html.Encode(input)}\" name=\"{field.Name}\" value=\"{Html.Encode(value)}\" aria-describedby=\"{described}\"{invalid}>",
+            });
             html.Append($" <span class=\"error\" role=\"alert\" id=\"{Html.Encode(input)}-error\" data-error-for=\"{field.Name}\">{Html.Encode(message)}</span> ");
         }
         // A refusal naming no field of this form (a fixed kind with no open item, a 403): said once, for the whole form.
@@ -87,9 +99,27 @@ public static class NavigationActions
         return html.ToString();
     }
 
-    private static async Task<IResult> ActAsync(string patientId, string action, HttpContext http, IAntiforgery antiforgery, DiagnosisClient diagnosis, CancellationToken ct)
+    private static async Task<IResult> ActAsync(string patientId, string action, HttpContext http, IAntiforgery antiforgery, DepartmentClients departments, CancellationToken ct)
     {
         if (All.FirstOrDefault(a => a.Name == action) is not { } spec) return Results.NotFound();
+        var names = (spec.ForAnItem ? ["kind"] : Array.Empty<string>()).Concat(spec.Fields.Select(f => f.Name));
+        return await AnswerAsync(http, antiforgery, spec, patientId, names, null, values =>
+        {
+            var body = new JsonObject();
+            foreach (var (name, value) in values) body[name] = value; // an empty field is left out: the department names it as missing
+            return departments.PostAsync(Department, $"/patients/{Uri.EscapeDataString(patientId)}/{spec.Route}", body, ct);
+        }, ct);
+    }
+
+    /// <summary>
+    /// Answers a posted action's form: refused without this site's anti-forgery token; else its non-empty fields are
+    /// sent (<paramref name="send"/>) and the department's answer comes back as JSON (the site's script) or, without
+    /// script, as a redirect to the form's return URL, or the form again with the refusal beside its fields.
+    /// </summary>
+    /// <param name="url">Where the form posts, when not this action's route (the refusal's page shows it again).</param>
+    public static async Task<IResult> AnswerAsync(HttpContext http, IAntiforgery antiforgery, NavigationAction spec, string patientId, IEnumerable<string> fieldNames,
+        string? url, Func<IReadOnlyDictionary<string, string>, Task<DepartmentAnswer>> send, CancellationToken ct)
+    {
         var wantsJson = http.Request.Headers.Accept.ToString().Contains("application/json", StringComparison.OrdinalIgnoreCase);
         try
         {
@@ -105,28 +135,17 @@ public static class NavigationActions
 
         var form = await http.Request.ReadFormAsync(ct);
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var name in (spec.ForAnItem ? ["kind"] : Array.Empty<string>()).Concat(spec.Fields.Select(f => f.Name)))
+        foreach (var name in fieldNames)
             if (form[name].ToString().Trim() is { Length: > 0 } value) values[name] = value;
-        var body = new JsonObject();
-        foreach (var (name, value) in values) body[name] = value; // an empty field is left out: the department names it as missing
         var returnUrl = ReturnUrls.TryParse(form[ReturnUrls.Field].ToString(), out var local, out _) ? local : ReturnUrls.Home;
 
-        DepartmentAnswer answer;
-        try
-        {
-            answer = await diagnosis.PostAsync(patientId, spec.Route, body, ct);
-        }
-        catch (HttpRequestException)
-        {
-            answer = new(System.Net.HttpStatusCode.ServiceUnavailable, new Dictionary<string, string[]>(), "The diagnosis department is not answering; nothing was recorded. Retry later.");
-        }
-
+        var answer = await send(values);
         if (wantsJson)
             return Results.Json(new { accepted = answer.Accepted, statusAfter = answer.Accepted ? spec.StatusAfter : null, errors = answer.Errors, detail = answer.Detail },
                 statusCode: answer.Accepted ? StatusCodes.Status200OK : (int)answer.Status);
         if (answer.Accepted) return Results.Redirect(returnUrl);
         var page = $"<h1>{Html.Encode(spec.Label)} · {Html.PatientLink(patientId)}</h1><p role=\"alert\">Not recorded: correct the fields below.</p>" +
-                   Form(spec, patientId, null, spec.Name, antiforgery.GetAndStoreTokens(http), returnUrl, values, answer) +
+                   Form(spec, patientId, null, spec.Name, antiforgery.GetAndStoreTokens(http), returnUrl, values, answer, url) +
                    $"<p><a href=\"{Html.Encode(returnUrl)}\">Back</a></p>";
         return Html.Content(Html.Page("Not recorded", page), (int)answer.Status);
     }

@@ -8,7 +8,17 @@ public sealed record PatientRow(string PatientId, string? DisplayName, bool Regi
 
 public sealed record WorklistRow(string PatientId, string? DisplayName, string Kind, DateOnly DueOn, string Status);
 /// <summary>An event, or a response the journey derived (department "journey", <paramref name="Assesses"/> the scan).</summary>
-public sealed record EntryRow(Guid EventId, string Type, string Department, DateOnly OccurredOn, DateTimeOffset RecordedAt, string Summary, Guid? Assesses = null);
+/// <param name="Retracted">Withdrawn by its department; <paramref name="AmendedBy"/>: replaced by that version; either counts in nothing.</param>
+/// <param name="Amends">The version this one replaced; <paramref name="Correction"/>: why, by whom, when (the retraction, the replacement, or this amendment).</param>
+public sealed record EntryRow(Guid EventId, string Type, string Department, DateOnly OccurredOn, DateTimeOffset RecordedAt, string Summary, Guid? Assesses = null,
+    bool Retracted = false, Guid? AmendedBy = null, Guid? Amends = null, EntryCorrection? Correction = null)
+{
+    /// <summary>"retracted", "replaced", or null for an entry that stands.</summary>
+    public string? CorrectedAs => Retracted ? "retracted" : AmendedBy is not null ? "replaced" : null;
+}
+
+/// <summary>Why a fact was corrected, by whom (a user's sub) and when the department recorded the correction.</summary>
+public sealed record EntryCorrection(string Reason, string By, DateTimeOffset At);
 public sealed record Doxorubicin(decimal Systemic, decimal? Locoregional, decimal Total, DoxorubicinEquivalent? DoxorubicinEquivalent = null, decimal LiposomalDoxorubicin = 0m);
 
 /// <summary>Every anthracycline as doxorubicin counts it; absent from a journey older than the formulary.</summary>

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Net;
 using PatientJourney.Hosting.Security;
+using PatientJourney.Dashboard.Corrections;
 using PatientJourney.Dashboard.Navigation;
 using PatientJourney.Dashboard.SigningIn;
 
@@ -64,14 +65,22 @@ public static class PatientPage
                 .Append(response.ChangeFromBaselinePercent is { } change ? $" ({change.ToString("+0.#;-0.#;0", CultureInfo.InvariantCulture)}% from baseline)</p>" : "</p>");
 
         body.Append("<h2>Journey</h2>").Append(Charts.Timeline("timeline", "Every event by clinical date, one row per department",
-            Lanes.Select(lane => (lane, (IReadOnlyList<(DateOnly, string)>)view.Entries.Where(e => LaneOf(e) == lane).Select(e => (e.OccurredOn, e.Summary)).ToList())).ToList()));
+            Lanes.Select(lane => (lane, (IReadOnlyList<(DateOnly, string)>)view.Entries.Where(e => LaneOf(e) == lane).Select(e => (e.OccurredOn, CorrectionText.Label(e))).ToList())).ToList()));
+        // A department user corrects her department's standing facts here (FactCorrections); nobody else sees a form.
+        var correcting = FactCorrections.MayCorrectAny(user);
+        var tokens = correcting || NavigationActions.MayAct(user)
+            ? http.RequestServices.GetRequiredService<Microsoft.AspNetCore.Antiforgery.IAntiforgery>().GetAndStoreTokens(http) : null;
+        var here = http.Request.Path + http.Request.QueryString;
+        var byId = view.Entries.ToDictionary(e => e.EventId);
         body.Append("<div class=\"lanes\">");
         foreach (var lane in Lanes)
         {
             var entries = view.Entries.Where(e => LaneOf(e) == lane).OrderBy(e => e.OccurredOn).ToList();
             body.Append($"<section data-lane=\"{lane}\" aria-labelledby=\"lane-{lane}\"><h3 id=\"lane-{lane}\">{char.ToUpperInvariant(lane[0])}{lane[1..]} ({entries.Count})</h3><ol>");
             foreach (var e in entries)
-                body.Append($"<li data-type=\"{Html.Encode(e.Type)}\" data-event=\"{e.EventId}\">{Html.Date(e.OccurredOn)} {Html.Encode(e.Summary)}</li>");
+                body.Append($"<li data-type=\"{Html.Encode(e.Type)}\" data-event=\"{e.EventId}\" id=\"event-{e.EventId}\"{(e.CorrectedAs is { } c ? $" data-corrected=\"{c}\"" : "")}>")
+                    .Append(CorrectionText.Line(e, $"{Html.Date(e.OccurredOn)} {Html.Encode(e.Summary)}", byId))
+                    .Append(correcting ? FactCorrections.Forms(user, e, view.PatientId, tokens!, here) : "").Append("</li>");
             body.Append("</ol></section>");
         }
         body.Append("</div>");
@@ -111,14 +120,12 @@ public static class PatientPage
         if (NavigationActions.MayAct(user))
         {
             // Recorded at the diagnosis department; the page shows the result when the journey has it (live, below).
-            var tokens = http.RequestServices.GetRequiredService<Microsoft.AspNetCore.Antiforgery.IAntiforgery>().GetAndStoreTokens(http);
-            var here = http.Request.Path + http.Request.QueryString;
-            body.Append("<section aria-labelledby=\"actions\" data-actions><h2 id=\"actions\">Actions</h2>")
-                .Append(string.Concat(NavigationActions.All.Select(a => NavigationActions.Form(a, view.PatientId, null, $"patient-{a.Name}", tokens, here))))
+            body.Append("<section aria-labelledby=\"actions\" id=\"navigation-actions\" data-actions><h2 id=\"actions\">Actions</h2>")
+                .Append(string.Concat(NavigationActions.All.Select(a => NavigationActions.Form(a, view.PatientId, null, $"patient-{a.Name}", tokens!, here))))
                 .Append("<p role=\"status\" data-recorded></p></section>");
         }
         var script = Html.Script(Assets.LiveScriptPath, "live", $"/patients/{Uri.EscapeDataString(view.PatientId)}/live");
-        if (NavigationActions.MayAct(user)) script += Html.Script(Assets.ActionsScriptPath, "actions", "in-place");
+        if (tokens is not null) script += Html.Script(Assets.ActionsScriptPath, "actions", "in-place");
         return Html.Content(Html.Page(view.PatientId, body.ToString(), script));
     }
 

@@ -100,7 +100,7 @@ public static class SignIn
                 StatusCodes.Status401Unauthorized);
         var user = new ClaimsPrincipal(validation.ClaimsIdentity);
         if (!user.IsInRole(Roles.Clinician) && !user.IsInRole(Roles.Navigator) && !user.IsInRole(Roles.Auditor))
-            return Page(antiforgery.GetAndStoreTokens(http), returnUrl, "The dashboard is for clinicians, navigators and auditors.", settings.Authority is not null, StatusCodes.Status403Forbidden);
+            return Page(antiforgery.GetAndStoreTokens(http), returnUrl, "The dashboard is for clinicians, navigators and auditors (a department's role corrects its facts here only beside one of them).", settings.Authority is not null, StatusCodes.Status403Forbidden);
 
         var identity = new ClaimsIdentity(validation.ClaimsIdentity.Claims.Where(c => c.Type is DevelopmentTokens.SubjectClaim or DevelopmentTokens.RoleClaim),
             CookieAuthenticationDefaults.AuthenticationScheme, DevelopmentTokens.SubjectClaim, DevelopmentTokens.RoleClaim);

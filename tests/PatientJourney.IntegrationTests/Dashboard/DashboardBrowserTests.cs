@@ -139,11 +139,15 @@ public class DashboardBrowserTests(PatientJourneySystem system) : IClassFixture<
         }
 
         /// <summary>A new page signed in with a token of the role and user, landed on <paramref name="returnUrl"/>.</summary>
-        public async Task<IPage> SignedInPageAsync(string role, string user, string returnUrl, IBrowserContext? context = null)
+        public Task<IPage> SignedInPageAsync(string role, string user, string returnUrl, IBrowserContext? context = null) =>
+            SignedInPageAsync([role], user, returnUrl, context);
+
+        /// <summary>The same with a token carrying several roles (a department's beside a reading one).</summary>
+        public async Task<IPage> SignedInPageAsync(string[] roles, string user, string returnUrl, IBrowserContext? context = null)
         {
             var page = context is null ? await browser.NewPageAsync() : await context.NewPageAsync();
             await page.GotoAsync($"{baseUrl}/signin?returnUrl={Uri.EscapeDataString(returnUrl)}");
-            await page.GetByLabel("Access token").FillAsync(TestTokens.For(role, user));
+            await page.GetByLabel("Access token").FillAsync(TestTokens.For(roles, user));
             await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
             await page.WaitForURLAsync(baseUrl + returnUrl);
             return page;

@@ -1,3 +1,4 @@
+using PatientJourney.Dashboard.Navigation;
 using System.Reflection;
 using System.Text.RegularExpressions;
 using PatientJourney.Contracts;
@@ -68,11 +69,8 @@ public class DeploymentDescriptionTests
             var defaults = assembly.GetTypes().Select(t => t.GetField("DefaultPort", BindingFlags.Public | BindingFlags.Static)).OfType<FieldInfo>();
             Assert.Equal(service.Port, (int)Assert.Single(defaults).GetValue(null)!);
         }
-        var dashboardDefaults = new Dictionary<string, string>
-        {
-            ["Journey__BaseUrl"] = DashboardService.DefaultJourneyUrl,
-            ["Diagnosis__BaseUrl"] = DashboardService.DefaultDiagnosisUrl,
-        };
+        var dashboardDefaults = DashboardService.DefaultDepartmentUrls.ToDictionary(d => DepartmentClients.Setting(d.Key).Replace(":", "__"), d => d.Value);
+        dashboardDefaults["Journey__BaseUrl"] = DashboardService.DefaultJourneyUrl;
         foreach (var (setting, callee) in Deployment["dashboard"].Calls)
             Assert.Equal($"http://localhost:{Deployment[callee].Port}", Assert.Contains(setting, dashboardDefaults));
     }

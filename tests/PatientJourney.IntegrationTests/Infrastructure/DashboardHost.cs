@@ -58,15 +58,18 @@ public sealed class DashboardHost(PatientJourneySystem system) : WebApplicationF
     {
         builder.UseSetting("urls", $"http://127.0.0.1:{Port ?? 0}");
         builder.UseSetting("Journey:BaseUrl", "http://journey");
-        builder.UseSetting("Diagnosis:BaseUrl", "http://diagnosis");
+        foreach (var department in DepartmentClients.Departments) builder.UseSetting(DepartmentClients.Setting(department), $"http://{department}");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);
         if (LogSink is { } sink) builder.ConfigureLogging(logging => logging.AddProvider(sink));
         builder.ConfigureTestServices(services =>
         {
             services.AddHttpClient<JourneyClient>().ConfigurePrimaryHttpMessageHandler(() => Journey?.Invoke() ?? system.Journey.Server.CreateHandler());
-            // The navigator's actions go to the test system's diagnosis department, in memory.
-            services.AddHttpClient<DiagnosisClient>().ConfigurePrimaryHttpMessageHandler(() => system.Diagnosis.Server.CreateHandler());
+            // The navigator's actions and the corrections go to the test system's departments, in memory.
+            services.AddHttpClient(DepartmentClients.ClientName("diagnosis")).ConfigurePrimaryHttpMessageHandler(() => system.Diagnosis.Server.CreateHandler());
+            services.AddHttpClient(DepartmentClients.ClientName("chemotherapy")).ConfigurePrimaryHttpMessageHandler(() => system.Chemotherapy.Server.CreateHandler());
+            services.AddHttpClient(DepartmentClients.ClientName("interventional")).ConfigurePrimaryHttpMessageHandler(() => system.Interventional.Server.CreateHandler());
+            services.AddHttpClient(DepartmentClients.ClientName("imaging")).ConfigurePrimaryHttpMessageHandler(() => system.Imaging.Server.CreateHandler());
         });
     }
 

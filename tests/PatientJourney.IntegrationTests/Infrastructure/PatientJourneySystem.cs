@@ -60,6 +60,9 @@ public static class TestTokens
 {
     public static string For(string role, string? subject = null) => AuthenticatedClient.DevelopmentToken(role, subject ?? $"test-{role.Replace(':', '-')}");
 
+    /// <summary>A token carrying several roles: a department user on the dashboard holds her department's and a reading one.</summary>
+    public static string For(IEnumerable<string> roles, string subject) => DevelopmentTokens.Issue(subject, roles);
+
     public static string NaturalRoleOf(Type service) => service.Name switch
     {
         nameof(JourneyService) => Roles.Auditor,
