@@ -43,7 +43,10 @@ public static class DashboardServiceExtensions
         {
             c.BaseAddress = new Uri(journey);
             c.Timeout = TimeSpan.FromSeconds(10);
-        }).AddHttpMessageHandler<SignIn.ForwardUserToken>().RemoveAllLoggers().AddLogger<JourneyCallLogger>();
+        })
+            // A merged record's 308 is the dashboard's to follow (to the survivor's page): followed here it would lose the token.
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false })
+            .AddHttpMessageHandler<SignIn.ForwardUserToken>().RemoveAllLoggers().AddLogger<JourneyCallLogger>();
         // The navigator's actions and the departments' corrections: posted to a department as the signed-in user, logged
         // like the journey's calls.
         foreach (var department in DepartmentClients.Departments)
@@ -51,7 +54,10 @@ public static class DashboardServiceExtensions
             {
                 c.BaseAddress = new Uri(builder.Configuration[DepartmentClients.Setting(department)] ?? DashboardService.DefaultDepartmentUrls[department]);
                 c.Timeout = TimeSpan.FromSeconds(10);
-            }).AddHttpMessageHandler<SignIn.ForwardUserToken>().RemoveAllLoggers().AddLogger<JourneyCallLogger>();
+            })
+            // A merged record's 308 is the dashboard's to follow (to the survivor's page): followed here it would lose the token.
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false })
+            .AddHttpMessageHandler<SignIn.ForwardUserToken>().RemoveAllLoggers().AddLogger<JourneyCallLogger>();
         builder.Services.AddSingleton<DepartmentClients>();
         builder.Services.AddAuthorization(NavigationActions.AddPolicy);
         builder.Services.AddAuthorization(FactCorrections.AddPolicy);

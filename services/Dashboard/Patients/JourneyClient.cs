@@ -32,6 +32,12 @@ public sealed record MeasurementsView(IReadOnlyList<TumourBurdenPoint> TumourBur
 public sealed record ScheduleItem(string Kind, DateOnly DueOn, string Status, DateOnly? CompletedOn);
 public sealed record ScheduleView(string PatientId, DateOnly AsOf, string? Protocol, IReadOnlyList<ScheduleItem> Items);
 
+/// <summary>The record asked for was merged into <paramref name="Survivor"/>, whose page shows both.</summary>
+public sealed class MergedRecordException(string survivor) : Exception($"merged into another record")
+{
+    public string Survivor { get; } = survivor;
+}
+
 /// <summary>The dashboard reads only the journey's public API, like any other client, with the signed-in user's token.</summary>
 public sealed class JourneyClient(HttpClient http)
 {
@@ -53,6 +59,12 @@ public sealed class JourneyClient(HttpClient http)
     {
         using var response = await http.GetAsync($"/patients/{Uri.EscapeDataString(patientId)}/journey{AsOf(asOf)}", ct);
         if (response.StatusCode is System.Net.HttpStatusCode.NotFound or System.Net.HttpStatusCode.BadRequest) return null;
+        // A record merged into another: its journey is the survivor's (contract: "Merged patients").
+        if (response.StatusCode == System.Net.HttpStatusCode.PermanentRedirect
+            && response.Headers.Location is { } location
+            && new Uri(new Uri("http://journey/"), location).AbsolutePath.Split('/') is ["", "patients", var survivor, "journey"]
+            && Uri.UnescapeDataString(survivor) is var id && Contracts.PatientIds.IsValid(id))
+            throw new MergedRecordException(id);
         response.EnsureSuccessStatusCode();
         return await response.Content.ReadFromJsonAsync<JourneyView>(JsonDefaults.Options, ct);
     }

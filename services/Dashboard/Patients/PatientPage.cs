@@ -43,6 +43,10 @@ public static class PatientPage
                 measurements = await journey.MeasurementsAsync(patientId, chosen, ct);
             }
         }
+        catch (MergedRecordException merged)
+        {
+            return Results.Redirect($"/patients/{Uri.EscapeDataString(merged.Survivor)}{http.Request.QueryString}");
+        }
         catch (HttpRequestException)
         {
             return Html.Content(Html.Page(patientId, "<p role=\"alert\">The journey service is not answering; this page will be back when it is.</p>"), 503);

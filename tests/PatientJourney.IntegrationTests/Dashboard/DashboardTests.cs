@@ -87,4 +87,19 @@ public class DashboardTests(PatientJourneySystem system) : IClassFixture<Patient
         Assert.Contains("non-targets NON-CR/NON-PD", System.Net.WebUtility.HtmlDecode(html));
         Assert.Contains("not assessed: b", html);
     }
+
+    [Fact]
+    public async Task The_page_of_a_record_merged_into_another_sends_the_browser_to_the_survivors_page()
+    {
+        foreach (var patientId in new[] { "DASH-MERGED", "DASH-SURVIVOR" })
+            Assert.Equal(System.Net.HttpStatusCode.Accepted, (await system.PostAsync("diagnosis", "/patients", new { patientId, sex = "female", birthDate = "1960-01-01" })).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, (await system.PostAsync("diagnosis", "/patients/DASH-MERGED/merge", new { into = "DASH-SURVIVOR", reason = "one person" })).StatusCode);
+        await Eventually.HoldsAsync(async () => (await system.JourneyClient.GetAsync("/patients/DASH-MERGED/journey")).StatusCode == System.Net.HttpStatusCode.PermanentRedirect, "the merge in the journey");
+
+        await using var dashboard = new DashboardHost(system);
+        using var response = await (await dashboard.SignedInClientAsync()).GetAsync("/patients/DASH-MERGED?asOf=2026-01-01");
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("/patients/DASH-SURVIVOR?asOf=2026-01-01", response.RequestMessage!.RequestUri!.PathAndQuery);
+        Assert.Contains("<h1>DASH-SURVIVOR</h1>", await response.Content.ReadAsStringAsync());
+    }
 }
