@@ -149,7 +149,9 @@ public class DashboardBrowserTests(PatientJourneySystem system) : IClassFixture<
             await page.GotoAsync($"{baseUrl}/signin?returnUrl={Uri.EscapeDataString(returnUrl)}");
             await page.GetByLabel("Access token").FillAsync(TestTokens.For(roles, user));
             await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-            await page.WaitForURLAsync(baseUrl + returnUrl);
+            // Landed once the navigation commits: the assertions that follow wait for what they need. The whole load
+            // (every asset, under the full suite's load) is no part of signing in.
+            await page.WaitForURLAsync(baseUrl + returnUrl, new() { WaitUntil = WaitUntilState.Commit, Timeout = 60_000 });
             return page;
         }
 
