@@ -34,14 +34,21 @@ public static class DepartmentEventStore
                 opts.Listeners.Add(wakeup);
                 opts.Projections.Wakeup = wakeup;
                 (opts.Projections.FastPollingTime, opts.Projections.SlowPollingTime) = OutboxWakeup.Polling;
+                // Several instances of a department share its store: one of them forwards (HotCold below), and the
+                // others ask for its lock this often, so a killed forwarder is replaced within about this time.
+                opts.Projections.LeadershipPollingTime = OutboxLeadership.PollingTime(builder.Configuration);
             })
             .AddSubscriptionWithServices<OutboxForwarder>(ServiceLifetime.Singleton, o =>
             {
                 o.Options.BatchSize = 1000;
             })
-            .AddAsyncDaemon(DaemonMode.Solo)
+            // One forwarder per department across every instance: Marten's daemon holds a PostgreSQL advisory lock per
+            // shard (its id computed from the schema, so the four departments of one database do not share it); two
+            // Solo daemons would both forward and fail on the progression (Marten issue 3167).
+            .AddAsyncDaemon(DaemonMode.HotCold)
             .UseLightweightSessions();
         builder.Services.AddParameterFreeMartenLogging();
+        builder.Services.AddStoreSchema(department);
         var broker = BrokerAccounts.Connection(settings.RabbitMq, builder.Configuration, department);
         DevelopmentSecrets.EnsureNoneOutsideDevelopment(builder.Environment, broker, settings.PostgresConnectionString);
         builder.Services.AddPatientJourneyBus(broker);

@@ -42,10 +42,12 @@ public sealed partial class DepartmentWriter : IAsyncDisposable
     private readonly OutboxBacklog _outbox;
     private readonly OutboxWakeup _wakeup;
     private readonly ILogger<DepartmentWriter> _logger;
+    private readonly StoreSchema _schemaApplied;
 
     public DepartmentWriter(IDocumentStore store, DepartmentName department, TimeProvider clock, OutboxBacklog outbox, OutboxWakeup wakeup, ILogger<DepartmentWriter> logger,
-        IConfiguration configuration)
+        IConfiguration configuration, StoreSchema schemaApplied)
     {
+        _schemaApplied = schemaApplied;
         _outbox = outbox;
         _wakeup = wakeup;
         _logger = logger;
@@ -67,6 +69,7 @@ public sealed partial class DepartmentWriter : IAsyncDisposable
 
     private async Task WriteBatchAsync(IReadOnlyList<PendingWrite<DepartmentWrite, IResult>> batch, CancellationToken ct)
     {
+        await _schemaApplied.AppliedAsync(ct);
         for (var attempt = 1; ; attempt++)
         {
             var answers = new Dictionary<PendingWrite<DepartmentWrite, IResult>, IResult>();

@@ -51,10 +51,11 @@ public static class JourneyServiceExtensions
         builder.Services.AddParameterFreeMartenLogging();
         builder.Services.AddSingleton<JourneyRecorder>();
         builder.Services.AddSingleton<JourneyChanges>();
-        builder.Services.AddSingleton<IPatientChanges>(sp => sp.GetRequiredService<JourneyChanges>());
-        // Before the bus (hosted services start in order): the counts' triggers and the chain's table exist before the first write.
+        builder.Services.AddHostedService(sp => new JourneyChangeListener(sp.GetRequiredService<IDocumentStore>(), sp.GetRequiredService<JourneyChanges>(),
+            sp.GetRequiredService<ILogger<JourneyChangeListener>>(), ClinicalEventStore.IsPrimaryWithStandbys(settings.PostgresConnectionString)));
+        // The journey's own tables beside Marten's: the counts' totals and triggers and the chain's links, before the first write.
+        builder.Services.AddStoreSchema(JourneyStore.Schema, EventChain.EnsureAsync, WorklistCounts.EnsureAsync);
         builder.Services.AddHostedService<WorklistCountsCompactor>();
-        builder.Services.AddHostedService<EventChainInstaller>();
         builder.Services.AddPostgresReadiness(settings.PostgresConnectionString);
 
         var retryLimit = builder.Configuration.GetValue<int?>("Journey:RetryLimit") ?? 10;

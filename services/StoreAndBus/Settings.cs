@@ -22,6 +22,7 @@ public sealed record InfrastructureSettings(string PostgresConnectionString, Rab
             configuration["RabbitMq:Password"] ?? "patientjourney")
         {
             ManagementPort = ushort.TryParse(configuration["RabbitMq:ManagementPort"], out var management) ? management : (ushort)15672,
+            Nodes = RabbitMqSettings.ParseNodes(configuration["RabbitMq:Nodes"]),
         })
     {
         // Read with the rest, when every service starts: a wrong value stops it there, not at its outbox's first page.

@@ -137,13 +137,11 @@ public sealed class DeadLetters(RabbitMqSettings connection) : IAsyncDisposable
         _connection ??= await new ConnectionFactory
         {
             AutomaticRecoveryEnabled = false,
-            HostName = connection.Host,
-            Port = connection.Port,
             VirtualHost = connection.VirtualHost,
             UserName = connection.Username,
             Password = connection.Password,
             ClientProvidedName = ConnectionName,
-        }.CreateConnectionAsync(ct);
+        }.CreateConnectionAsync(connection.Endpoints, ct);
         return await _connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), ct);
     }
 

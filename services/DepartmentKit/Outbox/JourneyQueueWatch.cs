@@ -46,10 +46,9 @@ public sealed class JourneyQueueWatch(RabbitMqSettings connection, int maxReady,
                         if (_connection is not null) await _connection.DisposeAsync();
                         _connection = await new ConnectionFactory
                         {
-                            HostName = connection.Host, Port = connection.Port, VirtualHost = connection.VirtualHost,
-                            UserName = connection.Username, Password = connection.Password,
+                            VirtualHost = connection.VirtualHost, UserName = connection.Username, Password = connection.Password,
                             AutomaticRecoveryEnabled = false, ClientProvidedName = "outbox journey-queue watch",
-                        }.CreateConnectionAsync(ct);
+                        }.CreateConnectionAsync(connection.Endpoints, ct);
                     }
                     _channel = await _connection.CreateChannelAsync(cancellationToken: ct);
                 }

@@ -37,6 +37,9 @@ public sealed class OutboxBacklog(long maxBacklog, TimeSpan maxHold, TimeProvide
     /// <summary>Events committed here and not yet confirmed by the broker (0 until this process has committed one).</summary>
     public long Backlog => Math.Max(0, Interlocked.Read(ref _committed) - Interlocked.Read(ref _confirmed));
 
+    /// <summary>The sequence number through which this instance's outbox has had the broker confirm (0: it has not forwarded).</summary>
+    public long ConfirmedThrough => Interlocked.Read(ref _confirmed);
+
     /// <summary>Requests held so far because the journey was behind.</summary>
     public long HeldRequests => Interlocked.Read(ref _heldRequests);
 

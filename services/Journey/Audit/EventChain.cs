@@ -159,10 +159,3 @@ public static class EventChain
         await tx.CommitAsync(ct);
     }
 }
-
-/// <summary>Creates the chain's table (carrying over an older database's links) before the bus starts and before any verification.</summary>
-public sealed class EventChainInstaller(IDocumentStore store) : Microsoft.Extensions.Hosting.IHostedService
-{
-    public Task StartAsync(CancellationToken cancellationToken) => EventChain.EnsureAsync(store, cancellationToken);
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-}

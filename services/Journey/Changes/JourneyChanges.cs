@@ -10,10 +10,10 @@ namespace PatientJourney.Journey.Changes;
 public sealed record JourneyChanged(string PatientId, long Version);
 
 /// <summary>
-/// Tells open pages that a patient's journey changed, as soon as the consumer committed it. In-process: each journey
-/// instance tells the pages connected to it (a second instance would need the bus or PostgreSQL LISTEN in between).
+/// Tells the pages open on this instance that a patient's journey changed, whichever instance recorded it: told by the
+/// <see cref="JourneyChangeListener"/>, which hears every instance's commits from PostgreSQL.
 /// </summary>
-public sealed class JourneyChanges : IPatientChanges
+public sealed class JourneyChanges
 {
     private readonly ConcurrentDictionary<Channel<JourneyChanged>, string> _watchers = new();
 
@@ -21,6 +21,12 @@ public sealed class JourneyChanges : IPatientChanges
     {
         foreach (var (channel, watched) in _watchers)
             if (watched == patientId) channel.Writer.TryWrite(new JourneyChanged(patientId, version));
+    }
+
+    /// <summary>Every page refreshes: changes may have been missed (the notices' connection was lost meanwhile).</summary>
+    public void RecordedAll()
+    {
+        foreach (var (channel, watched) in _watchers) channel.Writer.TryWrite(new JourneyChanged(watched, -1));
     }
 
     /// <summary>Server-sent events for one patient until the caller goes away, with a comment-free heartbeat every 15 s.</summary>

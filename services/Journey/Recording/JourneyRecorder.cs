@@ -27,23 +27,22 @@ public sealed class InvalidClinicalEventException(string reason) : Exception(rea
 public sealed partial class JourneyRecorder : IAsyncDisposable
 {
     private readonly IDocumentStore _store;
-    private readonly IPatientChanges _changes;
     private readonly ILogger<JourneyRecorder> _logger;
     private readonly GroupCommit<ClinicalEvent, bool> _commits;
     // The journey holds a patient's whole history from every department: fewer of them than a department holds.
     private readonly StreamCache _streams = new(capacity: 1_000);
     private readonly PatientTails _tails = new(capacity: 1_000);
-    private volatile bool _readModelTablesExist;
+    private readonly StoreSchema _schema;
     private readonly TimeProvider _clock;
 
     public const int DefaultBatchWriters = 2;
     public const int DefaultMaxBatch = 500;
 
-    public JourneyRecorder(IDocumentStore store, IPatientChanges changes, ILogger<JourneyRecorder> logger, IConfiguration configuration, TimeProvider clock)
+    public JourneyRecorder(IDocumentStore store, ILogger<JourneyRecorder> logger, IConfiguration configuration, TimeProvider clock, StoreSchema schema)
     {
+        _schema = schema;
         _clock = clock;
         _store = store;
-        _changes = changes;
         _logger = logger;
         // Two batches in flight, each taking what many messages brought: a patient's events reach the journey about a
         // round trip of its department apart, so only a batch that gathers more messages holds several of them and
@@ -86,14 +85,8 @@ public sealed partial class JourneyRecorder : IAsyncDisposable
     private async Task WriteBatchAsync(IReadOnlyList<PendingWrite<ClinicalEvent, bool>> batch, CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();
-        if (!_readModelTablesExist)
-        {
-            // session.Store creates the tables it writes on first use; the set-based upserts do not.
-            // The chain's table is made at start, before the bus (EventChainInstaller).
-            foreach (var type in new[] { typeof(PatientJourneyView), typeof(WorklistEntry) })
-                await _store.Storage.Database.EnsureStorageExistsAsync(type, ct);
-            _readModelTablesExist = true;
-        }
+        // The set-based upserts create no table: the read models', the chain's and the counts' are made at start.
+        await _schema.AppliedAsync(ct);
         await using var session = _store.LightweightSession();
         // The batch's patients and the records merges link them to: a survivor's read models come from all its records.
         var merges = await MergedRecords.LockAsync(session, batch.Select(p => p.Item.PatientId), batch.Select(p => p.Item), ct);
@@ -145,6 +138,8 @@ public sealed partial class JourneyRecorder : IAsyncDisposable
         var worklistRows = PatientReadModels.WriteAll(session, views,
             tails.Where(t => t.Value.WorklistRows is not null && merges.IsAlone(t.Key)).ToDictionary(t => t.Key, t => t.Value.WorklistRows!.Value));
         EventChain.Append(session, links);
+        // Every instance's open pages hear of it once it has committed (nothing if it does not).
+        ChangeNotices.Queue(session, views.Select(v => (v.Id, v.Version)));
         var projected = Stopwatch.GetTimestamp();
         if (appendedTo.Count > 0) await session.SaveChangesAsync(ct);
         if (_logger.IsEnabled(LogLevel.Debug))
@@ -164,7 +159,6 @@ public sealed partial class JourneyRecorder : IAsyncDisposable
             _tails.Committed(patientId, new PatientTail(streams[patientId].Version + added.Count, lastHashes[patientId],
                 merges.IsAlone(patientId) ? worklistRows[patientId] : null));
         }
-        foreach (var view in views) _changes.Recorded(view.Id, view.Version);
     }
 
     /// <summary>

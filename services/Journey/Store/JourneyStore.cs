@@ -5,12 +5,3 @@ public static class JourneyStore
 {
     public const string Schema = "journey";
 }
-
-/// <summary>
-/// Told by the recorder once a patient's new events are committed. The live pages' stream implements it; the recorder
-/// knows only this, not the read side that listens.
-/// </summary>
-public interface IPatientChanges
-{
-    void Recorded(string patientId, long version);
-}

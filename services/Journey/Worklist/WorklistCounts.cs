@@ -1,3 +1,4 @@
+using PatientJourney.StoreAndBus.EventStore;
 using Marten;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -154,18 +155,13 @@ public static class WorklistCounts
 }
 
 /// <summary>Installs the worklist counts before the journey consumes anything, then folds their deltas every few seconds.</summary>
-public sealed partial class WorklistCountsCompactor(IDocumentStore store, ILogger<WorklistCountsCompactor> logger) : BackgroundService
+public sealed partial class WorklistCountsCompactor(IDocumentStore store, StoreSchema schema, ILogger<WorklistCountsCompactor> logger) : BackgroundService
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(2);
 
-    public override async Task StartAsync(CancellationToken cancellationToken)
-    {
-        await WorklistCounts.EnsureAsync(store, cancellationToken);
-        await base.StartAsync(cancellationToken);
-    }
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        await schema.AppliedAsync(stoppingToken);
         using var timer = new PeriodicTimer(Interval);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {

@@ -35,10 +35,26 @@ public static class ClinicalEventStore
         return connection.ConnectionString;
     }
 
+    /// <summary>
+    /// True when the connection string names several hosts (Host=primary:5432,standby:5433): the first is the primary
+    /// and the others its streaming standbys.
+    /// </summary>
+    public static bool IsPrimaryWithStandbys(string connectionString) =>
+        new Npgsql.NpgsqlConnectionStringBuilder(connectionString).Host?.Contains(',') ?? false;
+
     /// <summary>Marten settings shared by every store of clinical events (departments and journey).</summary>
     public static void ConfigureClinicalEventStore(this StoreOptions opts, string connectionString, string schema)
     {
-        opts.Connection(ClinicalStoreConnection(connectionString));
+        var connection = ClinicalStoreConnection(connectionString);
+        if (IsPrimaryWithStandbys(connection))
+        {
+            // A primary and its streaming standbys: writes (sessions, the daemon, LISTEN) go to the primary, query sessions to
+            // a standby while one is up (PostgreSQL's own failover is an operator's tool's, docs/architecture.md).
+            opts.Connection(new Npgsql.NpgsqlDataSourceBuilder(connection).BuildMultiHost());
+            opts.Advanced.MultiHostSettings.ReadSessionPreference = Npgsql.TargetSessionAttributes.PreferStandby;
+            opts.Advanced.MultiHostSettings.WriteSessionPreference = Npgsql.TargetSessionAttributes.Primary;
+        }
+        else opts.Connection(connection);
         opts.DatabaseSchemaName = schema;
         opts.Events.DatabaseSchemaName = schema;
         opts.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;

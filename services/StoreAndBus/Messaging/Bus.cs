@@ -51,6 +51,8 @@ public static class Bus
             h.Username(rabbit.Username);
             h.Password(rabbit.Password);
             h.PublisherConfirmation = true;
+            // A cluster: MassTransit connects to the first node that answers and moves to another when its node goes.
+            if (rabbit.Nodes.Count > 0) h.UseCluster(c => { foreach (var node in rabbit.Nodes) c.Node(node); });
         });
         cfg.ConfigureJsonSerializerOptions(ContractJson);
         // user_id names the sender; RabbitMQ refuses it unless it is the connection's own user, so it cannot be forged.
