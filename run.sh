@@ -2,23 +2,31 @@
 # Starts the whole system: PostgreSQL and RabbitMQ (infra/up.sh), the journey, the four departments and the
 # dashboard, then loads the seed case as demo data (skip it with --no-seed; --reset empties the demo data first).
 # --departments-in-one-process hosts the four departments in one process (services/Departments), on the same ports.
-# ./stop.sh stops the services.
+# --cluster runs deployment.json's cluster section on this machine: a RabbitMQ cluster of three nodes in place of
+# Debian's node and a PostgreSQL streaming standby (infra/cluster.sh), instances of each service on private ports and
+# HAProxy in front of them on the usual ports (docs/architecture.md, "Production picture").
+# ./stop.sh stops the services (and, after --cluster, the cluster's servers, bringing Debian's RabbitMQ node back).
 set -euo pipefail
 cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-seed=1; reset=0; one_process=0
+seed=1; reset=0; one_process=0; cluster=0
 for arg in "$@"; do
   case "$arg" in
     --no-seed) seed=0 ;;
     --reset) reset=1 ;;
     --departments-in-one-process) one_process=1 ;;
-    *) echo "usage: ./run.sh [--no-seed] [--reset] [--departments-in-one-process]" >&2; exit 2 ;;
+    --cluster) cluster=1; one_process=1 ;;
+    *) echo "usage: ./run.sh [--no-seed] [--reset] [--departments-in-one-process] [--cluster]" >&2; exit 2 ;;
   esac
 done
 
 ./stop.sh --quiet
 ./infra/up.sh
+if [ "$cluster" = 1 ]; then
+  mkdir -p .run && touch .run/cluster # ./stop.sh: the cluster's servers are up, Debian's RabbitMQ node is not
+  ./infra/cluster.sh up
+fi
 . infra/secrets.sh
 pj_secrets_load
 [ "$reset" = 1 ] && ./infra/reset.sh
@@ -54,10 +62,7 @@ if [ "$one_process" = 1 ]; then
   assembly_of[departments]=$(deployment '.departmentsHost | dll')
   account_of[departments]="${departments[*]}"
   calls_of[departments]=""
-  for department in "${departments[@]}"; do
-    process_of[$department]=departments
-    export "Departments__${department}__Urls=http://localhost:${port_of[$department]}"
-  done
+  for department in "${departments[@]}"; do process_of[$department]=departments; done
   # The host takes the place of the first department in deployment.json's order.
   processes=()
   for service in "${services[@]}"; do
@@ -65,30 +70,70 @@ if [ "$one_process" = 1 ]; then
     elif [ "$service" = "${departments[0]}" ]; then processes+=(departments); fi
   done
 fi
+# --cluster: instance n of a process listens on its ports plus n times instancePortOffset; every process reaches
+# RabbitMQ's nodes (RabbitMq__Nodes) and PostgreSQL's primary, then its standby (stale-tolerant reads go there).
+offset=0
+if [ "$cluster" = 1 ]; then
+  offset=$(deployment .cluster.instancePortOffset)
+  RabbitMq__Nodes=$(deployment '.cluster.rabbitmq | [range(.nodes) as $i | "localhost:\(.amqpPort + $i)"] | join(",")')
+  PJ_PG_HOSTS=$(deployment '.cluster.postgres | "localhost:\(.primaryPort),localhost:\(.standbyPort)"')
+  export RabbitMq__Nodes PJ_PG_HOSTS
+fi
+hosted() { if [ "$1" = departments ]; then echo "${departments[@]}"; else echo "$1"; fi; }
 # The journey first (deployment.json's order), so its queue is bound before the departments forward anything
 # (nothing is lost either way: departments keep their events until the broker has them).
 # A service of its own listens on its port; the departments' host takes its four from Departments__<name>__Urls.
 # Each process gets the credentials of the services it hosts, and no other (the dashboard needs none).
+instances=()
+declare -A instances_of ports_of_instance
 for process in "${processes[@]}"; do
-  urls=${port_of[$process]:+http://localhost:${port_of[$process]}}
-  settings=()
-  # shellcheck disable=SC2086 # a list of service names
-  [ -z "${account_of[$process]}" ] || mapfile -t settings < <(pj_service_env ${account_of[$process]})
-  # shellcheck disable=SC2206 # settings without spaces, split on them
-  settings+=(${calls_of[$process]})
-  env "${settings[@]}" ASPNETCORE_URLS="$urls" nohup dotnet "${assembly_of[$process]}" >".run/logs/$process.log" 2>&1 &
-  echo $! >".run/$process.pid"
+  count=1; [ "$cluster" = 1 ] && count=$(deployment ".cluster.instances.\"$process\" // 1")
+  for n in $(seq 1 "$count"); do
+    instance=$process; shift_by=0
+    [ "$cluster" = 1 ] && { instance="$process-$n"; shift_by=$((n * offset)); }
+    instances+=("$instance"); instances_of[$process]+="$instance "
+    urls=${port_of[$process]:+http://localhost:$((port_of[$process] + shift_by))}
+    settings=()
+    # shellcheck disable=SC2086 # a list of service names
+    [ -z "${account_of[$process]}" ] || mapfile -t settings < <(pj_service_env ${account_of[$process]})
+    # shellcheck disable=SC2206 # settings without spaces, split on them
+    settings+=(${calls_of[$process]})
+    for service in $(hosted "$process"); do
+      ports_of_instance[$instance]+="$((port_of[$service] + shift_by)) "
+      [ "$process" != departments ] || settings+=("Departments__${service}__Urls=http://localhost:$((port_of[$service] + shift_by))")
+    done
+    [ "$cluster" = 0 ] || settings+=("Instance__Name=$instance" "OTEL_SERVICE_NAME=$process" "OTEL_RESOURCE_ATTRIBUTES=service.instance.id=$instance")
+    env "${settings[@]}" ASPNETCORE_URLS="$urls" nohup dotnet "${assembly_of[$process]}" >".run/logs/$instance.log" 2>&1 &
+    echo $! >".run/$instance.pid"
+  done
 done
 
-for service in "${services[@]}"; do
-  port=${port_of[$service]}; process=${process_of[$service]}
+# Ready: /health/ready on the port, while the process ($2's pid file) runs.
+await_ready() {
+  local port=$1 name=$2
   for _ in $(seq 1 120); do
-    curl -fsS "http://localhost:$port/health/ready" >/dev/null 2>&1 && break
-    if ! kill -0 "$(cat ".run/$process.pid")" 2>/dev/null; then echo "$service did not start; see .run/logs/$process.log" >&2; exit 1; fi
+    curl -fsS "http://localhost:$port/health/ready" >/dev/null 2>&1 && return 0
+    if ! kill -0 "$(cat ".run/$name.pid")" 2>/dev/null; then echo "$name did not start; see .run/logs/$name.log" >&2; exit 1; fi
     sleep 0.5
   done
-  curl -fsS "http://localhost:$port/health/ready" >/dev/null || { echo "$service is not ready; see .run/logs/$process.log" >&2; exit 1; }
+  curl -fsS "http://localhost:$port/health/ready" >/dev/null || { echo "$name is not ready on port $port; see .run/logs/$name.log" >&2; exit 1; }
+}
+for instance in "${instances[@]}"; do
+  for port in ${ports_of_instance[$instance]}; do await_ready "$port" "$instance"; done
 done
+
+if [ "$cluster" = 1 ]; then
+  # HAProxy on the public ports, in front of each service's instances (infra/haproxy.sh writes its configuration).
+  for service in "${services[@]}"; do
+    servers=()
+    for instance in ${instances_of[${process_of[$service]}]}; do
+      servers+=("$instance=$((port_of[$service] + offset * ${instance##*-}))")
+    done
+    echo "$service ${port_of[$service]} ${servers[*]}"
+  done | infra/haproxy.sh .run/haproxy.cfg "$(deployment .cluster.haproxy.statsPort)"
+  haproxy -q -f .run/haproxy.cfg -D -p .run/haproxy.pid
+  for service in "${services[@]}"; do await_ready "${port_of[$service]}" haproxy; done
+fi
 
 if [ "$seed" = 1 ]; then
   dotnet tools/SeedLoader/bin/Release/net10.0/seed-loader.dll
@@ -100,6 +145,16 @@ PatientJourney is up.
   Journey:    http://localhost:${port_of[journey]}/patients   (OpenAPI: /openapi/v1.json on the journey and every department)
   Logs:       .run/logs/
 MSG
+if [ "$cluster" = 1 ]; then
+  echo "  Cluster (deployment.json's cluster section), HAProxy on the public ports: http://localhost:$(deployment .cluster.haproxy.statsPort)/ (statistics)"
+  for service in "${services[@]}"; do
+    private=""
+    for instance in ${instances_of[${process_of[$service]}]}; do private+="${private:+, }$instance :$((port_of[$service] + offset * ${instance##*-}))"; done
+    printf '    %-15s :%s -> %s\n' "$service" "${port_of[$service]}" "$private"
+  done
+  deployment '.cluster.rabbitmq | range(.nodes) as $i | "    RabbitMQ \(.namePrefix)\($i + 1): AMQP localhost:\(.amqpPort + $i), management http://localhost:\(.managementPort + $i)"'
+  deployment '.cluster.postgres | "    PostgreSQL: primary localhost:\(.primaryPort), streaming standby localhost:\(.standbyPort) (cluster \(.standbyCluster))"'
+fi
 print_sign_in
 cat <<MSG
   A token for the API (development key): dotnet tools/JourneyAdmin/bin/Release/net10.0/journey-admin.dll token --role clinician --sub your.name

@@ -25,8 +25,9 @@ pj_secrets_load() {
 
 pj_broker_password_of() { local name="PJ_BROKER_PASSWORD_${1^^}"; printf '%s' "${!name}"; }
 
+# PJ_PG_HOSTS: more than one server, host:port,host:port (run.sh --cluster: the primary, then its standby).
 pj_postgres_connection() {
-  printf 'Host=localhost;Port=%s;Database=%s;Username=%s;Password=%s' "$PJ_PG_PORT" "$PJ_DB" "$PJ_PG_USER" "$PJ_PG_PASSWORD"
+  printf 'Host=%s;Port=%s;Database=%s;Username=%s;Password=%s' "${PJ_PG_HOSTS:-localhost}" "$PJ_PG_PORT" "$PJ_DB" "$PJ_PG_USER" "$PJ_PG_PASSWORD"
 }
 
 # Where the servers are, for any process (no secret).

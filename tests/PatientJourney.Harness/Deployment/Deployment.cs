@@ -10,7 +10,7 @@ namespace PatientJourney.Harness;
 /// </summary>
 public sealed record Deployment(
     string Environment, IReadOnlyList<DeployedService> Services, DepartmentsHost DepartmentsHost, SignInProvider SignIn,
-    [property: JsonPropertyName("$comment")] string? Comment = null)
+    ClusterTopology Cluster, [property: JsonPropertyName("$comment")] string? Comment = null)
 {
     public const string FileName = "deployment.json";
 
@@ -47,3 +47,17 @@ public sealed record DepartmentsHost(string Project, string Assembly, [property:
 }
 
 public sealed record SignInProvider(int Port);
+
+/// <summary>
+/// run.sh --cluster (and docker-compose.yml's cluster profile): how many instances of each process (a service's name,
+/// or "departments" for the departments' host), the RabbitMQ cluster, the PostgreSQL standby, HAProxy's statistics.
+/// </summary>
+public sealed record ClusterTopology(
+    IReadOnlyDictionary<string, int> Instances, int InstancePortOffset, ClusterRabbitMq RabbitMq, ClusterPostgres Postgres,
+    ClusterHaProxy HaProxy, [property: JsonPropertyName("$comment")] string? Comment = null);
+
+public sealed record ClusterRabbitMq(int Nodes, string NamePrefix, int AmqpPort, int ManagementPort, int DistPort);
+
+public sealed record ClusterPostgres(int PrimaryPort, int StandbyPort, string StandbyCluster);
+
+public sealed record ClusterHaProxy(int StatsPort);

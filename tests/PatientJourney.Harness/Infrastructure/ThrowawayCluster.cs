@@ -13,6 +13,7 @@ public sealed class ThrowawayCluster : IAsyncDisposable
 {
     private readonly bool _owner;
     private readonly List<ThrowawayCluster> _restored = [];
+    private readonly List<ThrowawayStandby> _standbys = [];
 
     private ThrowawayCluster(string root, string dataDirectory, int port, bool owner)
     {
@@ -111,6 +112,18 @@ public sealed class ThrowawayCluster : IAsyncDisposable
         return (restored, run.Output);
     }
 
+    /// <summary>
+    /// A streaming standby of this cluster, made by infra/pg-standby.sh as an operator would (a Debian cluster of its own
+    /// on a free port, pg_basebackup -R through this cluster's socket, a replication slot); dropped with this cluster.
+    /// </summary>
+    public async Task<ThrowawayStandby> StartStandbyAsync()
+    {
+        var standby = new ThrowawayStandby($"pjt-{Guid.NewGuid():N}"[..14], ServiceProcess.FreePort(), Port, SocketDirectory);
+        _standbys.Add(standby);
+        await ProgramRun.RunOrThrowAsync(Path.Combine(Repository.Root, "infra", "pg-standby.sh"), ["up", .. standby.ScriptOptions], TimeSpan.FromMinutes(5));
+        return standby;
+    }
+
     private async Task ExecuteAsync(string sql)
     {
         await using var connection = new NpgsqlConnection(SuperuserConnectionString);
@@ -123,6 +136,7 @@ public sealed class ThrowawayCluster : IAsyncDisposable
     {
         NpgsqlConnection.ClearAllPools();
         foreach (var restored in _restored) await restored.DisposeAsync();
+        foreach (var standby in _standbys) await ProgramRun.RunAsync(Path.Combine(Repository.Root, "infra", "pg-standby.sh"), ["down", .. standby.ScriptOptions]);
         // Stopped whatever state it is in (a test that failed half way); already stopped is fine.
         await ProgramRun.RunAsync("bash", ["-c", ". infra/wal-archive.sh && pj_as_postgres \"$(pj_pg_bin)/pg_ctl\" -D \"$1\" -m immediate stop", "_", DataDirectory]);
         if (_owner) Directory.Delete(Root, recursive: true);
@@ -138,4 +152,19 @@ public sealed class ThrowawayCluster : IAsyncDisposable
     /// <summary>A function of infra/wal-archive.sh (the archive_command is written once, there).</summary>
     private static async Task<string> InfraAsync(string function, params string[] arguments) =>
         (await ProgramRun.RunOrThrowAsync("bash", ["-c", ". infra/wal-archive.sh && \"$0\" \"$@\"", function, .. arguments])).Output;
+}
+
+/// <summary>A standby of a <see cref="ThrowawayCluster"/>: its Debian cluster name and port, reached as the services reach it.</summary>
+public sealed record ThrowawayStandby(string Name, int Port, int PrimaryPort, string PrimarySocketDirectory)
+{
+    public string ConnectionString => new NpgsqlConnectionStringBuilder(SharedServers.Settings.PostgresConnectionString)
+    {
+        Host = "127.0.0.1", Port = Port, Database = "postgres",
+    }.ConnectionString;
+
+    internal string[] ScriptOptions =>
+    [
+        "--cluster", Name, "--port", Port.ToString(CultureInfo.InvariantCulture),
+        "--primary-port", PrimaryPort.ToString(CultureInfo.InvariantCulture), "--primary-host", PrimarySocketDirectory,
+    ];
 }

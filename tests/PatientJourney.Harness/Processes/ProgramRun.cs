@@ -28,9 +28,10 @@ public sealed record ProgramRun(int ExitCode, string Output, string Errors)
     }
 
     /// <summary>Runs and insists on exit code 0: a script that failed says why in the exception.</summary>
-    public static async Task<ProgramRun> RunOrThrowAsync(string program, IEnumerable<string> arguments, TimeSpan? deadline = null)
+    public static async Task<ProgramRun> RunOrThrowAsync(string program, IEnumerable<string> arguments, TimeSpan? deadline = null,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
-        var run = await RunAsync(program, arguments, deadline: deadline);
+        var run = await RunAsync(program, arguments, environment, deadline: deadline);
         if (run.ExitCode != 0) throw new InvalidOperationException($"{program} exited {run.ExitCode}: {run.Errors}{run.Output}");
         return run;
     }

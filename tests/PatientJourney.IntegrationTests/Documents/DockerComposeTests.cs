@@ -1,3 +1,4 @@
+using YamlDotNet.RepresentationModel;
 using System.Diagnostics;
 
 namespace PatientJourney.IntegrationTests.Documents;
@@ -12,9 +13,9 @@ public class DockerComposeTests
     ];
 
     // Debian's docker-compose validates offline; there is no Docker engine on our machines to run it.
-    internal static async Task<(int ExitCode, string Output, string Errors)> ConfigAsync(IReadOnlyDictionary<string, string> secrets)
+    internal static async Task<(int ExitCode, string Output, string Errors)> ConfigAsync(IReadOnlyDictionary<string, string> secrets, params string[] options)
     {
-        var start = new ProcessStartInfo("docker-compose", ["-f", "docker-compose.yml", "config"])
+        var start = new ProcessStartInfo("docker-compose", ["-f", "docker-compose.yml", .. options, "config"])
         {
             WorkingDirectory = Repository.Root, RedirectStandardError = true, RedirectStandardOutput = true,
         };
@@ -36,6 +37,29 @@ public class DockerComposeTests
         foreach (var value in given.Values) Assert.Contains(value, output);
         Assert.DoesNotContain("Password=patientjourney", output);
         Assert.DoesNotContain("PASS: patientjourney", output);
+    }
+
+    [Fact]
+    public async Task Docker_compose_s_cluster_profile_is_valid_and_runs_deployment_json_s_cluster()
+    {
+        var services = await DeploymentDescriptionTests.ComposeServicesAsync("--profile", "cluster");
+        var cluster = Deployment.Load(Repository.Root).Cluster;
+        string? ProjectOf(YamlMappingNode service) => service.Children.ContainsKey("build")
+            ? DeploymentDescriptionTests.Scalar(DeploymentDescriptionTests.Map(DeploymentDescriptionTests.Map(service, "build"), "args"), "PROJECT") : null;
+        var profiled = services.Where(s => s.Value.Children.ContainsKey("profiles")).ToDictionary();
+        foreach (var (process, count) in cluster.Instances)
+        {
+            var instances = profiled.Where(s => s.Key.StartsWith($"{process}-", StringComparison.Ordinal)).ToList();
+            Assert.Equal(count, instances.Count);
+            Assert.All(instances, i => Assert.StartsWith("services/", ProjectOf(i.Value)));
+        }
+        Assert.Equal(cluster.RabbitMq.Nodes, profiled.Keys.Count(k => k.StartsWith("rabbitmq-", StringComparison.Ordinal)));
+        Assert.Contains("postgres-primary", profiled.Keys);
+        Assert.Contains("postgres-standby", profiled.Keys);
+        Assert.Contains("haproxy", profiled.Keys);
+        Assert.All(profiled.Where(s => ProjectOf(s.Value)?.StartsWith("services/") == true && !s.Key.StartsWith("dashboard-")), s =>
+            Assert.Equal("rabbitmq-1:5672,rabbitmq-2:5672,rabbitmq-3:5672",
+                DeploymentDescriptionTests.Scalar(DeploymentDescriptionTests.Map(s.Value, "environment"), "RabbitMq__Nodes")));
     }
 
     [Fact]
