@@ -6,15 +6,22 @@ using PatientJourney.Harness;
 
 namespace PatientJourney.Chaos;
 
-/// <summary>Posts each request until it is accepted, with the same Idempotency-Key every time, through kills and restarts.</summary>
+/// <summary>
+/// Posts each request until it is accepted, with the same Idempotency-Key every time, through kills and restarts; with
+/// several instances of a department, to each in turn, and to the next one when an instance does not answer.
+/// </summary>
 public sealed class DepartmentClient
 {
-    private readonly Dictionary<string, HttpClient> _clients;
+    private readonly Dictionary<string, HttpClient[]> _clients;
     private int _retries;
     private int _refused;
+    private int _turn;
 
-    public DepartmentClient(IReadOnlyDictionary<string, Uri> departments, Func<string, string> tokenFor) =>
-        _clients = departments.ToDictionary(d => d.Key, d => AuthenticatedClient.Create(d.Value, tokenFor(d.Key), TimeSpan.FromSeconds(20)));
+    public DepartmentClient(IReadOnlyDictionary<string, Uri> departments, Func<string, string> tokenFor)
+        : this(departments.ToDictionary(d => d.Key, d => (IReadOnlyList<Uri>)[d.Value]), tokenFor) { }
+
+    public DepartmentClient(IReadOnlyDictionary<string, IReadOnlyList<Uri>> instances, Func<string, string> tokenFor) =>
+        _clients = instances.ToDictionary(d => d.Key, d => d.Value.Select(address => AuthenticatedClient.Create(address, tokenFor(d.Key), TimeSpan.FromSeconds(20))).ToArray());
 
     /// <summary>Idempotency-Key → the eventId its 202 named.</summary>
     public ConcurrentDictionary<string, Guid> Accepted { get; } = new();
@@ -24,13 +31,15 @@ public sealed class DepartmentClient
     public async Task SendUntilAcceptedAsync(ChaosRequest request, CancellationToken ct)
     {
         var until = DateTime.UtcNow + TimeSpan.FromMinutes(5);
+        var instances = _clients[request.Department];
+        var first = Interlocked.Increment(ref _turn);
         for (var attempt = 1; ; attempt++)
         {
             try
             {
                 using var message = new HttpRequestMessage(HttpMethod.Post, request.Path) { Content = JsonContent.Create(request.Body) };
                 message.Headers.Add("Idempotency-Key", request.IdempotencyKey);
-                using var response = await _clients[request.Department].SendAsync(message, ct);
+                using var response = await instances[(int)((uint)(first + attempt) % (uint)instances.Length)].SendAsync(message, ct);
                 if (response.StatusCode == HttpStatusCode.Accepted)
                 {
                     var accepted = await response.Content.ReadFromJsonAsync<JsonObject>(ct);
@@ -48,7 +57,8 @@ public sealed class DepartmentClient
 
             if (DateTime.UtcNow > until) throw new TimeoutException($"{request.Path} not accepted within 5 minutes");
             Interlocked.Increment(ref _retries);
-            await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(2000, 100 * attempt)), ct);
+            // Another instance may answer at once; the same one again only after a pause.
+            if (attempt % instances.Length == 0) await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(2000, 100 * attempt)), ct);
         }
     }
 }

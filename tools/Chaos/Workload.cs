@@ -15,9 +15,11 @@ public static class Workload
 {
     public const int EventsPerPatient = 20;
 
+    public static string PatientId(int n) => $"CHAOS-{n:D6}";
+
     public static IReadOnlyList<ChaosRequest> ForPatient(int n, string run)
     {
-        var id = $"CHAOS-{n:D6}";
+        var id = PatientId(n);
         var requests = new List<(string Department, string Path, string Body)>
         {
             (Departments.Diagnosis, "/patients", $$"""{"patientId":"{{id}}","sex":"female","birthDate":"1960-01-01","displayName":"Chaos {{n}}","occurredOn":"2010-12-06"}"""),

@@ -89,6 +89,7 @@ public static class ServiceCatalog
             ["RateLimit__Burst"] = "1000000",
             ["Logging__LogLevel__Default"] = "Warning",
         };
+        if (isolation.RabbitMq.Nodes.Count > 0) environment["RabbitMq__Nodes"] = string.Join(',', isolation.RabbitMq.Nodes);
         var passwords = BrokerAccounts.PasswordsFrom(SharedServers.Configuration);
         foreach (var account in service.BrokerAccounts)
             environment[$"RabbitMq__Accounts__{account}__Password"] = passwords(BrokerAccounts.UserOf(account));

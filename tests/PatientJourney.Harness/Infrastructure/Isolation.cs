@@ -13,28 +13,32 @@ public sealed class Isolation : IAsyncDisposable
 {
     private readonly bool _keep;
     private readonly string? _postgres;
+    private readonly RabbitMqSettings _administrator;
 
     public string Name { get; }
     public string ConnectionString { get; }
     /// <summary>The vhost, as the administrator (who may do anything there); ActingAs gives a service's account.</summary>
     public RabbitMqSettings RabbitMq { get; }
 
-    private Isolation(string name, int? maxPoolSize, bool keep, string? postgres)
+    private Isolation(string name, int? maxPoolSize, bool keep, string? postgres, RabbitMqSettings? broker = null)
     {
         Name = name;
         _keep = keep;
         _postgres = postgres;
+        _administrator = broker ?? Administrator;
         ConnectionString = SharedServers.ConnectionStringOf(name, maxPoolSize, postgres);
-        RabbitMq = Administrator with { VirtualHost = name };
+        RabbitMq = _administrator with { VirtualHost = name };
     }
 
     /// <param name="prefix">Names the database and vhost (pj_test, pj_chaos, pj_bench): one left behind says whose it is.</param>
     /// <param name="maxPoolSize">The connection pool of the in-process hosts (five services share one process); none for processes.</param>
     /// <param name="keep">Leave the database and vhost for a look afterwards.</param>
     /// <param name="postgres">A PostgreSQL cluster of the test's own (its connection string, any database), else the shared one.</param>
-    public static async Task<Isolation> CreateAsync(string prefix = "pj_test", int? maxPoolSize = 40, bool keep = false, string? postgres = null)
+    /// <param name="broker">The administrator of a RabbitMQ (cluster) of the test's own, else the shared broker's.</param>
+    public static async Task<Isolation> CreateAsync(string prefix = "pj_test", int? maxPoolSize = 40, bool keep = false, string? postgres = null,
+        RabbitMqSettings? broker = null)
     {
-        var isolation = new Isolation($"{prefix}_{Guid.NewGuid():N}"[..(prefix.Length + 17)], maxPoolSize, keep, postgres);
+        var isolation = new Isolation($"{prefix}_{Guid.NewGuid():N}"[..(prefix.Length + 17)], maxPoolSize, keep, postgres, broker);
         await SharedServers.CreateDatabaseAsync(isolation.Name, postgres);
         await isolation.CreateVirtualHostAsync();
         return isolation;
@@ -56,9 +60,9 @@ public sealed class Isolation : IAsyncDisposable
     private async Task CreateVirtualHostAsync()
     {
         var isolation = this;
-        using var http = ManagementApi();
+        using var http = BrokerAccounts.ManagementApi(_administrator);
         (await http.PutAsync($"vhosts/{isolation.Name}", null)).EnsureSuccessStatusCode();
-        (await http.PutAsJsonAsync($"permissions/{isolation.Name}/{Administrator.Username}",
+        (await http.PutAsJsonAsync($"permissions/{isolation.Name}/{_administrator.Username}",
             new { configure = ".*", write = ".*", read = ".*" })).EnsureSuccessStatusCode();
         // The passwords the demo system beside the tests has (test.sh exports infra/up.sh's secrets): users are global.
         await BrokerAccounts.ApplyAsync(http, isolation.Name, BrokerAccounts.PasswordsFrom(Secrets));
@@ -68,7 +72,7 @@ public sealed class Isolation : IAsyncDisposable
     {
         if (_keep) return;
         NpgsqlConnection.ClearAllPools();
-        using (var http = ManagementApi())
+        using (var http = BrokerAccounts.ManagementApi(_administrator))
             await http.DeleteAsync($"vhosts/{Name}");
         await SharedServers.DropDatabaseAsync(Name, _postgres); // left behind, named for its prefix, if it cannot be dropped
     }

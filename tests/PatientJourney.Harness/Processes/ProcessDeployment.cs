@@ -1,3 +1,4 @@
+using PatientJourney.StoreAndBus.Messaging;
 using PatientJourney.Hosting.Security;
 
 namespace PatientJourney.Harness;
@@ -22,8 +23,10 @@ public sealed class ProcessDeployment : IAsyncDisposable
     /// <summary>The run's own token-signing secret: the services run as deployed (Production), not on the development key.</summary>
     private string SigningSecret { get; } = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
 
-    public static async Task<ProcessDeployment> CreateAsync(string prefix, bool keep = false) =>
-        new(await Isolation.CreateAsync(prefix, maxPoolSize: null, keep));
+    /// <param name="postgres">A PostgreSQL cluster of the run's own, else the shared one (<see cref="Isolation.CreateAsync"/>).</param>
+    /// <param name="broker">The administrator of a RabbitMQ cluster of the run's own, else the shared broker's.</param>
+    public static async Task<ProcessDeployment> CreateAsync(string prefix, bool keep = false, string? postgres = null, RabbitMqSettings? broker = null) =>
+        new(await Isolation.CreateAsync(prefix, maxPoolSize: null, keep, postgres, broker));
 
     /// <summary>A bearer token for <paramref name="role"/>, signed with the run's key.</summary>
     public string Token(string subject, string role) =>
@@ -39,6 +42,18 @@ public sealed class ProcessDeployment : IAsyncDisposable
         ServiceCatalog.Pipeline(departmentsInOneProcess).ToDictionary(s => s.Name, s => new ServiceProcess(s.Name, ServiceCatalog.AssemblyOf(s),
             ServiceCatalog.EnvironmentOf(s, Isolation, SigningSecret), Path.Combine(LogDirectory, s.Name + ".log"),
             s.HostedDepartments.Count > 0 ? s.HostedDepartments : null));
+
+    /// <summary>
+    /// One instance of a service among several (journey-2, departments-1): the service's settings on this deployment with
+    /// <paramref name="settings"/> over them, logging to a file of its own.
+    /// </summary>
+    public ServiceProcess Instance(ServiceEntry service, string instance, IReadOnlyDictionary<string, string> settings)
+    {
+        var environment = new Dictionary<string, string>(ServiceCatalog.EnvironmentOf(service, Isolation, SigningSecret));
+        foreach (var (key, value) in settings) environment[key] = value;
+        return new ServiceProcess(instance, ServiceCatalog.AssemblyOf(service), environment, Path.Combine(LogDirectory, instance + ".log"),
+            service.HostedDepartments.Count > 0 ? service.HostedDepartments : null);
+    }
 
     /// <summary>Each department's address, whichever process hosts it.</summary>
     public static Dictionary<string, Uri> DepartmentAddresses(IReadOnlyDictionary<string, ServiceProcess> processes) =>
