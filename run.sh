@@ -118,9 +118,6 @@ await_ready() {
   done
   curl -fsS "http://localhost:$port/health/ready" >/dev/null || { echo "$name is not ready on port $port; see .run/logs/$name.log" >&2; exit 1; }
 }
-for instance in "${instances[@]}"; do
-  for port in ${ports_of_instance[$instance]}; do await_ready "$port" "$instance"; done
-done
 
 if [ "$cluster" = 1 ]; then
   # HAProxy on the public ports, in front of each service's instances (infra/haproxy.sh writes its configuration).
@@ -132,8 +129,13 @@ if [ "$cluster" = 1 ]; then
     echo "$service ${port_of[$service]} ${servers[*]}"
   done | infra/haproxy.sh .run/haproxy.cfg "$(deployment .cluster.haproxy.statsPort)"
   haproxy -q -f .run/haproxy.cfg -D -p .run/haproxy.pid
-  for service in "${services[@]}"; do await_ready "${port_of[$service]}" haproxy; done
 fi
+# The instances first (a dashboard is ready once the journey answers it: through HAProxy, with --cluster), then the
+# public ports.
+for instance in "${instances[@]}"; do
+  for port in ${ports_of_instance[$instance]}; do await_ready "$port" "$instance"; done
+done
+[ "$cluster" = 0 ] || for service in "${services[@]}"; do await_ready "${port_of[$service]}" haproxy; done
 
 if [ "$seed" = 1 ]; then
   dotnet tools/SeedLoader/bin/Release/net10.0/seed-loader.dll

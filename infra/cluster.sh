@@ -24,6 +24,11 @@ case "${1:-}" in
     fi
     as_root env PJ_RABBIT_CLUSTER_ADMIN_USER="$PJ_RABBIT_ADMIN_USER" PJ_RABBIT_CLUSTER_ADMIN_PASSWORD="$PJ_RABBIT_ADMIN_PASSWORD" \
       infra/rabbitmq-cluster.sh up
+    # The administrator of the cluster's first boot: until every node lists it, infra/up.sh would take it for missing.
+    for _ in $(seq 1 60); do
+      as_root rabbitmqctl -n "$first_node" -q list_users 2>/dev/null | grep -q "^$PJ_RABBIT_ADMIN_USER\b" && break
+      sleep 0.5
+    done
     # The cluster's copy of Debian's cookie lets infra/up.sh's rabbitmqctl reach its first node.
     PJ_RABBIT_NODE=$first_node ./infra/up.sh | grep -v '^infra: \(WAL\|secrets\)'
     as_root infra/pg-standby.sh up

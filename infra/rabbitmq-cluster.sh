@@ -108,7 +108,7 @@ up() {
   for i in $(seq 1 "$nodes"); do configure "$i"; start_node "$i"; done
   for i in $(seq 1 "$nodes"); do await_node "$i"; done
   for i in $(seq 2 "$nodes"); do
-    member nodes.disc "$i" && continue
+    member disk_nodes "$i" && continue
     ctl "$i" -q stop_app
     ctl "$i" -q join_cluster "$(node_name 1)"
     ctl "$i" -q start_app
@@ -121,8 +121,9 @@ up() {
 }
 
 kill_node() {
-  local pid; pid=$(beam_pid "$1")
-  [ -z "$pid" ] || kill -9 "$pid"
+  local pids; pids=$(beam_pid "$1")
+  # shellcheck disable=SC2086 # one pid a line
+  [ -z "$pids" ] || kill -9 $pids
   for _ in $(seq 1 40); do [ -z "$(beam_pid "$1")" ] && return 0; sleep 0.25; done
   echo "rabbitmq-cluster: $(node_name "$1") is still running" >&2; return 1
 }
