@@ -49,6 +49,8 @@ public static class JourneyServiceExtensions
         var settings = InfrastructureSettings.From(builder.Configuration);
         builder.Services.AddMarten(opts => opts.ConfigureJourneyStore(settings.PostgresConnectionString)).UseLightweightSessions();
         builder.Services.AddParameterFreeMartenLogging();
+        // A session that writes reads the primary; the audit routes only read with it.
+        builder.Services.AddKeyedScoped<IQuerySession>(JourneyStore.Primary, (sp, _) => sp.GetRequiredService<IDocumentStore>().LightweightSession());
         builder.Services.AddSingleton<JourneyRecorder>();
         builder.Services.AddSingleton<JourneyChanges>();
         builder.Services.AddHostedService(sp => new JourneyChangeListener(sp.GetRequiredService<IDocumentStore>(), sp.GetRequiredService<JourneyChanges>(),

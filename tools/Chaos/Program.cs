@@ -21,6 +21,9 @@ root.SetAction(async (parse, ct) =>
         {
             Events = parse.GetValue(events), Concurrency = parse.GetValue(concurrency), Seed = parse.GetValue(seed),
             FaultsPerKind = parse.GetValue(faultsPerKind), Keep = parse.GetValue(keep),
+            // PJ_CHAOS_SETTINGS="Logging__LogLevel__PatientJourney=Debug ...": settings every instance gets, to look into a failure.
+            Settings = (Environment.GetEnvironmentVariable("PJ_CHAOS_SETTINGS") ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries)
+                .Select(s => s.Split('=', 2)).ToDictionary(p => p[0], p => p.Length > 1 ? p[1] : ""),
         }, ct);
         Console.WriteLine(scaled);
         Console.WriteLine(scaled.Passed ? "scale-out chaos: PASSED" : "scale-out chaos: FAILED");

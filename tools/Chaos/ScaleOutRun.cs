@@ -19,6 +19,8 @@ public sealed record ScaleOutOptions
     public int Journeys { get; init; } = 3;
     public int DepartmentHosts { get; init; } = 2;
     public bool Keep { get; init; }
+    /// <summary>Settings every instance gets besides its own (log levels to look into a failure, say).</summary>
+    public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
     public TextWriter Log { get; init; } = Console.Out;
 }
 
@@ -79,8 +81,9 @@ public static class ScaleOutRun
         options.Log.WriteLine("scale-out: starting a PostgreSQL primary and standby and a RabbitMQ cluster of three");
         await using var cluster = await ScaleOutDeployment.StartAsync("pj_scale", options.Keep);
         options.Log.WriteLine($"scale-out: database and vhost {cluster.Name}, logs in {cluster.Deployment.LogDirectory}");
-        cluster.AddInstances(options.Journeys, options.DepartmentHosts, new Dictionary<string, string>());
+        cluster.AddInstances(options.Journeys, options.DepartmentHosts, options.Settings);
         await cluster.StartAsync();
+        options.Log.WriteLine($"scale-out: {DateTime.UtcNow:HH:mm:ss} {options.Journeys} journeys and {options.DepartmentHosts} departments' hosts ready after {started.Elapsed.TotalSeconds:F0} s");
 
         var patients = Math.Max(1, options.Events / Workload.EventsPerPatient);
         var client = new DepartmentClient(cluster.DepartmentAddresses(), d => cluster.Deployment.DepartmentToken("chaos", d));
@@ -138,6 +141,7 @@ public static class ScaleOutRun
         // Nothing new arrives while we compare: one journey stays up to answer, rebuild and verify.
         foreach (var process in cluster.All.Where(p => p != journey)) process.Kill();
 
+        options.Log.WriteLine($"scale-out: {DateTime.UtcNow:HH:mm:ss} delivered; checking");
         var counts = await checks.CountAsync(client.Accepted.Values.ToHashSet(), ct);
         var outOfOrder = await PatientsOutOfOrderAsync(cluster, journey.BaseAddress, patients, ct);
         await cluster.WaitForStandbyAsync(TimeSpan.FromMinutes(1));

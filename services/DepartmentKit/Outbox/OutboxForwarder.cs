@@ -45,6 +45,8 @@ public sealed partial class OutboxForwarder : SubscriptionBase
             var behind = _journey.IsBehindAsync(cancellationToken);
             await ClinicalEventPublisher.PublishAsync(_bus, page.Events, _messages, cancellationToken);
             _backlog.Confirmed(page.SequenceCeiling);
+            if (_logger.IsEnabled(LogLevel.Debug))
+                LogForwarded(_logger, page.Events.Count, page.SequenceFloor, page.SequenceCeiling, string.Join(",", page.Events.Select(e => e.Sequence)));
             for (var held = false; await behind; held = true)
             {
                 _backlog.JourneyBehind();
@@ -64,6 +66,9 @@ public sealed partial class OutboxForwarder : SubscriptionBase
 
     [LoggerMessage(LogLevel.Information, "Outbox waits after the page of {Count} events from sequence {Floor}: the journey is behind ({Backlog} events not yet confirmed)")]
     private static partial void LogHeld(ILogger logger, int count, long floor, long backlog);
+
+    [LoggerMessage(LogLevel.Debug, "Outbox page of {Count} events ({Floor}-{Ceiling}) confirmed by the broker: sequences {Sequences}")]
+    private static partial void LogForwarded(ILogger logger, int count, long floor, long ceiling, string sequences);
 
     [LoggerMessage(LogLevel.Warning, "Outbox page of {Count} events from sequence {Floor} not confirmed by the broker ({Error}); it will be retried")]
     private static partial void LogPublishFailed(ILogger logger, int count, long floor, string error);

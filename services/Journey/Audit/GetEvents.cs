@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Marten;
+using PatientJourney.Journey.Store;
 using Microsoft.AspNetCore.Http.HttpResults;
 using PatientJourney.Hosting;
 using PatientJourney.StoreAndBus.Messaging;
@@ -16,7 +17,7 @@ public static class GetEvents
         audit.MapGet("/patients/{patientId}/events", Handle).WithName("GetEvents");
 
     private static async Task<Results<Ok<List<JsonObject>>, ValidationProblem, ProblemHttpResult>> Handle(
-        string patientId, string? asKnownAt, IQuerySession session, CancellationToken ct)
+        string patientId, string? asKnownAt, [FromKeyedServices(JourneyStore.Primary)] IQuerySession session, CancellationToken ct)
     {
         if (CheckPatientId(patientId) is { } invalid) return invalid;
         if (!TryParseKnownAt(asKnownAt, out var knownAt)) return BadQuery("asKnownAt", "must be a UTC date-time (ISO 8601)");

@@ -1,4 +1,5 @@
 using Marten;
+using PatientJourney.Journey.Store;
 using Microsoft.AspNetCore.Http.HttpResults;
 using static PatientJourney.Journey.Reading.QueryParameters;
 
@@ -11,7 +12,7 @@ public static class VerifyChain
         audit.MapGet("/patients/{patientId}/verify", Handle).WithName("VerifyChain");
 
     private static async Task<Results<Ok<ChainVerification>, ValidationProblem, ProblemHttpResult>> Handle(
-        string patientId, IQuerySession session, CancellationToken ct)
+        string patientId, [FromKeyedServices(JourneyStore.Primary)] IQuerySession session, CancellationToken ct)
     {
         if (CheckPatientId(patientId) is { } invalid) return invalid;
         var verification = await EventChain.VerifyAsync(session, patientId, ct);

@@ -106,10 +106,10 @@ public sealed partial class JourneyChangeListener(IDocumentStore store, JourneyC
                         return;
                     }
                 }
-                await using var current = new NpgsqlCommand("select pg_current_wal_lsn()", primary);
-                var target = (NpgsqlTypes.NpgsqlLogSequenceNumber)(await current.ExecuteScalarAsync(ct))!;
+                await using var current = new NpgsqlCommand("select pg_current_wal_lsn()::text", primary);
+                var target = (string)(await current.ExecuteScalarAsync(ct))!;
                 var started = Stopwatch.GetTimestamp();
-                await using var replayed = new NpgsqlCommand("select pg_last_wal_replay_lsn() >= $1", _standby) { Parameters = { new() { Value = target } } };
+                await using var replayed = new NpgsqlCommand("select pg_last_wal_replay_lsn() >= $1::pg_lsn", _standby) { Parameters = { new() { Value = target } } };
                 while (!(bool)(await replayed.ExecuteScalarAsync(ct))! && Stopwatch.GetElapsedTime(started) < patience) await Task.Delay(Poll, ct);
             }
             catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException && !ct.IsCancellationRequested)

@@ -1,5 +1,6 @@
 using Hl7.Fhir.Serialization;
 using Marten;
+using PatientJourney.Journey.Store;
 using PatientJourney.Journey.Reading;
 using static PatientJourney.Journey.Reading.QueryParameters;
 
@@ -11,7 +12,7 @@ public static class ExportFhir
     public static RouteHandlerBuilder MapExportFhir(this IEndpointRouteBuilder audit) =>
         audit.MapGet("/patients/{patientId}/fhir", Handle).WithName("ExportFhir").Produces(StatusCodes.Status200OK, contentType: "application/fhir+json");
 
-    private static async Task<IResult> Handle(string patientId, string? asOf, IQuerySession session, TimeProvider clock, CancellationToken ct)
+    private static async Task<IResult> Handle(string patientId, string? asOf, [FromKeyedServices(JourneyStore.Primary)] IQuerySession session, TimeProvider clock, CancellationToken ct)
     {
         if (CheckPatientId(patientId) is { } invalid) return invalid;
         if (!TryParseDate(asOf, Today(clock), out var day)) return BadQuery("asOf", "must be a date (YYYY-MM-DD)");

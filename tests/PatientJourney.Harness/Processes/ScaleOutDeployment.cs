@@ -99,11 +99,11 @@ public sealed class ScaleOutDeployment : IAsyncDisposable
     {
         await using var primary = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(ConnectionString) { Pooling = false }.ConnectionString);
         await primary.OpenAsync();
-        await using var current = new NpgsqlCommand("select pg_current_wal_lsn()", primary);
-        var target = (NpgsqlTypes.NpgsqlLogSequenceNumber)(await current.ExecuteScalarAsync())!;
+        await using var current = new NpgsqlCommand("select pg_current_wal_lsn()::text", primary);
+        var target = (string)(await current.ExecuteScalarAsync())!;
         await using var standby = new NpgsqlConnection(StandbyConnectionString);
         await standby.OpenAsync();
-        await using var replayed = new NpgsqlCommand("select pg_last_wal_replay_lsn() >= $1", standby) { Parameters = { new() { Value = target } } };
+        await using var replayed = new NpgsqlCommand("select pg_last_wal_replay_lsn() >= $1::pg_lsn", standby) { Parameters = { new() { Value = target } } };
         var until = DateTime.UtcNow + deadline;
         while (!(bool)(await replayed.ExecuteScalarAsync())!)
         {
