@@ -41,7 +41,7 @@ public static class DepartmentEventStore
             })
             .AddAsyncDaemon(DaemonMode.Solo)
             .UseLightweightSessions();
-        builder.Services.AddParameterFreeMartenLogging();
+        builder.Services.AddParameterFreeMartenLogging().AddStoreAndBusTelemetry();
         var broker = BrokerAccounts.Connection(settings.RabbitMq, builder.Configuration, department);
         DevelopmentSecrets.EnsureNoneOutsideDevelopment(builder.Environment, broker, settings.PostgresConnectionString);
         builder.Services.AddPatientJourneyBus(broker);
@@ -50,7 +50,7 @@ public static class DepartmentEventStore
         builder.Services.AddSingleton(new DepartmentName(department));
         builder.Services.AddSingleton(backlog);
         builder.Services.AddSingleton(wakeup);
-        builder.Services.AddSingleton<DepartmentWriter>();
+        builder.Services.AddSingleton<DepartmentWriter>().AddHostedService<OutboxBacklogGauge>();
         builder.Services.AddAuthorizationBuilder().AddPolicy(Policies.RecordDepartmentFacts, p => p.RequireRole(Roles.Department(department)));
         return builder;
     }

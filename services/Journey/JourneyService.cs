@@ -48,7 +48,7 @@ public static class JourneyServiceExtensions
     {
         var settings = InfrastructureSettings.From(builder.Configuration);
         builder.Services.AddMarten(opts => opts.ConfigureJourneyStore(settings.PostgresConnectionString)).UseLightweightSessions();
-        builder.Services.AddParameterFreeMartenLogging();
+        builder.Services.AddParameterFreeMartenLogging().AddStoreAndBusTelemetry();
         builder.Services.AddSingleton<JourneyRecorder>();
         builder.Services.AddSingleton<JourneyChanges>();
         builder.Services.AddSingleton<IPatientChanges>(sp => sp.GetRequiredService<JourneyChanges>());
@@ -63,6 +63,7 @@ public static class JourneyServiceExtensions
             .ToArray();
         var broker = BrokerAccounts.Connection(settings.RabbitMq, builder.Configuration, BrokerAccounts.Journey);
         DevelopmentSecrets.EnsureNoneOutsideDevelopment(builder.Environment, broker, settings.PostgresConnectionString);
+        builder.Services.AddHostedService(sp => new JourneyGauges(sp.GetRequiredService<IDocumentStore>(), broker, sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddPatientJourneyBus(broker,
             x =>
             {

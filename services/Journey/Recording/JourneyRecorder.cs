@@ -38,6 +38,8 @@ public sealed partial class JourneyRecorder : IAsyncDisposable
 
     public const int DefaultBatchWriters = 2;
     public const int DefaultMaxBatch = 500;
+    /// <summary>Each batch's span: parented by its first consume, linked to the others.</summary>
+    public const string CommitSpanName = "journey commit";
 
     public JourneyRecorder(IDocumentStore store, IPatientChanges changes, ILogger<JourneyRecorder> logger, IConfiguration configuration, TimeProvider clock)
     {
@@ -53,7 +55,7 @@ public sealed partial class JourneyRecorder : IAsyncDisposable
         // deliver slightly more but take the journey to the edge of its 300 MB (measured in docs/benchmarks-history.md).
         _commits = new GroupCommit<ClinicalEvent, bool>(WriteBatchAsync, e => e.PatientId,
             maxBatch: configuration.GetValue<int?>("Journey:MaxBatch") ?? DefaultMaxBatch,
-            writers: configuration.GetValue<int?>("Journey:BatchWriters") ?? DefaultBatchWriters, logger: logger);
+            writers: configuration.GetValue<int?>("Journey:BatchWriters") ?? DefaultBatchWriters, logger: logger, spanName: CommitSpanName);
     }
 
     /// <summary>True when the event was appended, false when the journey already had it.</summary>
@@ -165,6 +167,7 @@ public sealed partial class JourneyRecorder : IAsyncDisposable
                 merges.IsAlone(patientId) ? worklistRows[patientId] : null));
         }
         foreach (var view in views) _changes.Recorded(view.Id, view.Version);
+        JourneyMetrics.Committed(_clock.GetUtcNow(), appendedTo.Values);
     }
 
     /// <summary>

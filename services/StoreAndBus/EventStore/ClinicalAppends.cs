@@ -26,8 +26,9 @@ public static class ClinicalAppends
     /// </summary>
     /// <param name="storedAt">The events' timestamp; the database's transaction time when not given. The journey gives
     /// its own clock's time, which it also keeps in each event's hash-chain link (when the journey knew it).</param>
+    /// <param name="traceOf">Each event's trace context, kept in its row's headers (<see cref="EventTraceContext"/>); none when not given.</param>
     public static async Task<long> AppendClinicalAsync(this IDocumentSession session, string schema, IReadOnlyCollection<StreamAppend> appends, CancellationToken ct,
-        DateTimeOffset? storedAt = null)
+        DateTimeOffset? storedAt = null, Func<ClinicalEvent, System.Diagnostics.ActivityContext>? traceOf = null)
     {
         var count = appends.Sum(a => a.Events.Count);
         if (count == 0) return 0;
@@ -82,20 +83,18 @@ public static class ClinicalAppends
             select id, null, version, now(), ? from unnest(?::varchar[], ?::bigint[]) as t(id, version)
             on conflict (id) do update set version = excluded.version, timestamp = excluded.timestamp where s.version < excluded.version
             """, session.TenantId, streamIds, streamVersions);
-        if (storedAt is { } at)
-            session.QueueSqlCommand($"""
-                insert into {schema}.mt_events (seq_id, id, stream_id, version, data, type, tenant_id, timestamp, mt_dotnet_type, is_archived)
-                select seq_id, id, stream_id, version, data::jsonb, type, ?, ?::timestamptz, dotnet_type, false
-                from unnest(?::bigint[], ?::uuid[], ?::varchar[], ?::bigint[], ?::text[], ?::varchar[], ?::varchar[])
-                    as e(seq_id, id, stream_id, version, data, type, dotnet_type)
-                """, session.TenantId, at.ToUniversalTime(), sequences, ids, eventStreams, versions, bodies, types, dotNetTypes);
-        else
-            session.QueueSqlCommand($"""
-                insert into {schema}.mt_events (seq_id, id, stream_id, version, data, type, tenant_id, timestamp, mt_dotnet_type, is_archived)
-                select seq_id, id, stream_id, version, data::jsonb, type, ?, now(), dotnet_type, false
-                from unnest(?::bigint[], ?::uuid[], ?::varchar[], ?::bigint[], ?::text[], ?::varchar[], ?::varchar[])
-                    as e(seq_id, id, stream_id, version, data, type, dotnet_type)
-                """, session.TenantId, sequences, ids, eventStreams, versions, bodies, types, dotNetTypes);
+        // The events' trace contexts go in the headers column only when traced: otherwise the statement stays as it was.
+        var headers = traceOf is null ? null : appends.SelectMany(a => a.Events).Select(e => EventTraceContext.Headers(traceOf(e))).ToArray();
+        var parameters = new List<object> { session.TenantId };
+        if (storedAt is { } at) parameters.Add(at.ToUniversalTime());
+        parameters.AddRange([sequences, ids, eventStreams, versions, bodies, types, dotNetTypes]);
+        if (headers is not null) parameters.Add(headers);
+        session.QueueSqlCommand($"""
+            insert into {schema}.mt_events (seq_id, id, stream_id, version, data, type, tenant_id, timestamp, mt_dotnet_type, is_archived{(headers is null ? "" : ", headers")})
+            select seq_id, id, stream_id, version, data::jsonb, type, ?, {(storedAt is null ? "now()" : "?::timestamptz")}, dotnet_type, false{(headers is null ? "" : ", headers::jsonb")}
+            from unnest(?::bigint[], ?::uuid[], ?::varchar[], ?::bigint[], ?::text[], ?::varchar[], ?::varchar[]{(headers is null ? "" : ", ?::text[]")})
+                as e(seq_id, id, stream_id, version, data, type, dotnet_type{(headers is null ? "" : ", headers")})
+            """, [.. parameters]);
         return sequences[^1];
     }
 }
