@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using Marten;
+using RabbitMQ.Client.Exceptions;
 using PatientJourney.Contracts;
 using PatientJourney.Hosting.Telemetry;
 using PatientJourney.Journey.Surveillance;
@@ -39,7 +40,17 @@ public sealed class JourneyGauges(IDocumentStore store, RabbitMqSettings broker,
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        _deadLetters = JourneyMetrics.DeadLetters.Add(async ct => [new((await _errors.AskAsync(ct)).MessageCount)]);
+        _deadLetters = JourneyMetrics.DeadLetters.Add(async ct =>
+        {
+            try
+            {
+                return [new((await _errors.AskAsync(ct)).MessageCount)];
+            }
+            catch (OperationInterruptedException e) when (e.ShutdownReason?.ReplyCode == 404)
+            {
+                return [new(0)]; // MassTransit declares the error queue with its first dead letter
+            }
+        });
         _worklist = JourneyMetrics.WorklistItems.Add(async ct =>
         {
             var counts = await WorklistCounts.AsOfAsync(store, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime), ct);

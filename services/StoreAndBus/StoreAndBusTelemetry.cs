@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 
@@ -13,6 +15,23 @@ namespace PatientJourney.StoreAndBus;
 public static class StoreAndBusTelemetry
 {
     public static IServiceCollection AddStoreAndBusTelemetry(this IServiceCollection services) => services
-        .ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddNpgsql().AddSource("Marten", "MassTransit"))
+        .ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddNpgsql().AddSource("Marten", "MassTransit").AddProcessor(new StoreWorkOutsideAnyTrace()))
         .ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddNpgsqlInstrumentation().AddMeter("Marten", "MassTransit"));
+
+    /// <summary>
+    /// The store's work that no request, message or span of ours started is not recorded: Marten's async daemon polls its
+    /// high-water mark and the outbox's progress every second or faster in every department, and each poll would be a
+    /// trace of its own, drowning the facts' traces. Their spans under a traced request or message are kept.
+    /// </summary>
+    private sealed class StoreWorkOutsideAnyTrace : BaseProcessor<Activity>
+    {
+        public override void OnStart(Activity data)
+        {
+            if (data.Parent is null && data.ParentSpanId == default && data.Source.Name is "Marten" or "Npgsql")
+            {
+                data.ActivityTraceFlags &= ~ActivityTraceFlags.Recorded; // its children are not sampled either
+                data.IsAllDataRequested = false;
+            }
+        }
+    }
 }
