@@ -39,6 +39,9 @@ export ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Development}
 # People sign in at a local OpenID provider with demo users (tools/OidcProvider); it exports Auth__* for the services.
 source tools/OidcProvider/start.sh
 start_sign_in
+# The local OTLP receiver, the Aspire dashboard (tools/TelemetryDashboard): it exports OTEL_EXPORTER_OTLP_* to the services.
+source tools/TelemetryDashboard/start.sh
+start_telemetry
 
 # Logs can hold what a failure says about a request: only this user reads them.
 umask 077
@@ -157,6 +160,7 @@ if [ "$cluster" = 1 ]; then
   deployment '.cluster.rabbitmq | range(.nodes) as $i | "    RabbitMQ \(.namePrefix)\($i + 1): AMQP localhost:\(.amqpPort + $i), management http://localhost:\(.managementPort + $i)"'
   deployment '.cluster.postgres | "    PostgreSQL: primary localhost:\(.primaryPort), streaming standby localhost:\(.standbyPort) (cluster \(.standbyCluster))"'
 fi
+print_telemetry
 print_sign_in
 cat <<MSG
   A token for the API (development key): dotnet tools/JourneyAdmin/bin/Release/net10.0/journey-admin.dll token --role clinician --sub your.name

@@ -47,7 +47,7 @@ public static class DepartmentEventStore
             // Solo daemons would both forward and fail on the progression (Marten issue 3167).
             .AddAsyncDaemon(DaemonMode.HotCold)
             .UseLightweightSessions();
-        builder.Services.AddParameterFreeMartenLogging();
+        builder.Services.AddParameterFreeMartenLogging().AddStoreAndBusTelemetry();
         builder.Services.AddStoreSchema(department);
         var broker = BrokerAccounts.Connection(settings.RabbitMq, builder.Configuration, department);
         DevelopmentSecrets.EnsureNoneOutsideDevelopment(builder.Environment, broker, settings.PostgresConnectionString);
@@ -57,7 +57,7 @@ public static class DepartmentEventStore
         builder.Services.AddSingleton(new DepartmentName(department));
         builder.Services.AddSingleton(backlog);
         builder.Services.AddSingleton(wakeup);
-        builder.Services.AddSingleton<DepartmentWriter>();
+        builder.Services.AddSingleton<DepartmentWriter>().AddHostedService<OutboxBacklogGauge>();
         builder.Services.AddAuthorizationBuilder().AddPolicy(Policies.RecordDepartmentFacts, p => p.RequireRole(Roles.Department(department)));
         return builder;
     }

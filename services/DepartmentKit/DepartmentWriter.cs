@@ -1,9 +1,11 @@
+using System.Diagnostics;
 using Marten;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using PatientJourney.Contracts;
 using PatientJourney.DepartmentKit.Outbox;
+using PatientJourney.Hosting.Telemetry;
 using PatientJourney.StoreAndBus.EventStore;
 
 namespace PatientJourney.DepartmentKit;
@@ -55,7 +57,7 @@ public sealed partial class DepartmentWriter : IAsyncDisposable
         _schema = department.Value;
         _clock = clock;
         _commits = new GroupCommit<DepartmentWrite, IResult>(WriteBatchAsync, w => w.PatientId,
-            writers: configuration.GetValue<int?>("Department:BatchWriters") ?? DefaultBatchWriters, logger: logger);
+            writers: configuration.GetValue<int?>("Department:BatchWriters") ?? DefaultBatchWriters, logger: logger, spanName: $"{department.Value} append");
     }
 
     public Task<IResult> SubmitAsync(DepartmentWrite write, CancellationToken ct) => _commits.SubmitAsync(write, ct);
@@ -70,6 +72,8 @@ public sealed partial class DepartmentWriter : IAsyncDisposable
     private async Task WriteBatchAsync(IReadOnlyList<PendingWrite<DepartmentWrite, IResult>> batch, CancellationToken ct)
     {
         await _schemaApplied.AppliedAsync(ct);
+        var span = Activity.Current; // the batch's (GroupCommit), when traced
+        span?.SetTag(PatientJourneyTelemetry.DepartmentTag, _schema);
         for (var attempt = 1; ; attempt++)
         {
             var answers = new Dictionary<PendingWrite<DepartmentWrite, IResult>, IResult>();
@@ -84,6 +88,8 @@ public sealed partial class DepartmentWriter : IAsyncDisposable
             var streams = await _streams.ReadAsync(session, _schema, patients, ct);
             var histories = streams.ToDictionary(s => s.Key, s => s.Value.Events.ToList());
             var appended = new Dictionary<string, List<ClinicalEvent>>();
+            // Traced: each event keeps the context its request's trace goes on from, for the outbox's publish.
+            var traces = span is null ? null : new Dictionary<Guid, ActivityContext>();
 
             var now = _clock.GetUtcNow();
             foreach (var pending in batch)
@@ -125,6 +131,7 @@ public sealed partial class DepartmentWriter : IAsyncDisposable
                     continue;
                 }
                 histories[write.PatientId].AddRange(events);
+                if (traces is not null) foreach (var e in events) traces[e.EventId] = pending.Trace;
                 (appended.TryGetValue(write.PatientId, out var list) ? list : appended[write.PatientId] = []).AddRange(events);
                 var first = events[0];
                 if (write.IdempotencyKey.Length > 0)
@@ -136,10 +143,12 @@ public sealed partial class DepartmentWriter : IAsyncDisposable
                 answers[pending] = Accepted(first.EventId, first.PatientId, first.Type);
             }
 
-            var lastSequence = await session.AppendClinicalAsync(_schema, appended.Select(a => new StreamAppend(a.Key, streams[a.Key].Version, a.Value)).ToList(), ct);
-
+            long lastSequence;
             try
             {
+                // The events are written here (a stale version collides with the stream's key at once), the rest at the commit.
+                lastSequence = await session.AppendClinicalAsync(_schema, appended.Select(a => new StreamAppend(a.Key, streams[a.Key].Version, a.Value)).ToList(), ct,
+                    traceOf: traces is null ? null : e => traces.GetValueOrDefault(e.EventId));
                 if (appended.Count > 0 || session.PendingChanges.Inserts().Any()) await session.SaveChangesAsync(ct);
             }
             catch (Exception ex) when (attempt < ConcurrencyAttempts && IsConcurrentWrite(ex))
@@ -154,6 +163,7 @@ public sealed partial class DepartmentWriter : IAsyncDisposable
             foreach (var (pending, answer) in answers) pending.Outcome.TrySetResult(answer);
             if (lastSequence > 0) _wakeup.Committed(lastSequence);
             foreach (var (patientId, events) in appended) _streams.Appended(patientId, streams[patientId], events);
+            DepartmentMetrics.Accepted(_schema, appended.Values);
             return;
         }
     }
@@ -166,7 +176,9 @@ public sealed partial class DepartmentWriter : IAsyncDisposable
         or JasperFx.DocumentAlreadyExistsException
         or JasperFx.Events.ExistingStreamIdCollisionException
         or Marten.Exceptions.ExistingStreamIdCollisionException
-        or Marten.Exceptions.MartenCommandException { InnerException: Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation } };
+        or Marten.Exceptions.MartenCommandException { InnerException: Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation } }
+        // The events' own statement (ClinicalAppends) runs outside Marten's unit of work.
+        or Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation };
 
     private static IResult Accepted(Guid eventId, string patientId, string type) =>
         TypedResults.Accepted((string?)null, new AcceptedEvent(eventId, patientId, type));

@@ -9,11 +9,12 @@ using Microsoft.Extensions.Logging;
 using Microsoft.AspNetCore.Routing;
 using PatientJourney.Hosting.Http;
 using PatientJourney.Hosting.Security;
+using PatientJourney.Hosting.Telemetry;
 using Scalar.AspNetCore;
 
 namespace PatientJourney.Hosting;
 
-/// <summary>What every PatientJourney web host does alike: JSON, problem documents, health, OpenAPI.</summary>
+/// <summary>What every PatientJourney web host does alike: JSON, problem documents, health, OpenAPI, telemetry.</summary>
 public static partial class ServiceDefaults
 {
     public const string ReadyTag = "ready";
@@ -41,6 +42,7 @@ public static partial class ServiceDefaults
         // after the configuration's rules, so that no LogLevel setting of theirs or of a parent category can open them.
         foreach (var category in RequestEchoingCategories) builder.Logging.AddFilter(category, LogLevel.Warning);
 
+        builder.AddPatientJourneyTelemetry();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.Configure<JsonOptions>(o => JsonDefaults.Configure(o.SerializerOptions));
         builder.Services.AddProblemDetails();

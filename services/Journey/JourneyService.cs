@@ -48,7 +48,7 @@ public static class JourneyServiceExtensions
     {
         var settings = InfrastructureSettings.From(builder.Configuration);
         builder.Services.AddMarten(opts => opts.ConfigureJourneyStore(settings.PostgresConnectionString)).UseLightweightSessions();
-        builder.Services.AddParameterFreeMartenLogging();
+        builder.Services.AddParameterFreeMartenLogging().AddStoreAndBusTelemetry();
         // A session that writes reads the primary; the audit routes only read with it.
         builder.Services.AddKeyedScoped<IQuerySession>(JourneyStore.Primary, (sp, _) => sp.GetRequiredService<IDocumentStore>().LightweightSession());
         builder.Services.AddSingleton<JourneyRecorder>();
@@ -66,6 +66,7 @@ public static class JourneyServiceExtensions
             .ToArray();
         var broker = BrokerAccounts.Connection(settings.RabbitMq, builder.Configuration, BrokerAccounts.Journey);
         DevelopmentSecrets.EnsureNoneOutsideDevelopment(builder.Environment, broker, settings.PostgresConnectionString);
+        builder.Services.AddHostedService(sp => new JourneyGauges(sp.GetRequiredService<IDocumentStore>(), broker, sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddPatientJourneyBus(broker,
             x =>
             {

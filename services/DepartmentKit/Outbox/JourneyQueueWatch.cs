@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Configuration;
 using PatientJourney.StoreAndBus.Messaging;
-using RabbitMQ.Client;
 
 namespace PatientJourney.DepartmentKit.Outbox;
 
@@ -17,8 +16,7 @@ public sealed class JourneyQueueWatch(RabbitMqSettings connection, int maxReady,
     private static readonly TimeSpan Freshness = TimeSpan.FromMilliseconds(10);
 
     private readonly SemaphoreSlim _asking = new(1, 1);
-    private IConnection? _connection;
-    private IChannel? _channel;
+    private readonly QueueDepth _queue = new(connection, queue, "outbox journey-queue watch");
     // One reference, swapped whole: read without the lock.
     private sealed record Answer(bool Behind, long At);
     private volatile Answer _last = new(false, 0);
@@ -39,20 +37,7 @@ public sealed class JourneyQueueWatch(RabbitMqSettings connection, int maxReady,
             var behind = false;
             try
             {
-                if (_channel is not { IsOpen: true })
-                {
-                    if (_connection is not { IsOpen: true })
-                    {
-                        if (_connection is not null) await _connection.DisposeAsync();
-                        _connection = await new ConnectionFactory
-                        {
-                            VirtualHost = connection.VirtualHost, UserName = connection.Username, Password = connection.Password,
-                            AutomaticRecoveryEnabled = false, ClientProvidedName = "outbox journey-queue watch",
-                        }.CreateConnectionAsync(connection.Endpoints, ct);
-                    }
-                    _channel = await _connection.CreateChannelAsync(cancellationToken: ct);
-                }
-                var state = await _channel.QueueDeclarePassiveAsync(queue, ct);
+                var state = await _queue.AskAsync(ct);
                 behind = state.ConsumerCount > 0 && state.MessageCount > MaxReady;
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
@@ -70,8 +55,7 @@ public sealed class JourneyQueueWatch(RabbitMqSettings connection, int maxReady,
 
     public async ValueTask DisposeAsync()
     {
-        if (_channel is not null) await _channel.DisposeAsync();
-        if (_connection is not null) await _connection.DisposeAsync();
+        await _queue.DisposeAsync();
         _asking.Dispose();
     }
 }

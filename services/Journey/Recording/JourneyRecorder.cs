@@ -37,6 +37,8 @@ public sealed partial class JourneyRecorder : IAsyncDisposable
 
     public const int DefaultBatchWriters = 2;
     public const int DefaultMaxBatch = 500;
+    /// <summary>Each batch's span: parented by its first consume, linked to the others.</summary>
+    public const string CommitSpanName = "journey commit";
 
     public JourneyRecorder(IDocumentStore store, ILogger<JourneyRecorder> logger, IConfiguration configuration, TimeProvider clock, StoreSchema schema)
     {
@@ -52,7 +54,7 @@ public sealed partial class JourneyRecorder : IAsyncDisposable
         // deliver slightly more but take the journey to the edge of its 300 MB (measured in docs/benchmarks-history.md).
         _commits = new GroupCommit<ClinicalEvent, bool>(WriteBatchAsync, e => e.PatientId,
             maxBatch: configuration.GetValue<int?>("Journey:MaxBatch") ?? DefaultMaxBatch,
-            writers: configuration.GetValue<int?>("Journey:BatchWriters") ?? DefaultBatchWriters, logger: logger);
+            writers: configuration.GetValue<int?>("Journey:BatchWriters") ?? DefaultBatchWriters, logger: logger, spanName: CommitSpanName);
     }
 
     /// <summary>True when the event was appended, false when the journey already had it.</summary>
@@ -159,6 +161,7 @@ public sealed partial class JourneyRecorder : IAsyncDisposable
             _tails.Committed(patientId, new PatientTail(streams[patientId].Version + added.Count, lastHashes[patientId],
                 merges.IsAlone(patientId) ? worklistRows[patientId] : null));
         }
+        JourneyMetrics.Committed(_clock.GetUtcNow(), appendedTo.Values);
     }
 
     /// <summary>

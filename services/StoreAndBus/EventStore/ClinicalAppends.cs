@@ -9,7 +9,7 @@ namespace PatientJourney.StoreAndBus.EventStore;
 public sealed record StreamAppend(string StreamKey, long VersionBefore, IReadOnlyList<ClinicalEvent> Events);
 
 /// <summary>
-/// Appends a whole batch of patients' events as two set-based statements in the session's unit of work, into Marten's
+/// Appends a whole batch of patients' events as two set-based statements in the session's transaction, into Marten's
 /// own tables (the rows Marten's <c>mt_quick_append_events</c> writes, read back by Marten as its own). Marten appends
 /// stream by stream, a PL/pgSQL call each that inserts its events one at a time: at batch saturation those calls were
 /// half of PostgreSQL's time (measured in docs/benchmarks-history.md, "set-based appends"). Concurrency is what it was: the
@@ -21,26 +21,17 @@ public static class ClinicalAppends
     private static readonly ConcurrentDictionary<Type, (string Type, string DotNetType)> Names = new();
 
     /// <summary>
-    /// Queues the appends (committed by the session's SaveChangesAsync) and returns the highest sequence number they
-    /// were given, 0 when there is nothing to append. Call inside the session's transaction (<see cref="StreamLock"/>).
+    /// Writes the appends in the session's transaction (committed by its SaveChangesAsync) and returns the highest sequence
+    /// number they were given, 0 when there is nothing to append. Call inside the session's transaction (<see cref="StreamLock"/>).
     /// </summary>
     /// <param name="storedAt">The events' timestamp; the database's transaction time when not given. The journey gives
     /// its own clock's time, which it also keeps in each event's hash-chain link (when the journey knew it).</param>
+    /// <param name="traceOf">Each event's trace context, kept in its row's headers (<see cref="EventTraceContext"/>); none when not given.</param>
     public static async Task<long> AppendClinicalAsync(this IDocumentSession session, string schema, IReadOnlyCollection<StreamAppend> appends, CancellationToken ct,
-        DateTimeOffset? storedAt = null)
+        DateTimeOffset? storedAt = null, Func<ClinicalEvent, System.Diagnostics.ActivityContext>? traceOf = null)
     {
         var count = appends.Sum(a => a.Events.Count);
         if (count == 0) return 0;
-
-        // The sequence numbers first, in one round trip, so that the caller knows what it committed (the outbox's backlog).
-        var sequences = new long[count];
-        await using (var command = new NpgsqlCommand($"select nextval('{schema}.mt_events_sequence') from generate_series(1, @n)", session.Connection))
-        {
-            command.Parameters.Add(new NpgsqlParameter<int>("n", count));
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            for (var i = 0; await reader.ReadAsync(ct); i++) sequences[i] = reader.GetInt64(0);
-        }
-        Array.Sort(sequences); // a stream's versions follow its sequence numbers
 
         var streamIds = new string[appends.Count];
         var streamVersions = new long[appends.Count];
@@ -76,26 +67,47 @@ public static class ClinicalAppends
             s++;
         }
 
+        // Written now, in the session's transaction and in one round trip, not queued for its commit: each event's sequence
+        // number is taken by the statement that inserts its row. Taken earlier (nextval, then the insert at the commit), a
+        // number stood in the sequence with no row and no lock on mt_events behind it; with two instances writing one store,
+        // the outbox daemon of the other took it for a rolled-back gap and moved past it before the row was committed: the
+        // fact was never forwarded (found by the scale-out chaos run, docs/reliability.md).
         // The streams first: each event's row refers to its stream's. A version never goes back (as in Marten's own append).
-        session.QueueSqlCommand($"""
+        var batch = new NpgsqlBatch(session.Connection);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand($"""
             insert into {schema}.mt_streams as s (id, type, version, timestamp, tenant_id)
-            select id, null, version, now(), ? from unnest(?::varchar[], ?::bigint[]) as t(id, version)
+            select id, null, version, now(), $1 from unnest($2::varchar[], $3::bigint[]) as t(id, version)
             on conflict (id) do update set version = excluded.version, timestamp = excluded.timestamp where s.version < excluded.version
-            """, session.TenantId, streamIds, streamVersions);
-        if (storedAt is { } at)
-            session.QueueSqlCommand($"""
-                insert into {schema}.mt_events (seq_id, id, stream_id, version, data, type, tenant_id, timestamp, mt_dotnet_type, is_archived)
-                select seq_id, id, stream_id, version, data::jsonb, type, ?, ?::timestamptz, dotnet_type, false
-                from unnest(?::bigint[], ?::uuid[], ?::varchar[], ?::bigint[], ?::text[], ?::varchar[], ?::varchar[])
-                    as e(seq_id, id, stream_id, version, data, type, dotnet_type)
-                """, session.TenantId, at.ToUniversalTime(), sequences, ids, eventStreams, versions, bodies, types, dotNetTypes);
-        else
-            session.QueueSqlCommand($"""
-                insert into {schema}.mt_events (seq_id, id, stream_id, version, data, type, tenant_id, timestamp, mt_dotnet_type, is_archived)
-                select seq_id, id, stream_id, version, data::jsonb, type, ?, now(), dotnet_type, false
-                from unnest(?::bigint[], ?::uuid[], ?::varchar[], ?::bigint[], ?::text[], ?::varchar[], ?::varchar[])
-                    as e(seq_id, id, stream_id, version, data, type, dotnet_type)
-                """, session.TenantId, sequences, ids, eventStreams, versions, bodies, types, dotNetTypes);
-        return sequences[^1];
+            """) { Parameters = { new() { Value = session.TenantId }, new() { Value = streamIds }, new() { Value = streamVersions } } });
+        // The events' trace contexts go in the headers column only when traced: otherwise the statement stays as it was.
+        var headers = traceOf is null ? null : appends.SelectMany(a => a.Events).Select(e => EventTraceContext.Headers(traceOf(e))).ToArray();
+        var events = new NpgsqlBatchCommand();
+        foreach (var value in new object[] { session.TenantId, ids, eventStreams, versions, bodies, types, dotNetTypes })
+            events.Parameters.Add(new NpgsqlParameter { Value = value });
+        if (storedAt is { } at) events.Parameters.Add(new NpgsqlParameter { Value = at.ToUniversalTime() });
+        if (headers is not null) events.Parameters.Add(new NpgsqlParameter { Value = headers });
+        var next = 8;
+        var timestamp = storedAt is null ? "now()" : $"${next++}::timestamptz";
+        var header = headers is null ? "" : $"${next++}::text[]";
+        // Numbered in the order of the batch (ordinality), so that a stream's versions follow its sequence numbers.
+        events.CommandText = $"""
+            insert into {schema}.mt_events (seq_id, id, stream_id, version, data, type, tenant_id, timestamp, mt_dotnet_type, is_archived{(headers is null ? "" : ", headers")})
+            select nextval('{schema}.mt_events_sequence'), id, stream_id, version, data::jsonb, type, $1, {timestamp}, dotnet_type, false{(headers is null ? "" : ", headers::jsonb")}
+            from (select * from unnest($2::uuid[], $3::varchar[], $4::bigint[], $5::text[], $6::varchar[], $7::varchar[]{(headers is null ? "" : ", " + header)})
+                with ordinality as e(id, stream_id, version, data, type, dotnet_type{(headers is null ? "" : ", headers")}, position) order by position) as e
+            returning seq_id
+            """;
+        batch.BatchCommands.Add(events);
+        var last = 0L;
+        await using (batch)
+        await using (var reader = await batch.ExecuteReaderAsync(ct))
+        {
+            do
+            {
+                while (await reader.ReadAsync(ct)) last = Math.Max(last, reader.GetInt64(0));
+            }
+            while (await reader.NextResultAsync(ct));
+        }
+        return last;
     }
 }

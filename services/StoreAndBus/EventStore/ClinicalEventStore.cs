@@ -61,6 +61,12 @@ public static class ClinicalEventStore
         opts.UseSystemTextJsonForSerialization(configure: o => JsonDefaults.Configure(o));
         opts.Events.StreamIdentity = StreamIdentity.AsString;
         opts.Events.EnableUniqueIndexOnEventId = true;
+        // A headers column beside each event, for operational metadata only: the trace context of the request that
+        // recorded it (EventTraceContext), so that its publish, later and maybe elsewhere, continues the trace.
+        opts.Events.MetadataConfig.HeadersEnabled = true;
+        // Spans of each session's connection and a counter of events appended by type: emitted only when listened to.
+        opts.OpenTelemetry.TrackConnections = JasperFx.OpenTelemetry.TrackLevel.Normal;
+        opts.OpenTelemetry.TrackEventCounters();
         // A skipped event is a lost clinical fact: stop and retry instead.
         opts.Projections.Errors.SkipApplyErrors = false;
         opts.Projections.Errors.SkipSerializationErrors = false;

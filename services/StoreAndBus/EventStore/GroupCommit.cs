@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
+using PatientJourney.Hosting.Telemetry;
 
 namespace PatientJourney.StoreAndBus.EventStore;
 
@@ -10,6 +12,13 @@ public sealed class PendingWrite<TItem, TResult>(TItem item)
     /// <summary>When the write was queued (<see cref="System.Diagnostics.Stopwatch"/> ticks), to tell queueing from writing.</summary>
     public long QueuedAt { get; } = System.Diagnostics.Stopwatch.GetTimestamp();
     public TaskCompletionSource<TResult> Outcome { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    /// <summary>The caller's span (its request, its consume), when traced.</summary>
+    public ActivityContext Caller { get; } = Activity.Current?.Context ?? default;
+    /// <summary>
+    /// Where this write's trace goes on from: the batch's span for the callers of the trace it is parented by, the
+    /// caller's own span for the others (linked from the batch's); what a stored event keeps for its publish.
+    /// </summary>
+    public ActivityContext Trace { get; internal set; }
     public bool IsDone => Outcome.Task.IsCompleted;
 }
 
@@ -28,15 +37,18 @@ public sealed partial class GroupCommit<TItem, TResult> : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task[] _writers;
     private readonly ILogger? _logger;
+    private readonly string _spanName;
 
     /// <param name="partitionKey">The stream an item writes to: one stream's items always go to the same writer, so two
     /// writers never wait on each other's stream locks.</param>
     /// <param name="writers">Batches in flight at once: one can be deciding while another commits.</param>
     /// <param name="logger">Told when a batch fails and its writes are tried one by one (the exception's type only: its
     /// message may name a patient).</param>
+    /// <param name="spanName">The name of each batch's span (PatientJourneyTelemetry.StartBatch).</param>
     public GroupCommit(Func<IReadOnlyList<PendingWrite<TItem, TResult>>, CancellationToken, Task> writeBatch, Func<TItem, string> partitionKey,
-        int maxBatch = 256, int writers = 2, ILogger? logger = null)
+        int maxBatch = 256, int writers = 2, ILogger? logger = null, string spanName = "group commit")
     {
+        _spanName = spanName;
         // A setting of 0 would leave no writer to take anything: every caller would wait for ever (or divide by zero).
         ArgumentOutOfRangeException.ThrowIfLessThan(writers, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBatch, 1);
@@ -60,6 +72,8 @@ public sealed partial class GroupCommit<TItem, TResult> : IAsyncDisposable
     private async Task WriteAsync(ChannelReader<PendingWrite<TItem, TResult>> queue)
     {
         var batch = new List<PendingWrite<TItem, TResult>>(_maxBatch);
+        // The writer's loop serves every caller: no span current where it was started may parent its batches.
+        Activity.Current = null;
         try
         {
             while (await queue.WaitToReadAsync(_stopping.Token))
@@ -69,7 +83,7 @@ public sealed partial class GroupCommit<TItem, TResult> : IAsyncDisposable
                 if (batch.Count == 0) continue;
                 try
                 {
-                    await _writeBatch(batch, _stopping.Token);
+                    await WriteTracedAsync(batch);
                 }
                 catch (Exception ex) when (batch.Count > 1 && !_stopping.IsCancellationRequested)
                 {
@@ -95,11 +109,33 @@ public sealed partial class GroupCommit<TItem, TResult> : IAsyncDisposable
     {
         try
         {
-            await _writeBatch([pending], _stopping.Token);
+            await WriteTracedAsync([pending]);
         }
         catch (Exception ex)
         {
             pending.Outcome.TrySetException(ex);
+        }
+    }
+
+    private async Task WriteTracedAsync(IReadOnlyList<PendingWrite<TItem, TResult>> batch)
+    {
+        using var span = PatientJourneyTelemetry.StartBatch(_spanName, ActivityKind.Internal, batch.Select(p => p.Caller));
+        if (span is null)
+        {
+            await _writeBatch(batch, _stopping.Token);
+            return;
+        }
+        span.SetTag("patientjourney.batch.writes", batch.Count);
+        foreach (var pending in batch) pending.Trace = pending.Caller.TraceId == span.TraceId ? span.Context : pending.Caller;
+        try
+        {
+            await _writeBatch(batch, _stopping.Token);
+        }
+        catch (Exception ex)
+        {
+            span.SetStatus(ActivityStatusCode.Error);
+            span.SetTag("error.type", ex.GetType().FullName); // the type only: a message may name a patient
+            throw;
         }
     }
 

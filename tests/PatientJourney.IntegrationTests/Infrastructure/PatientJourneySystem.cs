@@ -22,12 +22,14 @@ namespace PatientJourney.IntegrationTests.Infrastructure;
 /// make clients with other tokens (<see cref="TestTokens"/>).
 /// </remarks>
 public sealed class ServiceHost<TService>(
-    Isolation isolation, TimeProvider? clock = null, IReadOnlyDictionary<string, string?>? settings = null, ILoggerProvider? logSink = null)
+    Isolation isolation, TimeProvider? clock = null, IReadOnlyDictionary<string, string?>? settings = null, ILoggerProvider? logSink = null,
+    Action<IServiceCollection>? testServices = null)
     : WebApplicationFactory<TService> where TService : class
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         if (clock is not null) builder.ConfigureTestServices(services => services.AddSingleton(clock));
+        if (testServices is not null) builder.ConfigureTestServices(testServices);
         if (logSink is not null) builder.ConfigureLogging(logging => logging.AddProvider(logSink));
         builder.UseEnvironment("Development");
         builder.UseSetting("ConnectionStrings:Postgres", isolation.ConnectionString);
@@ -82,6 +84,8 @@ public class PatientJourneySystem : IAsyncLifetime
     /// <summary>Where a subclass collects every host's log lines, at the level it sets (else Warning, to the console).</summary>
     protected virtual ILoggerProvider? LogSink => null;
     protected virtual IReadOnlyDictionary<string, string?>? Settings => null;
+    /// <summary>Services a subclass adds to every host, after the host's own.</summary>
+    protected virtual Action<IServiceCollection>? TestServices => null;
 
     private Isolation? _isolation;
     private readonly List<IAsyncDisposable> _hosts = [];
@@ -99,11 +103,11 @@ public class PatientJourneySystem : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _isolation = await Isolation.CreateAsync();
-        Journey = Track(new ServiceHost<JourneyService>(_isolation, settings: Settings, logSink: LogSink));
-        Diagnosis = Track(new ServiceHost<DiagnosisService>(_isolation, settings: Settings, logSink: LogSink));
-        Chemotherapy = Track(new ServiceHost<ChemotherapyService>(_isolation, settings: Settings, logSink: LogSink));
-        Interventional = Track(new ServiceHost<InterventionalService>(_isolation, settings: Settings, logSink: LogSink));
-        Imaging = Track(new ServiceHost<ImagingService>(_isolation, settings: Settings, logSink: LogSink));
+        Journey = Track(new ServiceHost<JourneyService>(_isolation, settings: Settings, logSink: LogSink, testServices: TestServices));
+        Diagnosis = Track(new ServiceHost<DiagnosisService>(_isolation, settings: Settings, logSink: LogSink, testServices: TestServices));
+        Chemotherapy = Track(new ServiceHost<ChemotherapyService>(_isolation, settings: Settings, logSink: LogSink, testServices: TestServices));
+        Interventional = Track(new ServiceHost<InterventionalService>(_isolation, settings: Settings, logSink: LogSink, testServices: TestServices));
+        Imaging = Track(new ServiceHost<ImagingService>(_isolation, settings: Settings, logSink: LogSink, testServices: TestServices));
         // The journey first: its queue and bindings must exist before departments publish.
         JourneyClient = Journey.CreateClient();
         await Eventually.HoldsAsync(async () => (await JourneyClient.GetAsync("/health/ready")).IsSuccessStatusCode, "journey ready");
