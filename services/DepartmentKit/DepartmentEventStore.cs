@@ -26,6 +26,8 @@ public static class DepartmentEventStore
         builder.Services.ConfigureAll<Microsoft.AspNetCore.OpenApi.OpenApiOptions>(RequiredFields.Describe);
         var backlog = OutboxBacklog.From(builder.Configuration);
         var wakeup = OutboxWakeup.From(builder.Configuration, backlog);
+        // Before Marten's daemon (hosted services start in order): it would make the tables it needs itself, racing with it.
+        builder.Services.AddStoreSchema(department);
         builder.Services.AddMarten(opts =>
             {
                 opts.ConfigureClinicalEventStore(settings.PostgresConnectionString, department);
@@ -48,7 +50,6 @@ public static class DepartmentEventStore
             .AddAsyncDaemon(DaemonMode.HotCold)
             .UseLightweightSessions();
         builder.Services.AddParameterFreeMartenLogging().AddStoreAndBusTelemetry();
-        builder.Services.AddStoreSchema(department);
         var broker = BrokerAccounts.Connection(settings.RabbitMq, builder.Configuration, department);
         DevelopmentSecrets.EnsureNoneOutsideDevelopment(builder.Environment, broker, settings.PostgresConnectionString);
         builder.Services.AddPatientJourneyBus(broker);

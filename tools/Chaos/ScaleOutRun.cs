@@ -45,7 +45,7 @@ public sealed record ScaleOutSummary(
         foreach (var (kind, times) in TakeoverSeconds.OrderBy(t => t.Key, StringComparer.Ordinal))
         {
             var sorted = times.Order().ToList();
-            text.AppendLine($"{kind + ":",-28}{times.Count} faults, takeover {Describe(sorted)}");
+            text.AppendLine($"{kind + ":",-32}{times.Count} faults, takeover {Describe(sorted)}");
         }
         text.AppendLine($"patients out of order:      {PatientsOutOfOrder}");
         text.AppendLine($"replica equals primary:     {(ReplicaEqualsPrimary ? "yes" : "NO")}");

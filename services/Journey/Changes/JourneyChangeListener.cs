@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using Marten;
 using Marten.Storage;
 using Npgsql;
+using PatientJourney.Hosting.Telemetry;
 using PatientJourney.Journey.Store;
 
 namespace PatientJourney.Journey.Changes;
@@ -17,7 +18,8 @@ namespace PatientJourney.Journey.Changes;
 /// <param name="withStandby">The store reads from a standby (<see cref="StoreAndBus.EventStore.ClinicalEventStore.IsPrimaryWithStandbys"/>).</param>
 public sealed partial class JourneyChangeListener(IDocumentStore store, JourneyChanges changes, ILogger<JourneyChangeListener> logger, bool withStandby) : BackgroundService
 {
-    public static readonly ActivitySource Source = new("PatientJourney.Journey.Changes");
+    /// <summary>The span of a notice told to this instance's open pages: a child of the commit that sent it, in its trace.</summary>
+    public const string SpanName = "journey changes told";
     private static readonly TimeSpan StandbyPatience = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan Reconnect = TimeSpan.FromSeconds(1);
 
@@ -76,8 +78,8 @@ public sealed partial class JourneyChangeListener(IDocumentStore store, JourneyC
             foreach (var notice in notices)
             {
                 using var told = ActivityContext.TryParse(notice.TraceParent, null, out var parent)
-                    ? Source.StartActivity("journey changes told", ActivityKind.Consumer, parent) : null;
-                told?.SetTag("patient_journey.changes", notice.Changes.Count);
+                    ? PatientJourneyTelemetry.Source.StartActivity(SpanName, ActivityKind.Consumer, parent) : null;
+                told?.SetTag("patientjourney.changes", notice.Changes.Count);
                 foreach (var (patientId, version) in notice.Changes) changes.Recorded(patientId, version);
             }
         }

@@ -87,6 +87,8 @@ public sealed partial class JourneyRecorder : IAsyncDisposable
     private async Task WriteBatchAsync(IReadOnlyList<PendingWrite<ClinicalEvent, bool>> batch, CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();
+        // The batch's span (GroupCommit's), taken before the session's own spans start beneath it: the notices carry it.
+        var commitSpan = Activity.Current;
         // The set-based upserts create no table: the read models', the chain's and the counts' are made at start.
         await _schema.AppliedAsync(ct);
         await using var session = _store.LightweightSession();
@@ -141,7 +143,7 @@ public sealed partial class JourneyRecorder : IAsyncDisposable
             tails.Where(t => t.Value.WorklistRows is not null && merges.IsAlone(t.Key)).ToDictionary(t => t.Key, t => t.Value.WorklistRows!.Value));
         EventChain.Append(session, links);
         // Every instance's open pages hear of it once it has committed (nothing if it does not).
-        ChangeNotices.Queue(session, views.Select(v => (v.Id, v.Version)));
+        ChangeNotices.Queue(session, views.Select(v => (v.Id, v.Version)), commitSpan?.Id);
         var projected = Stopwatch.GetTimestamp();
         if (appendedTo.Count > 0) await session.SaveChangesAsync(ct);
         if (_logger.IsEnabled(LogLevel.Debug))

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using Marten;
@@ -21,9 +20,9 @@ public static class ChangeNotices
     private const int MaxPayloadBytes = 7_000;
 
     /// <summary>Queues the notices in the session: they are sent with its commit.</summary>
-    public static void Queue(IDocumentSession session, IEnumerable<(string PatientId, long Version)> changes)
+    /// <param name="trace">The committing span (W3C traceparent), whose trace the telling continues.</param>
+    public static void Queue(IDocumentSession session, IEnumerable<(string PatientId, long Version)> changes, string? trace)
     {
-        var trace = Activity.Current?.Id;
         var chunk = new List<(string, long)>();
         var bytes = 0;
         foreach (var change in changes)

@@ -72,13 +72,18 @@ public static class ClinicalAppends
         // number stood in the sequence with no row and no lock on mt_events behind it; with two instances writing one store,
         // the outbox daemon of the other took it for a rolled-back gap and moved past it before the row was committed: the
         // fact was never forwarded (found by the scale-out chaos run, docs/reliability.md).
-        // The streams first: each event's row refers to its stream's. A version never goes back (as in Marten's own append).
+        // A new stream's row first (each event's row refers to its stream's); every stream's version is moved by the
+        // session's commit, which then always has work to do (an empty unit of work would not commit the transaction).
         var batch = new NpgsqlBatch(session.Connection);
         batch.BatchCommands.Add(new NpgsqlBatchCommand($"""
-            insert into {schema}.mt_streams as s (id, type, version, timestamp, tenant_id)
-            select id, null, version, now(), $1 from unnest($2::varchar[], $3::bigint[]) as t(id, version)
-            on conflict (id) do update set version = excluded.version, timestamp = excluded.timestamp where s.version < excluded.version
-            """) { Parameters = { new() { Value = session.TenantId }, new() { Value = streamIds }, new() { Value = streamVersions } } });
+            insert into {schema}.mt_streams (id, type, version, timestamp, tenant_id)
+            select id, null, 0, now(), $1 from unnest($2::varchar[]) as t(id)
+            on conflict (id) do nothing
+            """) { Parameters = { new() { Value = session.TenantId }, new() { Value = streamIds } } });
+        session.QueueSqlCommand($"""
+            update {schema}.mt_streams as s set version = t.version, timestamp = now()
+            from unnest(?::varchar[], ?::bigint[]) as t(id, version) where s.id = t.id and s.version < t.version
+            """, streamIds, streamVersions);
         // The events' trace contexts go in the headers column only when traced: otherwise the statement stays as it was.
         var headers = traceOf is null ? null : appends.SelectMany(a => a.Events).Select(e => EventTraceContext.Headers(traceOf(e))).ToArray();
         var events = new NpgsqlBatchCommand();

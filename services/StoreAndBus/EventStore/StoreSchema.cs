@@ -24,26 +24,34 @@ public sealed partial class StoreSchema(IDocumentStore store, string schema, IRe
     /// <summary>Done once the store's tables exist: what a writer awaits before its first transaction.</summary>
     public Task AppliedAsync(CancellationToken ct) => _applied.Task.IsCompleted ? Task.CompletedTask : _applied.Task.WaitAsync(ct);
 
+    /// <summary>
+    /// Tried once before the hosted services after it start (Marten's daemon makes the tables it needs itself, and would
+    /// race with this): with PostgreSQL away the service starts anyway and the tables are made in the background.
+    /// </summary>
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            // Not longer than this: a service starts without PostgreSQL, as it starts without the broker.
+            using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            bounded.CancelAfter(TimeSpan.FromSeconds(5));
+            await ApplyAsync(bounded.Token);
+            return;
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            LogNotYet(logger, schema, ex.GetType().Name);
+        }
+        await base.StartAsync(cancellationToken);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                await using var connection = store.Storage.Database.CreateConnection(ConnectionUsage.ReadWrite);
-                await connection.OpenAsync(stoppingToken);
-                await LockAsync(connection, "pg_advisory_lock", stoppingToken);
-                try
-                {
-                    await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
-                    foreach (var install in installers) await install(store, stoppingToken);
-                }
-                finally
-                {
-                    // Released here: the pool keeps the connection, and the lock with it (the stores skip DISCARD ALL).
-                    if (connection.State == System.Data.ConnectionState.Open) await LockAsync(connection, "pg_advisory_unlock", CancellationToken.None);
-                }
-                _applied.TrySetResult();
+                await ApplyAsync(stoppingToken);
                 return;
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
@@ -52,6 +60,24 @@ public sealed partial class StoreSchema(IDocumentStore store, string schema, IRe
                 await Task.Delay(TimeSpan.FromSeconds(Math.Min(attempt, 5)), stoppingToken);
             }
         }
+    }
+
+    private async Task ApplyAsync(CancellationToken stoppingToken)
+    {
+        await using var connection = store.Storage.Database.CreateConnection(ConnectionUsage.ReadWrite);
+        await connection.OpenAsync(stoppingToken);
+        await LockAsync(connection, "pg_advisory_lock", stoppingToken);
+        try
+        {
+            await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+            foreach (var install in installers) await install(store, stoppingToken);
+        }
+        finally
+        {
+            // Released here: the pool keeps the connection, and the lock with it (the stores skip DISCARD ALL).
+            if (connection.State == System.Data.ConnectionState.Open) await LockAsync(connection, "pg_advisory_unlock", CancellationToken.None);
+        }
+        _applied.TrySetResult();
     }
 
     private async Task LockAsync(NpgsqlConnection connection, string function, CancellationToken ct)

@@ -119,6 +119,9 @@ public class PatientJourneySystem : IAsyncLifetime
             ["interventional"] = Interventional.CreateClient(),
             ["imaging"] = Imaging.CreateClient(),
         };
+        // Ready: each department's tables made (StoreSchema), before a test's own store reads them.
+        foreach (var (name, client) in Departments)
+            await Eventually.HoldsAsync(async () => (await client.GetAsync("/health/ready")).IsSuccessStatusCode, $"{name} ready");
     }
 
     private T Track<T>(T host) where T : IAsyncDisposable

@@ -80,9 +80,11 @@ public class ClinicalAppendsTests
         {
             await session.LockStreamsAsync(Schema, ["STALE-1", "STALE-2"], default);
             // Another writer appended version 1 since this one read the stream at version 0.
-            await session.AppendClinicalAsync(Schema, [new StreamAppend("STALE-2", 0, [Visit("STALE-2", 2)]), new StreamAppend("STALE-1", 0, [Visit("STALE-1", 3)])], default);
-            // The failure Marten's own append raises for a stale version: the department's writer decides the batch again on it.
-            await Assert.ThrowsAnyAsync<JasperFx.ConcurrencyException>(() => session.SaveChangesAsync());
+            // The events are written at once: the stale version collides with the stream's (stream, version) key there, the
+            // failure the department's writer decides the batch again on.
+            var collision = await Assert.ThrowsAsync<Npgsql.PostgresException>(() =>
+                session.AppendClinicalAsync(Schema, [new StreamAppend("STALE-2", 0, [Visit("STALE-2", 2)]), new StreamAppend("STALE-1", 0, [Visit("STALE-1", 3)])], default));
+            Assert.Equal(Npgsql.PostgresErrorCodes.UniqueViolation, collision.SqlState);
         }
 
         await using var query = store.QuerySession();

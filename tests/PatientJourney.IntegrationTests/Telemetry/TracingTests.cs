@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using PatientJourney.DepartmentKit.Outbox;
 using PatientJourney.Hosting.Telemetry;
 using PatientJourney.IntegrationTests.Infrastructure;
+using PatientJourney.Journey.Changes;
 using PatientJourney.Journey.Recording;
 
 namespace PatientJourney.IntegrationTests.Telemetry;
@@ -15,7 +16,7 @@ namespace PatientJourney.IntegrationTests.Telemetry;
 public class TracingTests(TelemetrySystem system) : IClassFixture<TelemetrySystem>
 {
     [Fact]
-    public async Task A_recorded_fact_is_one_trace_from_the_departments_request_to_the_journeys_commit()
+    public async Task A_recorded_fact_is_one_trace_from_the_departments_request_to_the_journeys_commit_and_the_live_pages()
     {
         var (patientId, trace) = await RecordTracedVisitAsync();
 
@@ -24,6 +25,7 @@ public class TracingTests(TelemetrySystem system) : IClassFixture<TelemetrySyste
         var publish = await SpanAsync(trace, s => s.DisplayName == ClinicalEventPublisher.SpanName, "the outbox publish");
         var consume = await SpanAsync(trace, s => s.Kind == ActivityKind.Consumer && s.Source.Name == "MassTransit", "the journey's consume");
         var commit = await SpanAsync(trace, s => s.DisplayName == JourneyRecorder.CommitSpanName, "the journey's commit");
+        var told = await SpanAsync(trace, s => s.DisplayName == JourneyChangeListener.SpanName, "the live pages told");
 
         Assert.Equal("POST /patients/{patientId}/visits", server.DisplayName); // the route's template, not its path
         var spans = SpansOf(trace).ToDictionary(s => s.SpanId);
@@ -31,6 +33,7 @@ public class TracingTests(TelemetrySystem system) : IClassFixture<TelemetrySyste
         Assert.True(Descends(publish, append, spans), "the publish is under the append");
         Assert.True(Descends(consume, publish, spans), "the consume is under the publish");
         Assert.True(Descends(commit, consume, spans), "the commit is under the consume");
+        Assert.True(Descends(told, commit, spans), "the live pages are told under the commit (its NOTIFY carries the trace)");
         Assert.Equal(append.SpanId, publish.ParentSpanId); // restored from the event's stored context
         Assert.DoesNotContain(patientId, server.DisplayName);
     }
