@@ -34,7 +34,8 @@ var batch = new Option<int>("--batch") { Description = "Entries per POST /batch 
 var warmup = new Option<int>("--warmup") { Description = "Seconds of the offered load before anything is measured (the services' JIT settles)", DefaultValueFactory = _ => 40 };
 var keep = new Option<bool>("--keep") { Description = "Keep the run's database and vhost for a look afterwards" };
 var apart = new Option<bool>("--departments-apart") { Description = "Each department a process of its own instead of the four in one (services/Departments)" };
-var pipeline = new Command("pipeline", "Department APIs → stores → broker → journey, beside the raw limits of HTTP, RabbitMQ and COPY") { clients, seconds, offered, offeredSeconds, batch, warmup, keep, apart };
+var clusterMode = new Option<bool>("--cluster") { Description = "Scaled out as ./run.sh --cluster: 3 journeys, 2 departments' hosts, a RabbitMQ cluster of 3 and a PostgreSQL standby (servers of the run's own)" };
+var pipeline = new Command("pipeline", "Department APIs → stores → broker → journey, beside the raw limits of HTTP, RabbitMQ and COPY") { clients, seconds, offered, offeredSeconds, batch, warmup, keep, apart, clusterMode };
 pipeline.SetAction(async (parse, ct) =>
 {
     var options = new PipelineOptions
@@ -47,6 +48,7 @@ pipeline.SetAction(async (parse, ct) =>
         Warmup = TimeSpan.FromSeconds(parse.GetValue(warmup)),
         Keep = parse.GetValue(keep),
         DepartmentsInOneProcess = !parse.GetValue(apart),
+        Cluster = parse.GetValue(clusterMode),
     };
     var figures = await PipelineBenchmark.RunAsync(options, ct);
     Console.WriteLine();

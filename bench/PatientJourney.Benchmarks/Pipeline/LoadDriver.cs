@@ -22,17 +22,28 @@ public sealed record LoadFigures(long Requests, long Accepted, long Refused, lon
 /// </summary>
 public sealed class LoadDriver : IDisposable
 {
-    private readonly Dictionary<string, HttpClient> _clients;
+    private readonly Dictionary<string, HttpClient[]> _clients;
+    private int _turn;
     private readonly string _patientPrefix;
     private int _nextPatient;
 
     /// <param name="departments">Each department's address; the same address for all of them measures a bare endpoint.</param>
     /// <param name="tokenFor">A department's bearer token.</param>
     public LoadDriver(IReadOnlyDictionary<string, Uri> departments, string patientPrefix, Func<string, string> tokenFor)
+        : this(departments.ToDictionary(d => d.Key, d => (IReadOnlyList<Uri>)[d.Value]), patientPrefix, tokenFor) { }
+
+    /// <param name="instances">Each department's instances (scaled out): the requests go to each in turn.</param>
+    public LoadDriver(IReadOnlyDictionary<string, IReadOnlyList<Uri>> instances, string patientPrefix, Func<string, string> tokenFor)
     {
         _patientPrefix = patientPrefix;
         var handler = new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue, PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
-        _clients = Departments.All.ToDictionary(d => d, d => AuthenticatedClient.Create(departments[d], tokenFor(d), TimeSpan.FromSeconds(30), handler));
+        _clients = Departments.All.ToDictionary(d => d, d => instances[d].Select(address => AuthenticatedClient.Create(address, tokenFor(d), TimeSpan.FromSeconds(30), handler)).ToArray());
+    }
+
+    private HttpClient ClientOf(string department)
+    {
+        var instances = _clients[department];
+        return instances.Length == 1 ? instances[0] : instances[(int)((uint)Interlocked.Increment(ref _turn) % (uint)instances.Length)];
     }
 
     /// <summary>eventId of each 202 → Stopwatch timestamp of its answer.</summary>
@@ -98,7 +109,7 @@ public sealed class LoadDriver : IDisposable
             body.Write("]}"u8);
             using var message = new HttpRequestMessage(HttpMethod.Post, "/batch") { Content = new ByteArrayContent(body.GetBuffer(), 0, (int)body.Length) };
             message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-            using var response = await _clients[department].SendAsync(message, ct);
+            using var response = await ClientOf(department).SendAsync(message, ct);
             var answer = await response.Content.ReadAsByteArrayAsync(ct);
             var answered = Stopwatch.GetTimestamp();
             if (response.StatusCode != HttpStatusCode.OK)
@@ -180,7 +191,7 @@ public sealed class LoadDriver : IDisposable
         {
             using var message = new HttpRequestMessage(HttpMethod.Post, request.Path) { Content = new ByteArrayContent(request.Body) };
             message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-            using var response = await _clients[request.Department].SendAsync(message, ct);
+            using var response = await ClientOf(request.Department).SendAsync(message, ct);
             var body = await response.Content.ReadAsByteArrayAsync(ct);
             var answered = Stopwatch.GetTimestamp();
             if (response.StatusCode == HttpStatusCode.Accepted)
@@ -221,6 +232,6 @@ public sealed class LoadDriver : IDisposable
 
     public void Dispose()
     {
-        foreach (var client in _clients.Values) client.Dispose();
+        foreach (var client in _clients.Values.SelectMany(c => c)) client.Dispose();
     }
 }

@@ -26,6 +26,9 @@ public sealed record PipelineOptions
     public TimeSpan BaselineDuration { get; init; } = TimeSpan.FromSeconds(15);
     public int BaselineItems { get; init; } = 100_000;
     public bool Keep { get; init; }
+    /// <summary>Scaled out as `./run.sh --cluster` runs (<see cref="ScaleOutDeployment"/>): three journeys, two departments'
+    /// hosts, a RabbitMQ cluster of three and a PostgreSQL standby, on servers of the run's own.</summary>
+    public bool Cluster { get; init; }
 
     /// <summary>
     /// The four departments in one process (services/Departments), the deployment for a small machine: on two cores it
@@ -90,18 +93,36 @@ public static class PipelineBenchmark
     {
         var output = options.Output;
         var infrastructure = SharedServers.Settings;
-        await using var environment = await ProcessDeployment.CreateAsync("pj_bench", options.Keep);
+        await using var cluster = options.Cluster ? await ScaleOutDeployment.StartAsync("pj_bench", options.Keep) : null;
+        await using var single = cluster is null ? await ProcessDeployment.CreateAsync("pj_bench", options.Keep) : null;
+        var environment = cluster?.Deployment ?? single!;
         output.WriteLine($"bench: database and vhost {environment.Name}, service logs in {environment.LogDirectory}; "
-                         + (options.DepartmentsInOneProcess ? "the four departments in one process (services/Departments)" : "each department a process of its own"));
+                         + (cluster is not null ? "scaled out: 3 journeys, 2 departments' hosts, a RabbitMQ cluster of 3, a PostgreSQL standby"
+                             : options.DepartmentsInOneProcess ? "the four departments in one process (services/Departments)" : "each department a process of its own"));
         output.WriteLine($"bench: huge pages: {ProcessMeter.HugePages()}");
 
         var (bare, broker, copy) = await BaselinesAsync(options, infrastructure, environment, ct);
 
-        var processes = environment.ServiceProcesses(options.DepartmentsInOneProcess);
+        Dictionary<string, ServiceProcess> processes;
+        if (cluster is not null)
+        {
+            cluster.AddInstances(journeys: 3, departmentHosts: 2);
+            processes = cluster.All.ToDictionary(p => p.Name);
+        }
+        else processes = environment.ServiceProcesses(options.DepartmentsInOneProcess);
         try
         {
-            await ProcessDeployment.StartAsync(processes);
-            var departments = ProcessDeployment.DepartmentAddresses(processes);
+            IReadOnlyDictionary<string, IReadOnlyList<Uri>> departments;
+            if (cluster is not null)
+            {
+                await cluster.StartAsync();
+                departments = cluster.DepartmentAddresses();
+            }
+            else
+            {
+                await ProcessDeployment.StartAsync(processes);
+                departments = ProcessDeployment.DepartmentAddresses(processes).ToDictionary(d => d.Key, d => (IReadOnlyList<Uri>)[d.Value]);
+            }
 
             await using var watcher = new DeliveryWatcher(environment.ConnectionString);
             watcher.Start();
@@ -134,7 +155,7 @@ public static class PipelineBenchmark
         + (f.Latency.SlowSeconds.Count == 0 ? "" : $"; over {Latency.GoalMilliseconds:F0} ms, accepted in (UTC) {string.Join(", ", f.Latency.SlowSeconds.Select(s => $"{s.Second:HH:mm:ss} ({s.Events})"))}");
 
     private static async Task<PhaseFigures> PhaseAsync(
-        string name, IReadOnlyDictionary<string, Uri> departments, ProcessDeployment environment, DeliveryWatcher watcher,
+        string name, IReadOnlyDictionary<string, IReadOnlyList<Uri>> departments, ProcessDeployment environment, DeliveryWatcher watcher,
         Func<LoadDriver, Task<LoadFigures>> load, IReadOnlyDictionary<string, int>? pids, CancellationToken ct)
     {
         var cpuBefore = pids is null ? null : ProcessMeter.CpuSeconds(pids);
@@ -193,7 +214,7 @@ public static class PipelineBenchmark
         // MassTransit wraps each event in an envelope (ids, addresses, message types, host); the raw payloads carry as much.
         var payloads = rows.Select(r => Encoding.UTF8.GetBytes(
             $$"""{"messageId":"{{r.Id}}","sourceAddress":"rabbitmq://localhost/bench","destinationAddress":"rabbitmq://localhost/{{r.Type}}","messageType":["urn:message:PatientJourney.Contracts:{{r.Type}}"],"message":{{r.Json}},"sentTime":"{{now:O}}","headers":{},"host":{"machineName":"bench","processName":"bench","processId":1,"assembly":"bench","assemblyVersion":"1.0.0.0","frameworkVersion":"10.0.0","massTransitVersion":"8.5.12.0","operatingSystemVersion":"Unix"} }""")).ToList();
-        var broker = await RawBrokerBaseline.RunAsync(Isolation.Administrator with { VirtualHost = environment.Name }, payloads, ct);
+        var broker = await RawBrokerBaseline.RunAsync(environment.Isolation.RabbitMq, payloads, ct);
         output.WriteLine($"bench: raw RabbitMQ.Client publish-with-confirms + consume: {broker.PerSecond:F0} messages/s");
 
         var port = ServiceProcess.FreePort();

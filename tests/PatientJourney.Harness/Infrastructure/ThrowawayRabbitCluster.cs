@@ -84,9 +84,12 @@ public sealed class ThrowawayRabbitCluster : IAsyncDisposable
     {
         var answer = await ManagementAsync(port => _http.GetAsync(QueueUrl(port, vhost, queue)));
         answer.EnsureSuccessStatusCode();
-        var json = JsonNode.Parse(await answer.Content.ReadAsStringAsync())!;
-        var members = json["members"]?.AsArray().Select(n => n!.GetValue<string>()).Order().ToList() ?? [];
-        return (json["leader"]?.GetValue<string>(), members);
+        // Read as a document: RabbitMQ 3.10 sometimes names a quorum queue's "online" twice, which JsonNode refuses.
+        using var json = System.Text.Json.JsonDocument.Parse(await answer.Content.ReadAsStringAsync());
+        var root = json.RootElement;
+        var members = root.TryGetProperty("members", out var listed) && listed.ValueKind == System.Text.Json.JsonValueKind.Array
+            ? listed.EnumerateArray().Select(n => n.GetString()!).Order().ToList() : [];
+        return (root.TryGetProperty("leader", out var leader) && leader.ValueKind == System.Text.Json.JsonValueKind.String ? leader.GetString() : null, members);
     }
 
     public async Task<string?> LeaderOfQueueAsync(string vhost, string queue) => (await QueueAsync(vhost, queue)).Leader;
