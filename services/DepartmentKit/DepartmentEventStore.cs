@@ -57,6 +57,8 @@ public static class DepartmentEventStore
         builder.Services.AddPostgresReadiness(settings.PostgresConnectionString);
         builder.Services.AddSingleton(new DepartmentName(department));
         builder.Services.AddSingleton(backlog);
+        builder.Services.AddSingleton(OutboxGaps.From(builder.Configuration));
+        builder.Services.AddHostedService<OutboxGapSweeper>();
         builder.Services.AddSingleton(wakeup);
         builder.Services.AddSingleton<DepartmentWriter>().AddHostedService<OutboxBacklogGauge>();
         builder.Services.AddAuthorizationBuilder().AddPolicy(Policies.RecordDepartmentFacts, p => p.RequireRole(Roles.Department(department)));

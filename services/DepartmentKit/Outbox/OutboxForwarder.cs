@@ -23,11 +23,13 @@ public sealed partial class OutboxForwarder : SubscriptionBase
     private readonly BusMessages _messages;
     private readonly OutboxBacklog _backlog;
     private readonly JourneyQueueWatch _journey;
+    private readonly OutboxGaps _gaps;
     // The journey takes a batch message in a few milliseconds: its queue has room again soon.
     private static readonly TimeSpan HeldPause = TimeSpan.FromMilliseconds(20);
 
-    public OutboxForwarder(IBus bus, ILogger<OutboxForwarder> logger, InfrastructureSettings settings, OutboxBacklog backlog, JourneyQueueWatch journey)
+    public OutboxForwarder(IBus bus, ILogger<OutboxForwarder> logger, InfrastructureSettings settings, OutboxBacklog backlog, JourneyQueueWatch journey, OutboxGaps gaps)
     {
+        _gaps = gaps;
         _journey = journey;
         _bus = bus;
         _backlog = backlog;
@@ -45,6 +47,7 @@ public sealed partial class OutboxForwarder : SubscriptionBase
             var behind = _journey.IsBehindAsync(cancellationToken);
             await ClinicalEventPublisher.PublishAsync(_bus, page.Events, _messages, cancellationToken);
             _backlog.Confirmed(page.SequenceCeiling);
+            _gaps.Observe(page);
             if (_logger.IsEnabled(LogLevel.Debug))
                 LogForwarded(_logger, page.Events.Count, page.SequenceFloor, page.SequenceCeiling, string.Join(",", page.Events.Select(e => e.Sequence)));
             for (var held = false; await behind; held = true)

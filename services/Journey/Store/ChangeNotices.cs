@@ -16,32 +16,37 @@ public sealed record ChangeNotice(IReadOnlyList<(string PatientId, long Version)
 public static class ChangeNotices
 {
     public const string Channel = "journey_changes";
-    // PostgreSQL refuses a payload of 8,000 bytes or more: larger batches are told in several notices.
-    private const int MaxPayloadBytes = 7_000;
+    /// <summary>PostgreSQL refuses a payload of 8,000 bytes or more: larger batches are told in several notices.</summary>
+    public const int MaxPayloadBytes = 7_000;
 
     /// <summary>Queues the notices in the session: they are sent with its commit.</summary>
     /// <param name="trace">The committing span (W3C traceparent), whose trace the telling continues.</param>
     public static void Queue(IDocumentSession session, IEnumerable<(string PatientId, long Version)> changes, string? trace)
     {
-        var chunk = new List<(string, long)>();
-        var bytes = 0;
-        foreach (var change in changes)
-        {
-            var size = Encoding.UTF8.GetByteCount(change.PatientId) + 32;
-            if (chunk.Count > 0 && bytes + size > MaxPayloadBytes)
-            {
-                QueueOne(session, chunk, trace);
-                (chunk, bytes) = ([], 0);
-            }
-            chunk.Add(change);
-            bytes += size;
-        }
-        if (chunk.Count > 0) QueueOne(session, chunk, trace);
+        foreach (var payload in Payloads(changes, trace)) session.QueueSqlCommand("select pg_notify(?, ?)", Channel, payload);
     }
 
-    private static void QueueOne(IDocumentSession session, List<(string PatientId, long Version)> chunk, string? trace) =>
-        session.QueueSqlCommand("select pg_notify(?, ?)", Channel,
-            JsonSerializer.Serialize(new Payload(trace, [.. chunk.Select(c => new PayloadChange(c.PatientId, c.Version))])));
+    /// <summary>The notices' payloads: as many patients in each as fit under PostgreSQL's limit.</summary>
+    public static IReadOnlyList<string> Payloads(IEnumerable<(string PatientId, long Version)> changes, string? trace)
+    {
+        var payloads = new List<string>();
+        var chunk = new List<PayloadChange>();
+        var bytes = 0;
+        foreach (var (patientId, version) in changes)
+        {
+            // A change's JSON ({"I":"...","V":...},) is its id and at most 30 bytes more; an id's escapes count in full.
+            var size = Encoding.UTF8.GetByteCount(JsonSerializer.Serialize(patientId)) + 30;
+            if (chunk.Count > 0 && bytes + size > MaxPayloadBytes)
+            {
+                payloads.Add(JsonSerializer.Serialize(new Payload(trace, chunk)));
+                (chunk, bytes) = ([], 0);
+            }
+            chunk.Add(new PayloadChange(patientId, version));
+            bytes += size;
+        }
+        if (chunk.Count > 0) payloads.Add(JsonSerializer.Serialize(new Payload(trace, chunk)));
+        return payloads;
+    }
 
     /// <summary>A notice as the listener receives it; null for a payload that is not one (nothing else writes the channel).</summary>
     public static ChangeNotice? Parse(string payload)
