@@ -116,9 +116,11 @@ public sealed class ServiceProcess(string name, string assembly, IReadOnlyDictio
         throw new InvalidOperationException("no free port between 20000 and 32000");
     }
 
+    /// <summary>Kills and forgets the process; a second call does nothing.</summary>
     public void Dispose()
     {
         Kill();
         _process?.Dispose();
+        _process = null;
     }
 }
