@@ -17,6 +17,7 @@ using PatientJourney.Journey.Reading;
 using PatientJourney.Journey.Recording;
 using PatientJourney.Journey.Store;
 using PatientJourney.Journey.Surveillance;
+using PatientJourney.Journey.Telemetry;
 using PatientJourney.Journey.Worklist;
 
 namespace PatientJourney.Journey;

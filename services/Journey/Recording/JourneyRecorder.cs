@@ -9,6 +9,7 @@ using PatientJourney.Journey.Merging;
 using PatientJourney.Journey.PatientJourneys;
 using PatientJourney.Journey.Projections;
 using PatientJourney.Journey.Store;
+using PatientJourney.Journey.Telemetry;
 using PatientJourney.Journey.Worklist;
 
 namespace PatientJourney.Journey.Recording;

@@ -7,7 +7,7 @@ using PatientJourney.Journey.Surveillance;
 using PatientJourney.Journey.Worklist;
 using PatientJourney.StoreAndBus.Messaging;
 
-namespace PatientJourney.Journey;
+namespace PatientJourney.Journey.Telemetry;
 
 /// <summary>What the journey tells its operators (docs/operations.md, "Telemetry").</summary>
 public static class JourneyMetrics
@@ -35,7 +35,7 @@ public static class JourneyMetrics
 /// <summary>Adds the journey's sampled gauges while it runs: its dead letters and its worklist's counts.</summary>
 public sealed class JourneyGauges(IDocumentStore store, RabbitMqSettings broker, TimeProvider clock) : IHostedService, IAsyncDisposable
 {
-    private readonly QueueDepth _errors = new(broker, JourneyService.QueueName + "_error", "journey dead-letter gauge");
+    private readonly QueueDepth _errors = new(broker, BrokerAccounts.JourneyQueue + "_error", "journey dead-letter gauge");
     private IDisposable? _deadLetters, _worklist;
 
     public Task StartAsync(CancellationToken cancellationToken)
