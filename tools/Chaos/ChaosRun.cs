@@ -24,16 +24,18 @@ public sealed record ChaosSummary(
 {
     public bool Passed => Lost == 0 && Duplicates == 0 && Unexpected == 0 && Refused == 0 && ProjectionsEqualRebuild && ChainsAltered == 0;
 
+    /// <summary>What every chaos run counts, its labels padded to <paramref name="width"/>.</summary>
+    public static void AppendDelivery(StringBuilder text, int width, int accepted, int delivered, int duplicates, int lost, int unexpected, int refused, int retries)
+    {
+        foreach (var (label, value) in new[] { ("events accepted (202)", accepted), ("delivered to the journey", delivered), ("duplicates", duplicates),
+                     ("lost", lost), ("unexpected in the journey", unexpected), ("requests refused (4xx)", refused), ("request retries", retries) })
+            text.AppendLine($"{(label + ":").PadRight(width)}{value:N0}");
+    }
+
     public override string ToString()
     {
         var text = new StringBuilder();
-        text.AppendLine($"events accepted (202):     {EventsAccepted:N0}");
-        text.AppendLine($"delivered to the journey:  {Delivered:N0}");
-        text.AppendLine($"duplicates:                {Duplicates:N0}");
-        text.AppendLine($"lost:                      {Lost:N0}");
-        text.AppendLine($"unexpected in the journey: {Unexpected:N0}");
-        text.AppendLine($"requests refused (4xx):    {Refused:N0}");
-        text.AppendLine($"request retries:           {Retries:N0}");
+        AppendDelivery(text, 27, EventsAccepted, Delivered, Duplicates, Lost, Unexpected, Refused, Retries);
         text.AppendLine($"faults injected:           {Faults.Values.Sum()} ({string.Join(", ", Faults.OrderBy(f => f.Key).Select(f => $"{f.Key} {f.Value}"))})");
         text.AppendLine($"projections equal rebuild: {(ProjectionsEqualRebuild ? "yes" : "NO")} ({PatientsRebuilt:N0} patients)");
         text.AppendLine($"hash chains altered:       {ChainsAltered}");

@@ -35,13 +35,7 @@ public sealed record ScaleOutSummary(
     public override string ToString()
     {
         var text = new StringBuilder();
-        text.AppendLine($"events accepted (202):      {EventsAccepted:N0}");
-        text.AppendLine($"delivered to the journey:   {Delivered:N0}");
-        text.AppendLine($"duplicates:                 {Duplicates:N0}");
-        text.AppendLine($"lost:                       {Lost:N0}");
-        text.AppendLine($"unexpected in the journey:  {Unexpected:N0}");
-        text.AppendLine($"requests refused (4xx):     {Refused:N0}");
-        text.AppendLine($"request retries:            {Retries:N0}");
+        ChaosSummary.AppendDelivery(text, 28, EventsAccepted, Delivered, Duplicates, Lost, Unexpected, Refused, Retries);
         foreach (var (kind, times) in TakeoverSeconds.OrderBy(t => t.Key, StringComparer.Ordinal))
         {
             var sorted = times.Order().ToList();
