@@ -111,7 +111,7 @@ public static class SurveillanceProtocolIds
     public const string CtEvery3MonthsVisitsMonthly = "ct-q3m-visits-q1m";
     public const string EsmoSoftTissueSarcomaHighGrade = "esmo-sts-high-grade";
 
-    public static IReadOnlyCollection<string> All { get; } = [.. SurveillanceProtocols.ById.Keys];
+    public static IReadOnlyCollection<string> All => [.. SurveillanceProtocols.ById.Keys];
 
     public static bool Check(FieldValidation v, string? protocol, string field)
     {

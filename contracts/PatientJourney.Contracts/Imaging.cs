@@ -183,6 +183,25 @@ public sealed record ResponseAssessed : ImagingEvent
     }
 }
 
+/// <summary>
+/// A transthoracic echocardiogram: left ventricular ejection fraction (biplane Simpson or 3D) and, when measured, global
+/// longitudinal strain (negative, as reported). It completes the patient's open <c>echocardiogram</c> item; the journey
+/// compares it with the patient's first echocardiogram for cancer therapy-related cardiac dysfunction.
+/// </summary>
+public sealed record EchocardiogramResulted : ImagingEvent
+{
+    public required decimal LvefPercent { get; init; }
+    public decimal? GlobalLongitudinalStrainPercent { get; init; }
+    public string? Impression { get; init; }
+
+    protected override void ValidateFact(FieldValidation v, DateOnly latest)
+    {
+        v.Range(LvefPercent, "lvefPercent", ClinicalLimits.LvefPercent);
+        v.Range(GlobalLongitudinalStrainPercent, "globalLongitudinalStrainPercent", ClinicalLimits.GlobalLongitudinalStrainPercent);
+        v.MaxLength(Impression, "impression", ClinicalLimits.LongText);
+    }
+}
+
 /// <summary>The imaging department withdraws one of its own facts (contract: "Corrections"); occurredOn is the fact's.</summary>
 public sealed record ImagingFactRetracted : ImagingEvent, IFactRetraction
 {

@@ -19,8 +19,13 @@ public static class SurveillanceItemKinds
     public const string ClinicVisit = "clinic-visit";
     public const string Tace = "tace";
     public const string Rfa = "rfa";
+    /// <summary>Opened by exposure rules (cumulative anthracycline), not by a protocol: the journey alone computes it.</summary>
+    public const string Echocardiogram = "echocardiogram";
 
-    public static readonly IReadOnlyList<string> All = [Ct, PetCt, ClinicVisit, Tace, Rfa];
+    public static readonly IReadOnlyList<string> All = [Ct, PetCt, ClinicVisit, Tace, Rfa, Echocardiogram];
+
+    /// <summary>The kinds that repeat at an interval (a protocol's or a rule's), which an override may change; TACE and RFA are sessions an MDT planned.</summary>
+    public static readonly IReadOnlyList<string> Repeating = [Ct, PetCt, ClinicVisit, Echocardiogram];
 
     /// <summary>The kind of item an MDT decision's planned procedure schedules.</summary>
     public static string Of(ProcedureKind procedure) => procedure switch
@@ -81,6 +86,26 @@ public sealed record SurveillanceItemDeferred : DiagnosisEvent
     {
         SurveillanceItemKinds.Check(v, Kind, "kind");
         NavigationLimits.FutureDate(v, Until, "until", latest);
+        v.Required(Reason, "reason", ClinicalLimits.Reason);
+    }
+}
+
+/// <summary>
+/// For this patient, items of <see cref="Kind"/> fall due every <see cref="IntervalMonths"/> instead of the protocol's or
+/// rule's interval, from <see cref="ClinicalEvent.OccurredOn"/> (the day the navigator decided) on: the item open then
+/// and every later one. The latest override of a kind holds; retracting it restores the one before (or the protocol).
+/// </summary>
+public sealed record SurveillanceIntervalOverridden : DiagnosisEvent
+{
+    public required string Kind { get; init; }
+    public required int IntervalMonths { get; init; }
+    public required string Reason { get; init; }
+
+    protected override void ValidateFact(FieldValidation v, DateOnly latest)
+    {
+        if (SurveillanceItemKinds.Check(v, Kind, "kind") && !SurveillanceItemKinds.Repeating.Contains(Kind))
+            v.Add("kind", $"must be one of {string.Join(", ", SurveillanceItemKinds.Repeating)} (TACE and RFA are sessions an MDT plans)");
+        v.Range(IntervalMonths, "intervalMonths", ClinicalLimits.OverrideIntervalMonths);
         v.Required(Reason, "reason", ClinicalLimits.Reason);
     }
 }

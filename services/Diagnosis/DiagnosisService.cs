@@ -42,6 +42,7 @@ public static class DiagnosisServiceExtensions
         RecordingClinicVisit.Map(patients);
         BookingAppointment.Map(patients);
         DeferringItem.Map(patients);
+        OverridingInterval.Map(patients);
         RecordingOutsideResult.Map(patients);
         EndingSurveillancePlan.Map(patients);
         RecordingDeath.Map(patients);

@@ -52,6 +52,13 @@ public static class ClinicalLimits
     /// <summary>A change from a baseline or nadir in percent; a nadir of 0 mm makes no percentage and is given as 0.</summary>
     public static readonly (decimal Min, decimal Max) ChangePercent = (-100m, 1_000_000m);
 
+    /// <summary>Left ventricular ejection fraction in percent as an echocardiogram reports it.</summary>
+    public static readonly (decimal Min, decimal Max) LvefPercent = (1m, 95m);
+    /// <summary>Global longitudinal strain in percent, negative as reported (normal about -20 %; 0 would be no shortening).</summary>
+    public static readonly (decimal Min, decimal Max) GlobalLongitudinalStrainPercent = (-40m, -0.1m);
+    /// <summary>A navigator's interval for one kind of item: a month to ten years.</summary>
+    public static readonly (int Min, int Max) OverrideIntervalMonths = (1, 120);
+
     public static readonly (int Min, int Max) AblationCycles = (1, 50);
     public static readonly (decimal Min, decimal Max) TargetTemperatureC = (30m, 150m);
     public static readonly (decimal Min, decimal Max) CycleMinutes = (0.1m, 240m);

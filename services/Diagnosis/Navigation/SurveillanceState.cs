@@ -7,7 +7,8 @@ namespace PatientJourney.Diagnosis.Navigation;
 /// <summary>
 /// What the diagnosis department knows of a patient's surveillance from its own facts: the active plan, the death, and
 /// the kinds with an open item as the contract defines them for navigation (Navigation.cs): those the active plan's
-/// protocol or an MDT decision schedules, none after death. In clinical order, so late facts count as if on time.
+/// protocol or an MDT decision schedules, and echocardiograms (opened by exposures only the journey computes: it applies a
+/// navigation fact to an open item if there is one), none after death. In clinical order, so late facts count as if on time.
 /// </summary>
 public sealed record SurveillanceState(SurveillancePlanStarted? ActivePlan, PatientDied? Death, IReadOnlySet<string> OpenKinds)
 {
@@ -23,7 +24,7 @@ public sealed record SurveillanceState(SurveillancePlanStarted? ActivePlan, Pati
         var plan = history.Select((e, at) => (Fact: e as SurveillancePlanStarted, At: at)).Where(p => p.Fact is not null).OrderBy(p => p.Fact!.StartsOn).LastOrDefault();
         var active = plan.Fact is not null && !Ended(plan.At) ? plan.Fact : null;
 
-        var kinds = new HashSet<string>(StringComparer.Ordinal);
+        var kinds = new HashSet<string>(StringComparer.Ordinal) { SurveillanceItemKinds.Echocardiogram };
         if (active is not null && SurveillanceProtocols.ById.TryGetValue(active.Protocol, out var planned)) kinds.UnionWith(planned.Kinds);
         for (var at = 0; at < history.Count; at++)
             if (history[at] is MultidisciplinaryDecisionRecorded decision && !Ended(at))

@@ -53,6 +53,34 @@ public static partial class JourneyEvents
                 fhir.Responses.RecistOf(ct.EventId) is { } r ? new FhirEntries.ScanResponse("RECIST 1.1", ResponseSummaries.Code(r.Category), McodeCodes.Trend(r.Category)) : null),
             Charts = (ct, charts) => charts.TumourBurden(ct.OccurredOn, ct.TargetLesions.Sum(l => l.LongestDiameterMm), ct.EventId),
         },
+        new EventMeaning<EchocardiogramResulted>
+        {
+            Summary = e => $"Echocardiogram: LVEF {Num(e.LvefPercent)} %" + (e.GlobalLongitudinalStrainPercent is { } gls ? $", GLS {Num(gls)} %" : ""),
+            Performs = ItemKinds.Echocardiogram,
+            // LOINC 10230-1 "Left ventricular Ejection fraction"; GLS has no LOINC code the journey could confirm: text.
+            Fhir = (echo, fhir) =>
+            {
+                fhir.Add(echo.EventId, new Observation
+                {
+                    Status = ObservationStatus.Final,
+                    Category = [new CodeableConcept("http://terminology.hl7.org/CodeSystem/observation-category", "imaging")],
+                    Code = new CodeableConcept("http://loinc.org", "10230-1", "Left ventricular Ejection fraction"),
+                    Subject = fhir.Subject,
+                    Effective = new FhirDateTime(Date(echo.OccurredOn)),
+                    Value = new Quantity(echo.LvefPercent, "%", "http://unitsofmeasure.org") { Unit = "%" },
+                });
+                if (echo.GlobalLongitudinalStrainPercent is { } gls)
+                    fhir.Add(FhirEntries.DeterministicId($"{echo.EventId}/gls"), new Observation
+                    {
+                        Status = ObservationStatus.Final,
+                        Category = [new CodeableConcept("http://terminology.hl7.org/CodeSystem/observation-category", "imaging")],
+                        Code = new CodeableConcept { Text = "Left ventricular global longitudinal strain" },
+                        Subject = fhir.Subject,
+                        Effective = new FhirDateTime(Date(echo.OccurredOn)),
+                        Value = new Quantity(gls, "%", "http://unitsofmeasure.org") { Unit = "%" },
+                    });
+            },
+        },
         // Retired: the imaging department's own assessment, frozen when recorded. Read from streams that hold one, never
         // listed nor charted: the journey derives every response from the measurements (Responses.ResponseHistory).
         new EventMeaning<ResponseAssessed>

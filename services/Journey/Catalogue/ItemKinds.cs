@@ -10,6 +10,7 @@ public static class ItemKinds
     public const string ClinicVisit = SurveillanceItemKinds.ClinicVisit;
     public const string Tace = SurveillanceItemKinds.Tace;
     public const string Rfa = SurveillanceItemKinds.Rfa;
+    public const string Echocardiogram = SurveillanceItemKinds.Echocardiogram;
 
     public static bool IsImaging(string kind) => kind is Ct or PetCt;
 

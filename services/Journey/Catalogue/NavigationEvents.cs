@@ -26,6 +26,7 @@ public static partial class JourneyEvents
             }),
         },
         new EventMeaning<SurveillanceItemDeferred> { Summary = d => $"Surveillance {d.Kind} deferred until {Date(d.Until)}" },
+        new EventMeaning<SurveillanceIntervalOverridden> { Summary = o => $"Surveillance {o.Kind} every {o.IntervalMonths} month(s) for this patient (override)" },
         new EventMeaning<OutsideResultRecorded>
         {
             Summary = o => $"Outside result: {o.Kind}",

@@ -1,6 +1,7 @@
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 using PatientJourney.Contracts;
+using PatientJourney.Journey.Cardiac;
 using PatientJourney.Journey.Catalogue;
 using PatientJourney.Journey.Reading;
 using PatientJourney.Journey.Responses;
@@ -9,15 +10,16 @@ using static PatientJourney.Journey.Reading.QueryParameters;
 namespace PatientJourney.Journey.Measurements;
 
 /// <summary>What the dashboard's charts plot, in clinical order.</summary>
-public sealed record MeasurementsResponse(string PatientId, IReadOnlyList<TumourBurdenPoint> TumourBurden, IReadOnlyList<SuvPoint> SuvMax);
+public sealed record MeasurementsResponse(string PatientId, IReadOnlyList<TumourBurdenPoint> TumourBurden, IReadOnlyList<SuvPoint> SuvMax,
+    IReadOnlyList<EchocardiogramAssessment> Echocardiograms);
 
-/// <summary>GET /patients/{patientId}/measurements: tumour burden and SUVmax for the dashboard's charts.</summary>
+/// <summary>GET /patients/{patientId}/measurements: tumour burden, SUVmax and cardiac function for the dashboard's charts.</summary>
 public static class GetMeasurements
 {
     public static RouteHandlerBuilder MapGetMeasurements(this IEndpointRouteBuilder read) =>
         read.MapGet("/patients/{patientId}/measurements", Handle).WithName("GetMeasurements");
 
-    /// <summary>Tumour burden (sum of target diameters with its RECIST category) and SUVmax per lesion, for charts, as of a clinical date.</summary>
+    /// <summary>Tumour burden (sum of target diameters with its RECIST category), SUVmax per lesion and LVEF with its CTRCD grade, for charts, as of a clinical date.</summary>
     private static async Task<Results<Ok<MeasurementsResponse>, ValidationProblem, ProblemHttpResult>> Handle(
         string patientId, string? asOf, IQuerySession session, CancellationToken ct)
     {
@@ -40,6 +42,6 @@ public static class GetMeasurements
         foreach (var m in responses.Metabolic)
             foreach (var gone in m.Lesions.Where(l => l.Status == MetabolicLesionStatus.Resolved && l.BaselineSuvMax is not null))
                 if (!charts.HasSuvMax(m.AssessedOn, gone.LesionId)) charts.SuvMax(new SuvPoint(m.AssessedOn, gone.LesionId, gone.Site, gone.SuvMax ?? 0m, Resolved: true));
-        return new MeasurementsResponse(patientId, charts.TumourBurdenPoints(), charts.SuvMaxPoints());
+        return new MeasurementsResponse(patientId, charts.TumourBurdenPoints(), charts.SuvMaxPoints(), CardiacDysfunction.Assess(ordered));
     }
 }

@@ -1,8 +1,11 @@
+using System.Text.Json;
 using PatientJourney.Contracts;
 using PatientJourney.Contracts.Chemotherapy;
 using PatientJourney.Contracts.Diagnosis;
 using PatientJourney.Contracts.Imaging;
 using PatientJourney.Contracts.Interventional;
+using PatientJourney.Journey.Cardiac;
+using PatientJourney.Journey.Exposures;
 using PatientJourney.Journey.Catalogue;
 using PatientJourney.Journey.Responses;
 using PatientJourney.Journey.Surveillance;
@@ -156,6 +159,13 @@ public static class JourneyProjection
             yield return new JourneyFlag("surveillance-before-last-treatment", "warning",
                 $"Surveillance plan started {plan.StartsOn:yyyy-MM-dd}, before the last treatment ({lastTreatment.Type} on {lastTreatment.OccurredOn:yyyy-MM-dd})",
                 plan.EventId);
+
+        foreach (var echo in CardiacDysfunction.Assess(events).Where(a => a.Ctrcd is not null))
+            yield return new JourneyFlag($"ctrcd-{JsonSerializer.Serialize(echo.Ctrcd).Trim('"')}", echo.Ctrcd == CtrcdSeverity.Mild ? "warning" : "alert",
+                $"Echocardiogram {echo.PerformedOn:yyyy-MM-dd}: LVEF {Num(echo.LvefPercent)} % against {Num(echo.LvefPercent + echo.LvefFallPoints!.Value)} % on {echo.ReferenceOn:yyyy-MM-dd}"
+                + (echo.GlsRelativeFallPercent is { } gls ? $", GLS {(gls >= 0 ? "down" : "up")} {Num(Math.Abs(gls))} % (relative)" : "")
+                + $": {JsonSerializer.Serialize(echo.Ctrcd).Trim('"')} asymptomatic cancer therapy-related cardiac dysfunction (2022 ESC cardio-oncology guideline, table 3)",
+                echo.EventId);
 
         if (registration is not null)
             foreach (var e in events.Where(e => e.OccurredOn < registration.BirthDate))

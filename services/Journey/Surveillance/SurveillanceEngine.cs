@@ -1,6 +1,7 @@
 using PatientJourney.Contracts;
 using PatientJourney.Contracts.Diagnosis;
 using PatientJourney.Contracts.Imaging;
+using PatientJourney.Journey.Exposures;
 using PatientJourney.Journey.Catalogue;
 using PatientJourney.Journey.Responses;
 
@@ -13,6 +14,10 @@ namespace PatientJourney.Journey.Surveillance;
 /// </summary>
 public sealed record ScheduledItem(string Kind, DateOnly DueOn, DateOnly? CompletedOn, Guid? CompletedByEventId, bool Suspended)
 {
+    /// <summary>The exposure rule that opened the item; null for a protocol's or an MDT decision's.</summary>
+    public string? Rule { get; init; }
+    /// <summary>The navigator's override whose interval set <see cref="DueOn"/>, when one did.</summary>
+    public Guid? OverriddenBy { get; init; }
     public DateOnly? ScheduledOn { get; init; }
     public DateOnly? DeferredUntil { get; init; }
     public DateOnly? ClosedOn { get; init; }
@@ -98,6 +103,11 @@ public sealed record Death(DateOnly DiedOn, ClinicalEvent Source)
 
 public sealed record Schedule(string? Protocol, DateOnly? StartsOn, IReadOnlyList<ScheduledItem> Items)
 {
+    /// <summary>The exposure rules the patient's facts triggered.</summary>
+    public IReadOnlyList<TriggeredRule> Rules { get; init; } = [];
+    /// <summary>The navigator's overrides in force, one a kind (the latest).</summary>
+    public IReadOnlyList<IntervalOverride> Overrides { get; init; } = [];
+
     public static readonly Schedule Empty = new(null, null, []);
 }
 
@@ -119,6 +129,7 @@ public static class SurveillanceEngine
         var items = new List<ScheduledItem>();
         var endedOn = plan is null ? null : known.OfType<SurveillancePlanEnded>().FirstOrDefault(e => e.EndedOn >= plan.StartsOn)?.EndedOn;
 
+        var overrides = IntervalOverrides.Of(known);
         var suspendImaging = plan is not null && ResponseHistory.Derive(known).Recist
             .Any(r => r.Category == RecistCategory.ProgressiveDisease && r.AssessedOn >= plan.StartsOn);
 
@@ -136,7 +147,7 @@ public static class SurveillanceEngine
                 var performed = PerformedOfKind(known, kind).Where(e => e.OccurredOn >= current.StartsOn && (replacedOn is null || e.OccurredOn < replacedOn)
                     && (replacedOn is not null || endedOn is null || e.OccurredOn <= endedOn)).ToList();
                 var kindItems = Repeat(kind, current.StartsOn, performed, anchor => protocol.IntervalMonthsAt(kind, current.StartsOn, anchor),
-                    sessions: null, firstDueOn: null, suspendImaging && replacedOn is null);
+                    sessions: null, firstDueOn: null, suspendImaging && replacedOn is null, overrides);
                 items.AddRange(replacedOn is null ? kindItems.Select(item => item.CompletedOn is null && endedOn is not null ? item with { ClosedOn = endedOn } : item)
                     : kindItems.Where(item => item.CompletedOn is not null));
             }
@@ -149,7 +160,7 @@ public static class SurveillanceEngine
                 var kind = SurveillanceItemKinds.Of(planned.Procedure);
                 var performed = PerformedOfKind(known, kind).Where(e => e.OccurredOn >= decision.OccurredOn).ToList();
                 var sessions = Repeat(kind, decision.OccurredOn, performed, _ => planned.IntervalMonths, planned.Sessions,
-                    planned.FirstOn ?? decision.OccurredOn.AddMonths(planned.IntervalMonths), suspendImaging).ToList();
+                    planned.FirstOn ?? decision.OccurredOn.AddMonths(planned.IntervalMonths), suspendImaging, overrides: null).ToList();
                 // A decision taken before the current plan shows only while it still has sessions to do.
                 if (plan is null || decision.OccurredOn >= plan.StartsOn || sessions.Any(s => s.CompletedOn is null))
                     items.AddRange(endedOn is not null && decision.OccurredOn <= endedOn
@@ -157,46 +168,85 @@ public static class SurveillanceEngine
             }
         }
 
+        // Exposure rules run beside the plan: the plan's end closes their items only when the patient left the service
+        // (declined, transferred, lost); a completed oncology surveillance does not end cardiac follow-up.
+        var triggered = ExposureTriggers.Of(known, SurveillanceCatalogue.Current.Rules);
+        var leftOn = plan is null ? null : known.OfType<SurveillancePlanEnded>()
+            .FirstOrDefault(e => e.EndedOn >= plan.StartsOn && e.Reason != SurveillancePlanEndReason.Completed)?.EndedOn;
+        foreach (var (rule, fired) in triggered)
+            foreach (var ruleItem in rule.Items)
+            {
+                var firstDueOn = fired.TriggeredOn.AddMonths(ruleItem.FirstDueMonths);
+                // A result within the first item's grace before it counts (an echocardiogram the week before the cycle).
+                var from = DateOnlyMin(fired.TriggeredOn, firstDueOn.AddDays(-ItemKinds.GraceDays(ruleItem.Kind)));
+                var performed = PerformedOfKind(known, ruleItem.Kind).Where(e => e.OccurredOn >= from).ToList();
+                var ruleItems = Repeat(ruleItem.Kind, fired.TriggeredOn, performed,
+                    anchor => ruleItem.Repeats ? ruleItem.IntervalMonthsAt(fired.TriggeredOn, anchor) : 0,
+                    sessions: ruleItem.Repeats ? null : 1, firstDueOn, suspendImaging: false, ruleItem.Repeats ? overrides : null);
+                items.AddRange(ruleItems.Select(item => (item.IsOpen && leftOn is not null ? item with { ClosedOn = leftOn } : item) with { Rule = rule.Id }));
+            }
+
         if (death is not null) items = items.Select(item => item.IsOpen ? item with { ClosedOn = death.DiedOn } : item).ToList();
         items = WithNavigation(items, known);
-        return new Schedule(plan?.Protocol, plan?.StartsOn, items.OrderBy(i => i.DueOn).ThenBy(i => i.Kind, StringComparer.Ordinal).ThenBy(i => i.CompletedOn).ToList());
+        return new Schedule(plan?.Protocol, plan?.StartsOn, items.OrderBy(i => i.DueOn).ThenBy(i => i.Kind, StringComparer.Ordinal).ThenBy(i => i.CompletedOn).ToList())
+        {
+            Rules = triggered.Select(t => t.Triggered).ToList(),
+            Overrides = overrides.InForce,
+        };
     }
+
+    private static DateOnly DateOnlyMin(DateOnly a, DateOnly b) => a < b ? a : b;
 
     /// <summary>
     /// Items of one kind: each performed event completes the open item, and the next falls due one interval after
     /// it. A second event within the window of the item just completed (a repeat scan, say) completes nothing new:
     /// it only moves the next due date to one interval after itself.
     /// </summary>
+    /// <remarks>
+    /// An item's due date is its anchor (the start, or the result before it) plus the interval in force when it was done,
+    /// or now while it is open: a navigator's override of the kind made by then (<paramref name="overrides"/>), else the
+    /// protocol's or rule's. MDT sessions keep the decision's interval.
+    /// </remarks>
     private static IEnumerable<ScheduledItem> Repeat(
         string kind, DateOnly startsOn, IReadOnlyList<ClinicalEvent> performed, Func<DateOnly, int> intervalMonthsAt,
-        int? sessions, DateOnly? firstDueOn, bool suspendImaging)
+        int? sessions, DateOnly? firstDueOn, bool suspendImaging, IntervalOverrides? overrides)
     {
-        var dueOn = firstDueOn ?? startsOn.AddMonths(intervalMonthsAt(startsOn));
+        DateOnly? anchor = null;
+        (DateOnly DueOn, Guid? OverriddenBy) Due(DateOnly? doneOn)
+        {
+            if (anchor is null && firstDueOn is { } first) return (first, null);
+            var from = anchor ?? startsOn;
+            var inForce = overrides?.For(kind, doneOn);
+            return (from.AddMonths(inForce?.IntervalMonths ?? intervalMonthsAt(from)), inForce?.EventId);
+        }
+
         var produced = 0;
         ScheduledItem? last = null;
         foreach (var done in performed)
         {
             if (last is not null && sessions is null && done.OccurredOn <= last.DueOn.AddDays(ItemKinds.GraceDays(kind)))
             {
-                dueOn = done.OccurredOn.AddMonths(intervalMonthsAt(done.OccurredOn));
+                anchor = done.OccurredOn;
                 continue;
             }
             if (produced == sessions) yield break;
-            last = new ScheduledItem(kind, dueOn, done.OccurredOn, done.EventId, false);
+            var (dueOn, by) = Due(done.OccurredOn);
+            last = new ScheduledItem(kind, dueOn, done.OccurredOn, done.EventId, false) { OverriddenBy = by };
             yield return last;
             produced++;
-            dueOn = done.OccurredOn.AddMonths(intervalMonthsAt(done.OccurredOn));
+            anchor = done.OccurredOn;
         }
         var suspended = suspendImaging && ItemKinds.IsImaging(kind);
+        var (next, overriddenBy) = Due(null);
         if (sessions is null)
         {
-            yield return new ScheduledItem(kind, dueOn, null, null, suspended);
+            yield return new ScheduledItem(kind, next, null, null, suspended) { OverriddenBy = overriddenBy };
             yield break;
         }
         for (; produced < sessions; produced++)
         {
-            yield return new ScheduledItem(kind, dueOn, null, null, suspended);
-            dueOn = dueOn.AddMonths(intervalMonthsAt(dueOn));
+            yield return new ScheduledItem(kind, next, null, null, suspended);
+            next = next.AddMonths(intervalMonthsAt(next));
         }
     }
 

@@ -30,7 +30,7 @@ public class NavigationTests
     public void The_kinds_of_the_active_plan_and_of_MDT_decisions_are_open()
     {
         var state = SurveillanceState.Of([Plan(new(2012, 1, 24)), Mdt(new(2012, 1, 24), ProcedureKind.Tace)]);
-        Assert.Equal(["clinic-visit", "ct", "tace"], state.OpenKinds.Order());
+        Assert.Equal(["clinic-visit", "ct", "echocardiogram", "tace"], state.OpenKinds.Order());
         Assert.Null(Book("ct", Plan(new(2012, 1, 24))));
         Assert.Null(Book("tace", Mdt(new(2012, 1, 24), ProcedureKind.Tace)));
     }
@@ -43,11 +43,12 @@ public class NavigationTests
     }
 
     [Fact]
-    public void An_ended_plan_and_the_decisions_before_its_end_leave_nothing_open()
+    public void An_ended_plan_and_the_decisions_before_its_end_leave_only_echocardiograms_open()
     {
         var state = SurveillanceState.Of([Mdt(new(2012, 1, 24), ProcedureKind.Rfa), Plan(new(2012, 1, 24)), End(new(2014, 1, 24))]);
         Assert.Null(state.ActivePlan);
-        Assert.Empty(state.OpenKinds);
+        // Echocardiograms stay open to navigation: exposures the department does not hold open them.
+        Assert.Equal(["echocardiogram"], state.OpenKinds);
         Assert.Equal(409, Book("ct", Plan(new(2012, 1, 24)), End(new(2014, 1, 24)))!.Status);
     }
 

@@ -34,7 +34,7 @@ public class JourneyEventsTests
     }
 
     [Fact]
-    public void Only_scans_visits_and_procedures_perform_a_surveillance_item_and_an_outside_result_performs_its_own_kind()
+    public void Only_scans_echocardiograms_visits_and_procedures_perform_a_surveillance_item_and_an_outside_result_performs_its_own_kind()
     {
         var performing = JourneyEvents.All.Where(m => m.Performs is not null).Select(m => (m.EventType.Name, m.Performs)).ToHashSet();
         var outside = new OutsideResultRecorded { PatientId = "P", OccurredOn = new DateOnly(2012, 1, 1), Kind = SurveillanceItemKinds.PetCt, Facility = "Elsewhere" };
@@ -42,7 +42,7 @@ public class JourneyEventsTests
         Assert.Equal(new HashSet<(string, string?)>
         {
             ("CtResulted", ItemKinds.Ct), ("PetCtResulted", ItemKinds.PetCt), ("ClinicVisitRecorded", ItemKinds.ClinicVisit),
-            ("TacePerformed", ItemKinds.Tace), ("RfaPerformed", ItemKinds.Rfa),
+            ("TacePerformed", ItemKinds.Tace), ("RfaPerformed", ItemKinds.Rfa), ("EchocardiogramResulted", ItemKinds.Echocardiogram),
         }, performing);
     }
 
