@@ -72,6 +72,25 @@ public class SeedCaseTests(PatientJourneySystem system) : IClassFixture<PatientJ
     }
 
     [Fact]
+    public async Task Seed_case_schedule_holds_echocardiograms_from_her_cumulative_dose_with_each_rule_and_its_source()
+    {
+        await LoadShuffledSeedCaseAsync();
+        var schedule = await GetAsync($"/patients/{Seed.PatientId}/surveillance?asOf=2012-06-30");
+        // Cycle 5 (2011-04-07) takes her to 300 mg/m2; the last TACE (2012-05-15) ends her anthracyclines at 560.1.
+        var rules = schedule["rules"]!.AsArray().Select(r => r!.AsObject()).ToList();
+        Assert.Equal([("esc-2022-anthracycline-250", "2011-04-07", 300m), ("esc-2022-anthracycline-survivor-high-risk", "2012-05-15", 560.1m)],
+            rules.Select(r => ((string)r["id"]!, (string)r["triggeredOn"]!, (decimal)r["cumulativeMgPerM2"]!)));
+        Assert.All(rules, r => Assert.Contains("Eur Heart J 2022", (string)r["source"]!["citation"]!));
+        var echoes = schedule["items"]!.AsArray().Select(i => i!.AsObject()).Where(i => (string)i["kind"]! == "echocardiogram")
+            .Select(i => ((string)i["rule"]!, (string)i["dueOn"]!, (string)i["status"]!)).ToList();
+        Assert.Equal([("esc-2022-anthracycline-250", "2011-04-07", "overdue"), ("esc-2022-anthracycline-survivor-high-risk", "2013-05-15", "upcoming")], echoes);
+        // Before cycle 5 she had none.
+        var before = await GetAsync($"/patients/{Seed.PatientId}/surveillance?asOf=2011-04-06");
+        Assert.DoesNotContain(before["items"]!.AsArray(), i => (string)i!["kind"]! == "echocardiogram");
+        Assert.Empty(before["rules"]!.AsArray());
+    }
+
+    [Fact]
     public async Task Seed_case_doxorubicin_is_shown_systemic_locoregional_and_total_with_the_ceiling_flag()
     {
         await LoadShuffledSeedCaseAsync();
@@ -127,17 +146,17 @@ public class SeedCaseTests(PatientJourneySystem system) : IClassFixture<PatientJ
         var worklist = (await system.JourneyClient.GetFromJsonAsync<JsonArray>("/worklist?asOf=2012-07-20&status=due"))!;
         Assert.Contains(worklist, w => (string)w!["kind"]! == "ct" && (string)w["dueOn"]! == "2012-07-24");
 
-        // After it: from the worklist index, overdue first.
+        // After it: from the worklist index, overdue first; her echocardiograms (cumulative anthracyclines) with them.
         var overdue = (await system.JourneyClient.GetFromJsonAsync<JsonArray>("/worklist?asOf=2013-01-01"))!;
         Assert.Equal(
-            [("clinic-visit", "2012-08-24", "overdue"), ("ct", "2012-10-24", "overdue")],
+            [("echocardiogram", "2011-04-07", "overdue"), ("clinic-visit", "2012-08-24", "overdue"), ("ct", "2012-10-24", "overdue"), ("echocardiogram", "2013-05-15", "upcoming")],
             overdue.Select(w => ((string)w!["kind"]!, (string)w["dueOn"]!, (string)w["status"]!)));
 
         // A page of one still counts them all, per status.
         using var page = await system.JourneyClient.GetAsync("/worklist?asOf=2013-01-01&limit=1");
         Assert.Single((await page.Content.ReadFromJsonAsync<JsonArray>())!);
-        Assert.Equal("2", page.Headers.GetValues("X-Total-Count").Single());
-        Assert.Equal("overdue=2, missed=0, due=0, booked=0, upcoming=0, deferred=0, suspended=0", page.Headers.GetValues("X-Status-Counts").Single());
+        Assert.Equal("4", page.Headers.GetValues("X-Total-Count").Single());
+        Assert.Equal("overdue=3, missed=0, due=0, booked=0, upcoming=1, deferred=0, suspended=0", page.Headers.GetValues("X-Status-Counts").Single());
     }
 
     [Fact]
