@@ -44,7 +44,34 @@ public class SurveillancePropertyTests
             .Concat(navigators.Select(n => new NavigatorAssigned { PatientId = P, OccurredOn = Epoch.AddDays(n.Item1), Navigator = $"nurse-{n.Item2}" }))
             .ToList();
 
-    /// <summary>One or two plans, CTs, PET/CTs, visits, TACEs, an MDT plan of TACE sessions, maybe progression, the navigator's facts.</summary>
+    /// <summary>
+    /// Anthracyclines (a regimen's cycles, maybe stopped) for a patient of any age, echocardiograms, and the navigator's
+    /// interval overrides: what the exposure rules read.
+    /// </summary>
+    private static readonly Gen<List<ClinicalEvent>> Exposure =
+        from bornDaysBefore in Gen.Int[0, 20_000]
+        from perCycle in Gen.Int[20, 120].Array[0, 8]
+        from firstCycleDay in Gen.Int[-300, 800]
+        from stopped in Gen.Bool
+        from echoes in Gen.Select(Gen.Int[-300, 3000], Gen.Int[30, 75]).Array[0, 4]
+        from overrides in Gen.Select(Gen.Int[0, SurveillanceItemKinds.Repeating.Count - 1], Gen.Int[0, 2500], Gen.Int[1, 24]).Array[0, 2]
+        select new List<ClinicalEvent>
+            {
+                new PatientRegistered { PatientId = P, OccurredOn = Epoch.AddDays(-bornDaysBefore), Sex = Sex.Female, BirthDate = Epoch.AddDays(-bornDaysBefore) },
+                new ChemoRegimenStarted { PatientId = P, OccurredOn = Epoch.AddDays(firstCycleDay), RegimenId = "R", Name = "doxorubicin", CycleLengthDays = 21, HeightCm = 170, WeightKg = 70, BsaM2 = 1.82m, Drugs = [] },
+            }
+            .Concat(perCycle.Select((mg, i) => new ChemoCycleCompleted
+            {
+                PatientId = P, OccurredOn = Epoch.AddDays(firstCycleDay + 21 * i), RegimenId = "R", CycleNumber = i + 1, StartedOn = Epoch.AddDays(firstCycleDay + 21 * i),
+                BsaM2 = 1.82m, Drugs = [], CumulativeDoxorubicinMgPerM2 = perCycle.Take(i + 1).Sum(), CumulativeDoxorubicinEquivalentMgPerM2 = perCycle.Take(i + 1).Sum(),
+            }))
+            .Concat(stopped ? [new ChemoRegimenStopped { PatientId = P, OccurredOn = Epoch.AddDays(firstCycleDay + 21 * perCycle.Length), RegimenId = "R", Reason = "done" }] : [])
+            .Concat(echoes.Select(e => new EchocardiogramResulted { PatientId = P, OccurredOn = Epoch.AddDays(e.Item1), LvefPercent = e.Item2 }))
+            .Concat(overrides.Select(o => new SurveillanceIntervalOverridden
+                { PatientId = P, OccurredOn = Epoch.AddDays(o.Item2), Kind = SurveillanceItemKinds.Repeating[o.Item1], IntervalMonths = o.Item3, Reason = "asked" }))
+            .ToList();
+
+    /// <summary>One or two plans, CTs, PET/CTs, visits, TACEs, an MDT plan of TACE sessions, maybe progression, anthracyclines, the navigator's facts.</summary>
     private static readonly Gen<List<ClinicalEvent>> Journey =
         from firstPlanDay in Gen.Int[0, 400]
         from protocol in Protocol
@@ -61,9 +88,10 @@ public class SurveillancePropertyTests
         from progression in Gen.Bool
         from progressionDay in Gen.Int[0, 2000]
         from navigation in Navigation
+        from exposure in Exposure
         from recorded in Gen.Int[0, 100_000].Array[60]
         select Build(firstPlanDay, protocol, secondPlan ? firstPlanDay + secondPlanDay : null, secondProtocol, ctDays, visitDays, taceDays,
-            mdt ? (mdtDay, sessions, interval) : null, progression ? progressionDay : null, recorded, navigation);
+            mdt ? (mdtDay, sessions, interval) : null, progression ? progressionDay : null, recorded, [.. navigation, .. exposure]);
 
     private static List<ClinicalEvent> Build(
         int planDay, string protocol, int? secondPlanDay, string secondProtocol, int[] ctDays, int[] visitDays, int[] taceDays,
@@ -116,7 +144,7 @@ public class SurveillancePropertyTests
         }, iter: 500);
 
     [Fact]
-    public void Every_protocol_due_date_is_the_plan_start_or_a_performed_date_plus_the_interval_in_force() =>
+    public void Every_protocol_due_date_is_the_plan_start_or_a_performed_date_plus_the_interval_in_force_or_the_override() =>
         JourneyArrivalAndDay.Sample(t =>
         {
             var asOf = Epoch.AddDays(t.AsOfDay);
@@ -126,11 +154,14 @@ public class SurveillancePropertyTests
             foreach (var item in schedule.Items.Where(i => i.Kind is ItemKinds.Ct or ItemKinds.ClinicVisit))
             {
                 var performed = known.Where(e => JourneyEvents.Of(e).KindPerformed(e) == item.Kind).Select(e => e.OccurredOn);
+                // An overridden item: the navigator's interval, made on or before the day it was done.
+                var overriding = known.OfType<SurveillanceIntervalOverridden>().SingleOrDefault(o => o.EventId == item.OverriddenBy);
+                if (item.OverriddenBy is not null && (overriding is null || overriding.Kind != item.Kind || overriding.OccurredOn > (item.CompletedOn ?? asOf))) return false;
                 var explained = plans.Any(plan =>
                 {
                     var protocol = SurveillanceProtocols.ById[plan.Protocol];
                     return performed.Append(plan.StartsOn).Where(a => a >= plan.StartsOn)
-                        .Any(anchor => anchor.AddMonths(protocol.IntervalMonthsAt(item.Kind, plan.StartsOn, anchor)) == item.DueOn);
+                        .Any(anchor => anchor.AddMonths(overriding?.IntervalMonths ?? protocol.IntervalMonthsAt(item.Kind, plan.StartsOn, anchor)) == item.DueOn);
                 });
                 if (!explained) return false;
             }
