@@ -3,6 +3,7 @@ using Marten;
 using Npgsql;
 using PatientJourney.Hosting.Security;
 using PatientJourney.Contracts;
+using PatientJourney.Contracts.Chemotherapy;
 using PatientJourney.Contracts.Diagnosis;
 using PatientJourney.Contracts.Imaging;
 using PatientJourney.Harness;
@@ -127,7 +128,8 @@ public static class WorklistBenchmark
 
     /// <summary>
     /// Shapes like the seed case's surveillance: a plan, CTs every ~3 months, visits; a fifth booked or deferred, a tenth
-    /// ended or deceased.
+    /// ended or deceased; a third given doxorubicin before it (the exposure rules' echocardiograms), a twentieth with an
+    /// interval override.
     /// </summary>
     internal static IEnumerable<ClinicalEvent> Journey(int i, Random random)
     {
@@ -144,6 +146,22 @@ public static class WorklistBenchmark
             events.Add(new CtResulted { EventId = Guid.NewGuid(), PatientId = id, OccurredOn = on, RecordedAt = recorded, Region = "chest", TargetLesions = [] });
         for (var on = start.AddMonths(1); on < today && random.Next(12) > 0; on = on.AddMonths(random.Next(1, 4)))
             events.Add(new ClinicVisitRecorded { EventId = Guid.NewGuid(), PatientId = id, OccurredOn = on, RecordedAt = recorded, Ecog = random.Next(0, 3) });
+        // A third given 4-6 cycles of doxorubicin 60 mg/m2 before surveillance (most reach 250 mg/m2), half of them with an echocardiogram since.
+        if (i % 3 == 0)
+        {
+            var firstCycle = start.AddMonths(-8);
+            events.Add(new ChemoRegimenStarted { EventId = Guid.NewGuid(), PatientId = id, OccurredOn = firstCycle, RecordedAt = recorded, RegimenId = "R1", Name = "doxorubicin", CycleLengthDays = 21, HeightCm = 165, WeightKg = 65, BsaM2 = 1.73m, Drugs = [] });
+            var cycles = random.Next(4, 7);
+            for (var n = 1; n <= cycles; n++)
+                events.Add(new ChemoCycleCompleted
+                {
+                    EventId = Guid.NewGuid(), PatientId = id, OccurredOn = firstCycle.AddDays(21 * (n - 1) + 3), RecordedAt = recorded, RegimenId = "R1", CycleNumber = n,
+                    StartedOn = firstCycle.AddDays(21 * (n - 1)), BsaM2 = 1.73m, Drugs = [], CumulativeDoxorubicinMgPerM2 = 60m * n, CumulativeDoxorubicinEquivalentMgPerM2 = 60m * n,
+                });
+            events.Add(new ChemoRegimenStopped { EventId = Guid.NewGuid(), PatientId = id, OccurredOn = firstCycle.AddDays(21 * cycles + 7), RecordedAt = recorded, RegimenId = "R1", Reason = "completed" });
+            if (random.Next(2) == 0 && start.AddMonths(6) < today)
+                events.Add(new EchocardiogramResulted { EventId = Guid.NewGuid(), PatientId = id, OccurredOn = start.AddMonths(6), RecordedAt = recorded, LvefPercent = random.Next(45, 70) });
+        }
         // What navigators did (issue 30): a fifth of the patients with a booking or a deferral, a tenth ended or deceased.
         var yesterday = today.AddDays(-1);
         ClinicalEvent? navigation = (i % 20) switch
@@ -152,6 +170,7 @@ public static class WorklistBenchmark
             2 or 3 => new SurveillanceItemDeferred { EventId = Guid.NewGuid(), PatientId = id, OccurredOn = yesterday, RecordedAt = recorded, Kind = SurveillanceItemKinds.ClinicVisit, Until = today.AddDays(random.Next(1, 60)), Reason = "patient abroad" },
             4 => new SurveillancePlanEnded { EventId = Guid.NewGuid(), PatientId = id, OccurredOn = yesterday, RecordedAt = recorded, Reason = SurveillancePlanEndReason.Transferred },
             5 => new PatientDied { EventId = Guid.NewGuid(), PatientId = id, OccurredOn = yesterday, RecordedAt = recorded },
+            6 => new SurveillanceIntervalOverridden { EventId = Guid.NewGuid(), PatientId = id, OccurredOn = yesterday, RecordedAt = recorded, Kind = SurveillanceItemKinds.Ct, IntervalMonths = 6, Reason = "agreed at MDT" },
             _ => null,
         };
         if (navigation is not null) events.Add(navigation);

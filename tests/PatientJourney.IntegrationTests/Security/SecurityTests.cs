@@ -43,6 +43,8 @@ public class SecurityTests(PatientJourneySystem system) : IClassFixture<PatientJ
     [InlineData("chemotherapy", "/patients/SEC-2/regimens", """{"regimenId":"AI-1","name":"AI","startedOn":"2011-01-10","cycleLengthDays":21,"heightCm":165,"weightKg":65,"drugs":[{"drug":"doxorubicin","dosePerM2Mg":20,"days":[1],"route":"iv"}]}""")]
     [InlineData("interventional", "/patients/SEC-2/tace", Tace)]
     [InlineData("imaging", "/patients/SEC-2/ct", """{"performedOn":"2011-03-01","region":"chest","targetLesions":[]}""")]
+    [InlineData("imaging", "/patients/SEC-2/echocardiograms", """{"performedOn":"2011-03-01","lvefPercent":60}""")]
+    [InlineData("diagnosis", "/patients/SEC-2/surveillance-overrides", """{"kind":"echocardiogram","intervalMonths":12,"reason":"asked"}""")]
     public async Task A_clinician_auditor_or_admin_token_posting_anything_is_forbidden(string department, string path, string body)
     {
         foreach (var role in new[] { Roles.Clinician, Roles.Auditor, Roles.Admin })
