@@ -29,8 +29,17 @@ public sealed record JourneyView(string PatientId, bool Registered, IReadOnlyLis
 public sealed record TumourBurdenPoint(DateOnly PerformedOn, decimal SumOfDiametersMm, string? Category);
 public sealed record SuvPoint(DateOnly PerformedOn, string LesionId, string Site, decimal SuvMax, bool Resolved);
 public sealed record MeasurementsView(IReadOnlyList<TumourBurdenPoint> TumourBurden, IReadOnlyList<SuvPoint> SuvMax);
-public sealed record ScheduleItem(string Kind, DateOnly DueOn, string Status, DateOnly? CompletedOn);
-public sealed record ScheduleView(string PatientId, DateOnly AsOf, string? Protocol, IReadOnlyList<ScheduleItem> Items);
+/// <param name="Rule">The exposure rule that opened the item (null: the plan's protocol or an MDT decision).</param>
+/// <param name="OverriddenBy">The navigator's override whose interval set the due date.</param>
+public sealed record ScheduleItem(string Kind, DateOnly DueOn, string Status, DateOnly? CompletedOn, string? Rule = null, Guid? OverriddenBy = null);
+/// <summary>An exposure rule the patient's doses triggered: when, at which cumulative doxorubicin-equivalent, and its guideline.</summary>
+public sealed record TriggeredRule(string Id, string Title, Contracts.Diagnosis.ExposureTrigger Trigger, DateOnly TriggeredOn, decimal CumulativeMgPerM2, Contracts.Diagnosis.GuidelineSource Source);
+public sealed record IntervalOverride(string Kind, int IntervalMonths, DateOnly Since, string Reason, Guid EventId);
+public sealed record ScheduleView(string PatientId, DateOnly AsOf, string? Protocol, IReadOnlyList<ScheduleItem> Items)
+{
+    public IReadOnlyList<TriggeredRule> Rules { get; init; } = [];
+    public IReadOnlyList<IntervalOverride> Overrides { get; init; } = [];
+}
 
 /// <summary>The record asked for was merged into <paramref name="Survivor"/>, whose page shows both.</summary>
 public sealed class MergedRecordException(string survivor) : Exception($"merged into another record")
