@@ -28,7 +28,13 @@ public sealed record Flag(string Code, string Severity, string Message);
 public sealed record JourneyView(string PatientId, bool Registered, IReadOnlyList<EntryRow> Entries, Doxorubicin CumulativeDoxorubicinMgPerM2, Response? LatestResponse, IReadOnlyList<Flag> Flags);
 public sealed record TumourBurdenPoint(DateOnly PerformedOn, decimal SumOfDiametersMm, string? Category);
 public sealed record SuvPoint(DateOnly PerformedOn, string LesionId, string Site, decimal SuvMax, bool Resolved);
-public sealed record MeasurementsView(IReadOnlyList<TumourBurdenPoint> TumourBurden, IReadOnlyList<SuvPoint> SuvMax);
+/// <summary>An echocardiogram read against the patient's first (the reference); <paramref name="Ctrcd"/>: mild, moderate, severe or null.</summary>
+public sealed record EchocardiogramPoint(DateOnly PerformedOn, decimal LvefPercent, decimal? GlobalLongitudinalStrainPercent, Guid EventId,
+    DateOnly? ReferenceOn, decimal? LvefFallPoints, decimal? GlsRelativeFallPercent, string? Ctrcd);
+public sealed record MeasurementsView(IReadOnlyList<TumourBurdenPoint> TumourBurden, IReadOnlyList<SuvPoint> SuvMax)
+{
+    public IReadOnlyList<EchocardiogramPoint> Echocardiograms { get; init; } = [];
+}
 /// <param name="Rule">The exposure rule that opened the item (null: the plan's protocol or an MDT decision).</param>
 /// <param name="OverriddenBy">The navigator's override whose interval set the due date.</param>
 public sealed record ScheduleItem(string Kind, DateOnly DueOn, string Status, DateOnly? CompletedOn, string? Rule = null, Guid? OverriddenBy = null);

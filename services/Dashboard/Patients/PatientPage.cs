@@ -114,6 +114,7 @@ public static class PatientPage
         if (schedule is null || schedule.Items.Count == 0) body.Append("<p>No surveillance plan.</p>");
         else body.Append(SurveillanceSchedule.Table(schedule.Protocol ?? "", schedule.Items, schedule));
         if (schedule is not null) body.Append(SurveillanceSchedule.Overrides(schedule));
+        body.Append(CardiacLane.Render(schedule, measurements));
 
         // Live: the journey's server-sent events, relayed by this dashboard with the user's own token (Assets.LiveScript).
         if (NavigationActions.MayAct(user))
