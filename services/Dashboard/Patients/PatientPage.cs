@@ -122,7 +122,7 @@ public static class PatientPage
             // Recorded at the diagnosis department; the page shows the result when the journey has it (live, below).
             body.Append("<section aria-labelledby=\"actions\" id=\"navigation-actions\" data-actions><h2 id=\"actions\">Actions</h2>")
                 .Append(string.Concat(NavigationActions.All.Select(a => NavigationActions.Form(a, view.PatientId, null, $"patient-{a.Name}", tokens!, here))))
-                .Append("<p role=\"status\" data-recorded></p></section>");
+                .Append($"<p role=\"status\" data-recorded>{Html.Encode(NavigationActions.Notice(http.Request))}</p></section>");
         }
         var script = Html.Script(Assets.LiveScriptPath, "live", $"/patients/{Uri.EscapeDataString(view.PatientId)}/live");
         if (tokens is not null) script += Html.Script(Assets.ActionsScriptPath, "actions", "in-place");
