@@ -16,7 +16,7 @@ namespace PatientJourney.Dashboard.Navigation;
 /// <param name="Hint">A short help text under the label, read with the field (aria-describedby).</param>
 public sealed record ActionField(string Name, string Label, string Type = "text", string[]? Options = null, string? Hint = null);
 
-/// <summary>A navigation fact the dashboard records (docs/api-contract.md, Diagnosis: the six navigation routes).</summary>
+/// <summary>A navigation fact the dashboard records (docs/api-contract.md, Diagnosis: the navigation routes).</summary>
 /// <param name="StatusAfter">What the worklist row shows once the fact is recorded (null: the row stays as it is).</param>
 public sealed record NavigationAction(string Name, string Label, string Route, bool ForAnItem, string? StatusAfter, params ActionField[] Fields);
 
