@@ -48,6 +48,9 @@ public static class Assets
         .hint { font-size: .85em; color: #444; flex-basis: 100%; }
         form.action textarea { width: 100%; font-family: monospace; }
         del { text-decoration-thickness: 2px; }
+        .badge { display: inline-block; font-size: .8em; padding: 0 .4rem; border: 1px solid #0b6e99; border-radius: 3px; color: #0b3d5c; }
+        ul.rules li { margin: .4rem 0; }
+        ul.rules cite { font-style: normal; font-weight: 600; }
         .correction { font-size: .9em; }
         details.correct { margin: .2rem 0 .5rem; }
         @media (max-width: 900px) { .lanes { grid-template-columns: repeat(2, minmax(0, 1fr)); } }

@@ -1,7 +1,11 @@
+using System.Globalization;
 using System.Security.Claims;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.WebUtilities;
+using PatientJourney.Contracts;
+using PatientJourney.Contracts.Diagnosis;
 using PatientJourney.Dashboard.SigningIn;
 using PatientJourney.Hosting.Security;
 
@@ -12,7 +16,7 @@ namespace PatientJourney.Dashboard.Navigation;
 /// <param name="Hint">A short help text under the label, read with the field (aria-describedby).</param>
 public sealed record ActionField(string Name, string Label, string Type = "text", string[]? Options = null, string? Hint = null);
 
-/// <summary>A navigation fact the dashboard records (docs/api-contract.md, Diagnosis: the six navigation routes).</summary>
+/// <summary>A navigation fact the dashboard records (docs/api-contract.md, Diagnosis: the navigation routes).</summary>
 /// <param name="StatusAfter">What the worklist row shows once the fact is recorded (null: the row stays as it is).</param>
 public sealed record NavigationAction(string Name, string Label, string Route, bool ForAnItem, string? StatusAfter, params ActionField[] Fields);
 
@@ -25,7 +29,7 @@ public static class NavigationActions
 {
     private const string Department = "diagnosis";
     public const string Policy = "record-navigation-facts-from-the-dashboard";
-    private static readonly string[] Kinds = ["ct", "pet-ct", "clinic-visit", "tace", "rfa"];
+    private static readonly string[] Kinds = [.. SurveillanceItemKinds.All];
 
     public static readonly NavigationAction[] All =
     [
@@ -37,7 +41,16 @@ public static class NavigationActions
             new ActionField("endedOn", "Ended on", "date"), new ActionField("reason", "Reason", "select", ["completed", "declined", "transferred", "lost-to-follow-up"])),
         new("death", "Record a death", "death", false, "closed", new ActionField("diedOn", "Died on", "date"), new ActionField("cause", "Cause")),
         new("navigator", "Assign a navigator", "navigator", false, null, new ActionField("navigator", "Navigator (user name)")),
+        // The patient's own interval for a kind, in force from today: the protocol stays the same for everyone else.
+        new("override", "Override an interval", "surveillance-overrides", false, null,
+            new ActionField("kind", "Kind", "select", [.. SurveillanceItemKinds.Repeating]),
+            new ActionField("intervalMonths", "Every (months)", "number",
+                Hint: $"{ClinicalLimits.OverrideIntervalMonths.Min} to {ClinicalLimits.OverrideIntervalMonths.Max} months, in force from today"),
+            new ActionField("reason", "Reason")),
     ];
+
+    /// <summary>The query parameter naming the action just recorded, so that the page the browser comes back to says so.</summary>
+    public const string RecordedField = "recorded";
 
     /// <summary>Only those the department lets record navigation facts see the actions (it refuses the others anyway).</summary>
     public static bool MayAct(ClaimsPrincipal user) => user.IsInRole(Roles.Navigator) || user.IsInRole(Roles.Department(Department));
@@ -106,9 +119,31 @@ public static class NavigationActions
         return await AnswerAsync(http, antiforgery, spec, patientId, names, null, values =>
         {
             var body = new JsonObject();
-            foreach (var (name, value) in values) body[name] = value; // an empty field is left out: the department names it as missing
+            foreach (var (name, value) in values) body[name] = Json(spec, name, value); // an empty field is left out: the department names it as missing
             return departments.PostAsync(Department, $"/patients/{Uri.EscapeDataString(patientId)}/{spec.Route}", body, ct);
         }, ct);
+    }
+
+    // A whole number goes as a JSON number (the departments read numbers strictly); anything else goes as typed, for the
+    // department to name the field.
+    private static JsonNode Json(NavigationAction spec, string name, string value) =>
+        spec.Fields.Any(f => f.Name == name && f.Type == "number") && int.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number)
+            ? JsonValue.Create(number) : JsonValue.Create(value);
+
+    /// <summary>"Recorded: Book." when the browser came back from recording an action without the script (else empty).</summary>
+    public static string Notice(HttpRequest request) =>
+        All.FirstOrDefault(a => a.Name == request.Query[RecordedField].ToString()) is { } done ? $"Recorded: {done.Label}." : "";
+
+    // The return URL with this action as its notice, replacing the one the page may already carry.
+    private static string WithNotice(string returnUrl, string action)
+    {
+        var hash = returnUrl.IndexOf('#');
+        var (url, fragment) = hash < 0 ? (returnUrl, "") : (returnUrl[..hash], returnUrl[hash..]);
+        var at = url.IndexOf('?');
+        var query = QueryHelpers.ParseQuery(at < 0 ? "" : url[at..])
+            .Where(p => p.Key != RecordedField).SelectMany(p => p.Value.Select(v => new KeyValuePair<string, string?>(p.Key, v)))
+            .Append(new(RecordedField, action));
+        return QueryHelpers.AddQueryString(at < 0 ? url : url[..at], query) + fragment;
     }
 
     /// <summary>
@@ -143,7 +178,7 @@ public static class NavigationActions
         if (wantsJson)
             return Results.Json(new { accepted = answer.Accepted, statusAfter = answer.Accepted ? spec.StatusAfter : null, errors = answer.Errors, detail = answer.Detail },
                 statusCode: answer.Accepted ? StatusCodes.Status200OK : (int)answer.Status);
-        if (answer.Accepted) return Results.Redirect(returnUrl);
+        if (answer.Accepted) return Results.Redirect(All.Contains(spec) ? WithNotice(returnUrl, spec.Name) : returnUrl);
         var page = $"<h1>{Html.Encode(spec.Label)} · {Html.PatientLink(patientId)}</h1><p role=\"alert\">Not recorded: correct the fields below.</p>" +
                    Form(spec, patientId, null, spec.Name, antiforgery.GetAndStoreTokens(http), returnUrl, values, answer, url) +
                    $"<p><a href=\"{Html.Encode(returnUrl)}\">Back</a></p>";

@@ -28,9 +28,24 @@ public sealed record Flag(string Code, string Severity, string Message);
 public sealed record JourneyView(string PatientId, bool Registered, IReadOnlyList<EntryRow> Entries, Doxorubicin CumulativeDoxorubicinMgPerM2, Response? LatestResponse, IReadOnlyList<Flag> Flags);
 public sealed record TumourBurdenPoint(DateOnly PerformedOn, decimal SumOfDiametersMm, string? Category);
 public sealed record SuvPoint(DateOnly PerformedOn, string LesionId, string Site, decimal SuvMax, bool Resolved);
-public sealed record MeasurementsView(IReadOnlyList<TumourBurdenPoint> TumourBurden, IReadOnlyList<SuvPoint> SuvMax);
-public sealed record ScheduleItem(string Kind, DateOnly DueOn, string Status, DateOnly? CompletedOn);
-public sealed record ScheduleView(string PatientId, DateOnly AsOf, string? Protocol, IReadOnlyList<ScheduleItem> Items);
+/// <summary>An echocardiogram read against the patient's first (the reference); <paramref name="Ctrcd"/>: mild, moderate, severe or null.</summary>
+public sealed record EchocardiogramPoint(DateOnly PerformedOn, decimal LvefPercent, decimal? GlobalLongitudinalStrainPercent, Guid EventId,
+    DateOnly? ReferenceOn, decimal? LvefFallPoints, decimal? GlsRelativeFallPercent, string? Ctrcd);
+public sealed record MeasurementsView(IReadOnlyList<TumourBurdenPoint> TumourBurden, IReadOnlyList<SuvPoint> SuvMax)
+{
+    public IReadOnlyList<EchocardiogramPoint> Echocardiograms { get; init; } = [];
+}
+/// <param name="Rule">The exposure rule that opened the item (null: the plan's protocol or an MDT decision).</param>
+/// <param name="OverriddenBy">The navigator's override whose interval set the due date.</param>
+public sealed record ScheduleItem(string Kind, DateOnly DueOn, string Status, DateOnly? CompletedOn, string? Rule = null, Guid? OverriddenBy = null);
+/// <summary>An exposure rule the patient's doses triggered: when, at which cumulative doxorubicin-equivalent, and its guideline.</summary>
+public sealed record TriggeredRule(string Id, string Title, Contracts.Diagnosis.ExposureTrigger Trigger, DateOnly TriggeredOn, decimal CumulativeMgPerM2, Contracts.Diagnosis.GuidelineSource Source);
+public sealed record IntervalOverride(string Kind, int IntervalMonths, DateOnly Since, string Reason, Guid EventId);
+public sealed record ScheduleView(string PatientId, DateOnly AsOf, string? Protocol, IReadOnlyList<ScheduleItem> Items)
+{
+    public IReadOnlyList<TriggeredRule> Rules { get; init; } = [];
+    public IReadOnlyList<IntervalOverride> Overrides { get; init; } = [];
+}
 
 /// <summary>The record asked for was merged into <paramref name="Survivor"/>, whose page shows both.</summary>
 public sealed class MergedRecordException(string survivor) : Exception($"merged into another record")

@@ -112,13 +112,9 @@ public static class PatientPage
 
         body.Append($"<h2>Surveillance as of {Html.Date(day)}</h2>");
         if (schedule is null || schedule.Items.Count == 0) body.Append("<p>No surveillance plan.</p>");
-        else
-        {
-            body.Append($"<table><caption>{Html.Encode(schedule.Protocol)}</caption><thead><tr><th scope=\"col\">Due</th><th scope=\"col\">Kind</th><th scope=\"col\">Status</th><th scope=\"col\">Done on</th></tr></thead><tbody>");
-            foreach (var item in schedule.Items)
-                body.Append($"<tr><td>{Html.Date(item.DueOn)}</td><td>{Html.Encode(item.Kind)}</td><td class=\"{Html.Encode(item.Status)}\">{Html.Encode(item.Status)}</td><td>{(item.CompletedOn is { } done ? Html.Date(done) : "")}</td></tr>");
-            body.Append("</tbody></table>");
-        }
+        else body.Append(SurveillanceSchedule.Table(schedule.Protocol ?? "", schedule.Items, schedule));
+        if (schedule is not null) body.Append(SurveillanceSchedule.Overrides(schedule));
+        body.Append(CardiacLane.Render(schedule, measurements));
 
         // Live: the journey's server-sent events, relayed by this dashboard with the user's own token (Assets.LiveScript).
         if (NavigationActions.MayAct(user))
@@ -126,7 +122,7 @@ public static class PatientPage
             // Recorded at the diagnosis department; the page shows the result when the journey has it (live, below).
             body.Append("<section aria-labelledby=\"actions\" id=\"navigation-actions\" data-actions><h2 id=\"actions\">Actions</h2>")
                 .Append(string.Concat(NavigationActions.All.Select(a => NavigationActions.Form(a, view.PatientId, null, $"patient-{a.Name}", tokens!, here))))
-                .Append("<p role=\"status\" data-recorded></p></section>");
+                .Append($"<p role=\"status\" data-recorded>{Html.Encode(NavigationActions.Notice(http.Request))}</p></section>");
         }
         var script = Html.Script(Assets.LiveScriptPath, "live", $"/patients/{Uri.EscapeDataString(view.PatientId)}/live");
         if (tokens is not null) script += Html.Script(Assets.ActionsScriptPath, "actions", "in-place");

@@ -39,6 +39,8 @@ public static class WorklistPage
         var acts = NavigationActions.MayAct(http.User);
         var body = new StringBuilder();
         body.Append("<h1>Worklist</h1>");
+        // Back from a row's action posted without the script (with it, the row itself says so).
+        if (acts && NavigationActions.Notice(http.Request) is { Length: > 0 } notice) body.Append($"<p role=\"status\" data-recorded-notice>{Html.Encode(notice)}</p>");
         body.Append("<form class=\"filters\" method=\"get\" action=\"/\">")
             .Append($"<label>As of<br><input type=\"date\" name=\"asOf\" id=\"asOf\" value=\"{day:yyyy-MM-dd}\"></label>")
             .Append("<label>Status<br><select name=\"status\" id=\"status\"><option value=\"\">all open</option>")

@@ -16,9 +16,10 @@ namespace PatientJourney.IntegrationTests.Corrections;
 /// <summary>Retracting and amending facts at the department that recorded them, and what the journey derives after.</summary>
 public class CorrectionTests(PatientJourneySystem system) : IClassFixture<PatientJourneySystem>
 {
-    private const string Regimen = """{"regimenId":"AI-1","name":"AI","startedOn":"2011-01-10","cycleLengthDays":21,"heightCm":165,"weightKg":65,"drugs":[{"drug":"doxorubicin","dosePerM2Mg":25,"days":[1,2,3],"route":"iv","purpose":"antineoplastic"}]}""";
+    // 25 mg/m2 doxorubicin on days 1-3: 75 mg/m2 a cycle (the dashboard's cardiac tests give four).
+    internal const string Regimen = """{"regimenId":"AI-1","name":"AI","startedOn":"2011-01-10","cycleLengthDays":21,"heightCm":165,"weightKg":65,"drugs":[{"drug":"doxorubicin","dosePerM2Mg":25,"days":[1,2,3],"route":"iv","purpose":"antineoplastic"}]}""";
 
-    private static object Cycle(int n, decimal reduction = 0) => new
+    internal static object Cycle(int n, decimal reduction = 0) => new
     {
         cycleNumber = n, startedOn = new DateOnly(2011, 1, 10).AddDays(21 * (n - 1)), completedOn = new DateOnly(2011, 1, 12).AddDays(21 * (n - 1)),
         doseReductionPercent = reduction,

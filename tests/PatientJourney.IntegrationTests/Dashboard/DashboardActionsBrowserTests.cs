@@ -159,3 +159,33 @@ public class DashboardPatientEndingActionsBrowserTests(PatientJourneySystem syst
         await Assertions.Expect(page.Locator($"tr[data-patient='{seed.PatientId}']")).ToHaveCountAsync(0);
     }
 }
+
+/// <summary>A patient's own surveillance interval, overridden on her page in chromium, on a system of its own (the seed case's schedule changes).</summary>
+public class DashboardOverrideBrowserTests(PatientJourneySystem system) : IClassFixture<PatientJourneySystem>
+{
+    [Fact]
+    public async Task A_navigator_overrides_the_CT_interval_on_the_patient_page_sees_an_interval_out_of_range_named_beside_its_field_then_the_override_in_force()
+    {
+        var seed = await system.LoadSeedCaseAsync();
+        await using var served = await DashboardBrowserTests.ServedDashboard.StartAsync(system);
+        var page = await served.SignedInPageAsync(Roles.Navigator, "nurse.navigator", $"/patients/{seed.PatientId}");
+        var form = page.Locator("#patient-override");
+        var button = form.GetByRole(AriaRole.Button, new() { Name = "Override an interval" });
+
+        // 0 months: the diagnosis department's range, beside the interval.
+        await form.GetByLabel("Kind").SelectOptionAsync("ct");
+        await form.GetByLabel("Every (months)").FillAsync("0");
+        await form.GetByLabel("Reason").FillAsync("contrast CT every 6 months: reduced renal function");
+        await button.ClickAsync();
+        await Assertions.Expect(page.Locator("#patient-override-intervalMonths-error")).ToContainTextAsync("between 1 and 120");
+        await Assertions.Expect(form.GetByLabel("Every (months)")).ToHaveAttributeAsync("aria-invalid", "true");
+
+        await form.GetByLabel("Every (months)").FillAsync("6");
+        await button.ClickAsync();
+        await Assertions.Expect(page.Locator("[data-recorded]")).ToHaveTextAsync("Recorded: Override an interval.");
+        // The page follows the journey live: the override shows in force on the schedule, and sets the open CT's due date.
+        await Assertions.Expect(page.Locator("[data-override='ct']")).ToContainTextAsync("ct every 6 months since", new() { Timeout = 30_000 });
+        await Assertions.Expect(page.Locator("[data-override='ct']")).ToContainTextAsync("reduced renal function");
+        await Assertions.Expect(page.Locator("tr[data-kind='ct'] [data-overridden-by]")).ToHaveTextAsync("overridden: every 6 months");
+    }
+}

@@ -14,9 +14,10 @@ public class DashboardTests(PatientJourneySystem system) : IClassFixture<Patient
         var html = await (await dashboard.SignedInClientAsync()).GetStringAsync("/patients");
         Assert.Contains("<td><a href=\"/patients/LMS-0001\">LMS-0001</a></td>", html);
         Assert.Contains("Case 1", html);
-        // Years after the seed case, her next visit and CT are both long overdue.
-        Assert.Contains("clinic-visit on <time datetime=\"2012-08-24\">", html);
-        Assert.Contains("<td class=\"overdue\">2</td>", html);
+        // Years after the seed case, her next visit and CT are long overdue, and so are the two echocardiograms her
+        // doxorubicin opened (ESC 2022: at 250 mg/m2, reached with cycle 5 on 2011-04-07; a year after the last TACE).
+        Assert.Contains("echocardiogram on <time datetime=\"2011-04-07\">", html);
+        Assert.Contains("<td class=\"overdue\">4</td>", html);
     }
 
     [Fact]
