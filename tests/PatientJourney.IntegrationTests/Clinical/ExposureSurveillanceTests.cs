@@ -103,11 +103,6 @@ public class ExposureSurveillanceTests(PatientJourneySystem system) : IClassFixt
         var before = await SurveillanceAsync(P, DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-1).ToString("yyyy-MM-dd"));
         Assert.Contains(before["items"]!.AsArray(), i => (string)i!["kind"]! == "ct" && (string)i["dueOn"]! == "2012-07-24" && i["overriddenBy"] is null);
 
-        var live = await ReadModelSnapshot.TakeAsync(system.Isolation.ConnectionString);
-        var store = system.Journey.Services.GetRequiredService<IDocumentStore>();
-        await store.Advanced.Clean.DeleteDocumentsByTypeAsync(typeof(PatientJourneyView));
-        await store.Advanced.Clean.DeleteDocumentsByTypeAsync(typeof(WorklistEntry));
-        await JourneyRebuild.RebuildAllAsync(store);
-        Assert.Equal(live, await ReadModelSnapshot.TakeAsync(system.Isolation.ConnectionString));
+        await system.AssertRebuildGivesTheSameReadModelsAsync();
     }
 }

@@ -235,11 +235,6 @@ public class CorrectionTests(PatientJourneySystem system) : IClassFixture<Patien
         Assert.True(Entry(journey, reversed[3].EventId)["retracted"]!.GetValue<bool>());
         Assert.Equal(reversed[4].EventId, Entry(journey, reversed[2].EventId)["amendedBy"]!.GetValue<Guid>());
 
-        var live = await ReadModelSnapshot.TakeAsync(system.Isolation.ConnectionString);
-        var store = system.Journey.Services.GetRequiredService<IDocumentStore>();
-        await store.Advanced.Clean.DeleteDocumentsByTypeAsync(typeof(PatientJourneyView));
-        await store.Advanced.Clean.DeleteDocumentsByTypeAsync(typeof(WorklistEntry));
-        await JourneyRebuild.RebuildAllAsync(store);
-        Assert.Equal(live, await ReadModelSnapshot.TakeAsync(system.Isolation.ConnectionString));
+        await system.AssertRebuildGivesTheSameReadModelsAsync();
     }
 }

@@ -144,6 +144,17 @@ public class PatientJourneySystem : IAsyncLifetime
         return journey!["entries"]!.AsArray().Count;
     }
 
+    /// <summary>Deletes the journey's read models, rebuilds them from its events, and asserts they are what they were.</summary>
+    public async Task AssertRebuildGivesTheSameReadModelsAsync()
+    {
+        var live = await PatientJourney.Harness.ReadModelSnapshot.TakeAsync(Isolation.ConnectionString);
+        var store = Journey.Services.GetRequiredService<Marten.IDocumentStore>();
+        await store.Advanced.Clean.DeleteDocumentsByTypeAsync(typeof(PatientJourney.Journey.PatientJourneys.PatientJourneyView));
+        await store.Advanced.Clean.DeleteDocumentsByTypeAsync(typeof(PatientJourney.Journey.Worklist.WorklistEntry));
+        await PatientJourney.Journey.Projections.JourneyRebuild.RebuildAllAsync(store);
+        Xunit.Assert.Equal(live, await PatientJourney.Harness.ReadModelSnapshot.TakeAsync(Isolation.ConnectionString));
+    }
+
     /// <summary>How many events each department's own store holds: what a refused request must leave unchanged.</summary>
     public async Task<Dictionary<string, int>> DepartmentEventCountsAsync()
     {
