@@ -32,6 +32,7 @@ public static partial class PlanDefinitionImport
 
     public static PlanDefinitionImportResult Read(string json)
     {
+        if (ResourceTypeOf(json) is { } wrong) return Refused([wrong]);
         Resource? resource;
         IEnumerable<CodedException> issues;
         try
@@ -41,13 +42,26 @@ public static partial class PlanDefinitionImport
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            // The parser's own failures on content that is not JSON at all (a NUL byte, a truncated document).
+            // A parser failure on content that passed the JSON check is still the content's fault: never a 5xx.
             return Refused([("body", $"is not FHIR JSON: {e.Message}")]);
         }
         if (resource is not PlanDefinition plan) return Refused([("resourceType", $"must be PlanDefinition, not {resource?.TypeName ?? "absent"}")]);
         var invalid = R4CoreValidation.Errors(plan);
         if (invalid.Count > 0) return Refused(invalid.Select(e => (Relative(e.Path), e.Message)).ToList());
         return Read(plan);
+    }
+
+    /// <summary>Content that is no JSON object, or no PlanDefinition, refused before FHIR parsing names what it is.</summary>
+    private static (string, string)? ResourceTypeOf(string json)
+    {
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(json);
+            if (document.RootElement.ValueKind != System.Text.Json.JsonValueKind.Object) return ("body", "must be a JSON object: a PlanDefinition");
+            return document.RootElement.TryGetProperty("resourceType", out var type) && type.ValueKind == System.Text.Json.JsonValueKind.String && type.GetString() == "PlanDefinition"
+                ? null : ("resourceType", "must be PlanDefinition");
+        }
+        catch (System.Text.Json.JsonException e) { return ("body", $"is not JSON: {e.Message}"); }
     }
 
     /// <summary>The mapping alone, for a PlanDefinition already parsed and valid.</summary>
