@@ -46,11 +46,12 @@ public static class FhirExport
         var entries = new FhirEntries(bundle, subject, events);
         foreach (var e in events) JourneyEvents.Of(e).AddToFhir(e, entries);
         AddRetracted(bundle, subject, events, stream, asOf);
+        var urls = bundle.Entry.Select(e => e.FullUrl).ToHashSet(StringComparer.Ordinal);
 
         bundle.Entry.Add(new Bundle.EntryComponent
         {
             FullUrl = Urn(DeterministicId($"{patientId}/careplan")),
-            Resource = SurveillanceCarePlan.From(SurveillanceEngine.Compute(events, asOf), asOf, subject),
+            Resource = SurveillanceCarePlan.From(SurveillanceEngine.Compute(events, asOf), asOf, subject, inBundle: id => urls.Contains(Urn(id))),
         });
         return bundle;
     }

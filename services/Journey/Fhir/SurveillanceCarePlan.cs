@@ -14,7 +14,9 @@ namespace PatientJourney.Journey.Fhir;
 /// </summary>
 public static class SurveillanceCarePlan
 {
-    public static CarePlan From(Schedule schedule, DateOnly asOf, ResourceReference subject)
+    /// <param name="inBundle">In a bundle, whether the event has an entry there: one that has none (a visit without an ECOG
+    /// score, an outside result) is named by identifier, so that no reference of the bundle dangles.</param>
+    public static CarePlan From(Schedule schedule, DateOnly asOf, ResourceReference subject, Func<Guid, bool>? inBundle = null)
     {
         var catalogue = SurveillanceCatalogue.Current;
         var protocol = schedule.Protocol is { } id && catalogue.Protocols.TryGetValue(id, out var p) ? p : null;
@@ -27,11 +29,11 @@ public static class SurveillanceCarePlan
             Period = schedule.StartsOn is { } start ? new Period { Start = Date(start) } : null,
             InstantiatesCanonical = [.. schedule.Protocol is { } protocolId ? [PlanDefinitionCodes.UrlOf(protocolId)] : Array.Empty<string>(),
                 .. schedule.Rules.Select(r => PlanDefinitionCodes.UrlOf(r.RuleId))],
-            Activity = schedule.Items.Select(item => Activity(item, asOf, protocol)).ToList(),
+            Activity = schedule.Items.Select(item => Activity(item, asOf, protocol, inBundle)).ToList(),
         };
     }
 
-    private static CarePlan.ActivityComponent Activity(ScheduledItem item, DateOnly asOf, SurveillanceProtocol? protocol)
+    private static CarePlan.ActivityComponent Activity(ScheduledItem item, DateOnly asOf, SurveillanceProtocol? protocol, Func<Guid, bool>? inBundle)
     {
         var status = item.StatusOn(asOf);
         // An item is the rule's that opened it, else the protocol's when the protocol schedules its kind (else an MDT's).
@@ -49,7 +51,9 @@ public static class SurveillanceCarePlan
             },
         };
         // The same urn:uuid as the event's entry in the patient's export bundle.
-        if (item.CompletedByEventId is { } done) activity.OutcomeReference = [new ResourceReference(Urn(done))];
+        if (item.CompletedByEventId is { } done)
+            activity.OutcomeReference = [inBundle is null || inBundle(done) ? new ResourceReference(Urn(done))
+                : new ResourceReference { Identifier = new Identifier("urn:ietf:rfc:3986", Urn(done)), Display = "the event that completed the item" }];
         return activity;
     }
 
