@@ -1,3 +1,4 @@
+using CsCheck;
 using Hl7.Fhir.Model;
 using Hl7.Fhir.Serialization;
 using PatientJourney.Contracts.Diagnosis;
@@ -86,6 +87,20 @@ public class PlanDefinitionRefusalTests
     [InlineData("{ \"resourceType\": \"PlanDefinition\", \"status\": \"active\", \"unknownElement\": 1 }", "unknownElement")]
     public void Content_that_is_not_a_PlanDefinition_is_refused_naming_what_is_wrong(string json, string field) =>
         Assert.Contains(FieldsRefused(json), f => f.Contains(field, StringComparison.Ordinal));
+
+    /// <summary>$validate answers 400 for any content, never 5xx: whatever a document is cut or spliced into, Read does not throw.</summary>
+    [Fact]
+    public void Any_cut_or_splice_of_a_PlanDefinition_is_read_or_refused_without_throwing()
+    {
+        var json = PlanDefinitionExport.ById(SurveillanceCatalogue.Published, ExposureRules.EscAnthracyclineSurvivorHighRisk)!.ToJson();
+        var splices = new[] { "", "\0", "\u0000", "\"", "{", "}", "[", "]", ",", ":", "null", "-1", "1e400", "\"mo\"", "\"wk\"", "{\"extension\":[]}" };
+        Gen.Select(Gen.Int[0, json.Length], Gen.Int[0, 40], Gen.Int[0, splices.Length - 1]).Sample((at, cut, splice) =>
+        {
+            var mutated = json[..at] + splices[splice] + json[Math.Min(json.Length, at + cut)..];
+            var result = PlanDefinitionImport.Read(mutated);
+            Assert.True(result.Succeeded || result.Problems.Count > 0);
+        }, iter: 300);
+    }
 
     [Fact]
     public void A_file_whose_id_is_already_published_is_refused_naming_the_file()
