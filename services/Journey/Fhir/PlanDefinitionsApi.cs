@@ -23,7 +23,8 @@ public static class PlanDefinitionsApi
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
         catalogue.MapGet("", () => FhirJson.Of(PlanDefinitionExport.Collection(SurveillanceCatalogue.Current)))
             .WithName("ListPlanDefinitions").Produces(StatusCodes.Status200OK, contentType: FhirJson.ContentType);
-        catalogue.MapGet("/{id}", GetOne).WithName("GetPlanDefinition").Produces(StatusCodes.Status200OK, contentType: FhirJson.ContentType);
+        catalogue.MapGet("/{id}", GetOne).WithName("GetPlanDefinition").Produces(StatusCodes.Status200OK, contentType: FhirJson.ContentType)
+            .ProducesProblem(StatusCodes.Status404NotFound);
         catalogue.MapPost("/$validate", Validate).WithName("ValidatePlanDefinition")
             .Accepts<object>(FhirJson.ContentType, "application/json").ProducesProblem(StatusCodes.Status413PayloadTooLarge);
         return app;
