@@ -41,30 +41,43 @@ public static class PlanDefinitionFiles
         return (SurveillanceCatalogue.Published.With(readings.Select(r => r.Protocol).OfType<SurveillanceProtocol>(), readings.Select(r => r.Rule).OfType<ExposureRule>()), []);
     }
 
+    /// <summary>
+    /// Puts the configured files' catalogue in force; the files refused, if any (then nothing changes). None configured:
+    /// the catalogue stays as it is (the published one), so a process without the setting never resets it.
+    /// </summary>
+    public static IReadOnlyList<RefusedPlanDefinition> Apply(IConfiguration configuration, out int files)
+    {
+        var paths = configuration.GetSection(Setting).Get<string[]>() ?? [];
+        files = paths.Length;
+        if (paths.Length == 0) return [];
+        var (catalogue, refused) = Load(paths);
+        if (catalogue is not null) SurveillanceCatalogue.Current = catalogue;
+        return refused;
+    }
+
     public static bool IsKnown(SurveillanceCatalogue catalogue, string id) => catalogue.Protocols.ContainsKey(id) || catalogue.Rules.Any(r => r.Id == id);
 
     /// <summary>Reads the configured files before any other hosted service starts (before an event is read or a request served).</summary>
     public static IHostApplicationBuilder AddSurveillancePlanDefinitions(this IHostApplicationBuilder builder)
     {
-        var files = builder.Configuration.GetSection(Setting).Get<string[]>() ?? [];
-        // None configured: the catalogue stays as it is (the published one), so hosts without the setting never reset it.
-        if (files.Length > 0) builder.Services.AddSingleton<IHostedService>(sp => new Loader(files, sp.GetRequiredService<ILogger<Loader>>()));
+        if (builder.Configuration.GetSection(Setting).Exists())
+            builder.Services.AddSingleton<IHostedService>(sp => new Loader(builder.Configuration, sp.GetRequiredService<ILogger<Loader>>()));
         return builder;
     }
 
-    internal sealed class Loader(IReadOnlyList<string> files, ILogger<Loader> logger) : IHostedLifecycleService
+    internal sealed class Loader(IConfiguration configuration, ILogger<Loader> logger) : IHostedLifecycleService
     {
         public Task StartingAsync(CancellationToken cancellationToken)
         {
-            var (catalogue, refused) = Load(files);
-            if (catalogue is null)
+            var refused = Apply(configuration, out var files);
+            if (refused.Count > 0)
             {
                 foreach (var file in refused) logger.LogCritical("Surveillance:PlanDefinitions refused {File}: {Problems}", file.File, file.ToString());
                 throw new InvalidOperationException($"Surveillance:PlanDefinitions: {string.Join(" | ", refused)}");
             }
-            SurveillanceCatalogue.Current = catalogue;
+            var catalogue = SurveillanceCatalogue.Current;
             logger.LogInformation("Surveillance catalogue: {Protocols} protocols, {Rules} exposure rules ({Files} files of the hospital's)",
-                catalogue.Protocols.Count, catalogue.Rules.Count, files.Count);
+                catalogue.Protocols.Count, catalogue.Rules.Count, files);
             return Task.CompletedTask;
         }
 
