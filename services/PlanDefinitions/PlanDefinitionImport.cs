@@ -33,21 +33,21 @@ public static partial class PlanDefinitionImport
     public static PlanDefinitionImportResult Read(string json)
     {
         if (ResourceTypeOf(json) is { } wrong) return Refused([wrong]);
-        Resource? resource;
-        IEnumerable<CodedException> issues;
+        PlanDefinition plan;
         try
         {
-            if (!Strict.TryDeserializeResource(json, out resource, out issues))
+            if (!Strict.TryDeserializeResource(json, out var resource, out var issues))
                 return Refused(issues.Select(i => (Field: i is ExtendedCodedException { InstancePath: { Length: > 0 } path } ? Relative(path) : "body", i.Message)).ToList());
+            if (resource is not PlanDefinition parsed) return Refused([("resourceType", "must be PlanDefinition")]);
+            plan = parsed;
+            var invalid = R4CoreValidation.Errors(plan);
+            if (invalid.Count > 0) return Refused(invalid.Select(e => (Relative(e.Path), e.Message)).ToList());
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            // A parser failure on content that passed the JSON check is still the content's fault: never a 5xx.
-            return Refused([("body", $"is not FHIR JSON: {e.Message}")]);
+            // A parser's or validator's failure on content that passed the JSON check is still the content's fault: never a 5xx.
+            return Refused([("body", $"is not FHIR R4 JSON: {e.Message}")]);
         }
-        if (resource is not PlanDefinition plan) return Refused([("resourceType", $"must be PlanDefinition, not {resource?.TypeName ?? "absent"}")]);
-        var invalid = R4CoreValidation.Errors(plan);
-        if (invalid.Count > 0) return Refused(invalid.Select(e => (Relative(e.Path), e.Message)).ToList());
         return Read(plan);
     }
 
