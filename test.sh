@@ -14,7 +14,7 @@ command -v chromium >/dev/null 2>&1 || { as_root apt-get update -q && as_root en
 command -v jq >/dev/null 2>&1 || { as_root apt-get update -q && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q jq; }
 # The OpenID Connect tests run a real OpenID provider (npm oidc-provider) from tools/OidcProvider.
 source tools/OidcProvider/start.sh && install_sign_in
-# Outside tools (the AsyncAPI parser, Spectral, ajv) and the Node samples (amqplib) the tests run: npm ci when a lock changed.
+# Outside tools (the AsyncAPI parser, Spectral, ajv, FHIR.js) and the Node samples (amqplib) the tests run: npm ci when a lock changed.
 for dir in tools/OutsideTools samples/node; do
   [ "$dir/node_modules/.package-lock.json" -nt "$dir/package-lock.json" ] || (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
 done

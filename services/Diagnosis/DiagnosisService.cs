@@ -1,3 +1,4 @@
+using PatientJourney.PlanDefinitions;
 using PatientJourney.DepartmentKit.FactCorrections;
 using PatientJourney.DepartmentKit;
 using PatientJourney.Contracts;
@@ -23,6 +24,8 @@ public static class DiagnosisServiceExtensions
 {
     public static WebApplicationBuilder AddDiagnosis(this WebApplicationBuilder builder)
     {
+        // The plan's protocol is checked against the catalogue the journey schedules from: the hospital's files too.
+        builder.AddSurveillancePlanDefinitions();
         builder.AddDepartmentEventStore(Departments.Diagnosis, BirthDateRule.Check);
         builder.Services.AddSingleton<CorrectionRule>(Corrections.DiagnosisCorrections.Check);
         // A navigator records the navigation facts, never the clinical ones.

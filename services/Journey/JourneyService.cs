@@ -19,6 +19,7 @@ using PatientJourney.Journey.Store;
 using PatientJourney.Journey.Surveillance;
 using PatientJourney.Journey.Telemetry;
 using PatientJourney.Journey.Worklist;
+using PatientJourney.PlanDefinitions;
 
 namespace PatientJourney.Journey;
 
@@ -48,6 +49,8 @@ public static class JourneyServiceExtensions
     public static WebApplicationBuilder AddJourney(this WebApplicationBuilder builder)
     {
         var settings = InfrastructureSettings.From(builder.Configuration);
+        // The hospital's protocols and rules, in force before the first event is read.
+        builder.AddSurveillancePlanDefinitions();
         builder.Services.AddMarten(opts => opts.ConfigureJourneyStore(settings.PostgresConnectionString)).UseLightweightSessions();
         builder.Services.AddParameterFreeMartenLogging().AddStoreAndBusTelemetry();
         // A session that writes reads the primary; the audit routes only read with it.
@@ -110,6 +113,7 @@ public static class JourneyServiceExtensions
         read.MapGetJourney().RedirectMergedRecords();
         read.MapGetResponses().RedirectMergedRecords();
         read.MapGetSurveillance().RedirectMergedRecords();
+        read.MapGetSurveillanceCarePlan().RedirectMergedRecords();
         read.MapGetWorklist();
         read.MapGetMeasurements().RedirectMergedRecords();
         read.MapWatchJourney().RedirectMergedRecords();
@@ -120,6 +124,7 @@ public static class JourneyServiceExtensions
         audit.MapVerifyChain();
         audit.MapExportFhir().RedirectMergedRecords();
 
+        app.MapPlanDefinitions();
         app.MapRebuildReadModels();
         return app;
     }

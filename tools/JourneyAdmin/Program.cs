@@ -11,6 +11,7 @@ using PatientJourney.Journey.Projections;
 using PatientJourney.JourneyAdmin;
 using PatientJourney.Journey.Store;
 using PatientJourney.Hosting.Security;
+using PatientJourney.PlanDefinitions;
 using Spectre.Console;
 
 // Operator commands: verify the hash chains, rebuild the read models, replay the sources, mint development tokens,
@@ -46,6 +47,10 @@ verify.SetAction(async (parse, ct) =>
 var rebuild = new Command("rebuild", "Rebuild every patient's read models from the journey's events; resumes after a kill") { connection, batch };
 rebuild.SetAction(async (parse, ct) =>
 {
+    // The read models hold schedules: computed from the same catalogue as the journey's (its Surveillance:PlanDefinitions).
+    var refused = PlanDefinitionFiles.Apply(new ConfigurationBuilder().AddEnvironmentVariables().Build(), out _);
+    foreach (var file in refused) AnsiConsole.MarkupLineInterpolated($"[red]Surveillance:PlanDefinitions refused[/] {file}");
+    if (refused.Count > 0) return 1;
     using var store = Open(parse.GetValue(connection)!);
     var started = DateTime.UtcNow;
     var total = await AnsiConsole.Progress()

@@ -1,4 +1,3 @@
-using Hl7.Fhir.Serialization;
 using Marten;
 using PatientJourney.Journey.Store;
 using PatientJourney.Journey.Reading;
@@ -10,7 +9,7 @@ namespace PatientJourney.Journey.Fhir;
 public static class ExportFhir
 {
     public static RouteHandlerBuilder MapExportFhir(this IEndpointRouteBuilder audit) =>
-        audit.MapGet("/patients/{patientId}/fhir", Handle).WithName("ExportFhir").Produces(StatusCodes.Status200OK, contentType: "application/fhir+json");
+        audit.MapGet("/patients/{patientId}/fhir", Handle).WithName("ExportFhir").Produces(StatusCodes.Status200OK, contentType: FhirJson.ContentType);
 
     private static async Task<IResult> Handle(string patientId, string? asOf, [FromKeyedServices(JourneyStore.Primary)] IQuerySession session, TimeProvider clock, CancellationToken ct)
     {
@@ -18,6 +17,6 @@ public static class ExportFhir
         if (!TryParseDate(asOf, Today(clock), out var day)) return BadQuery("asOf", "must be a date (YYYY-MM-DD)");
         var events = await PatientEvents.ReadAsync(session, patientId, ct);
         if (events.Count == 0) return UnknownPatient(patientId);
-        return Results.Text(FhirExport.Export(patientId, events, day).ToJson(), "application/fhir+json", System.Text.Encoding.UTF8);
+        return FhirJson.Of(FhirExport.Export(patientId, events, day));
     }
 }

@@ -46,35 +46,12 @@ public static class FhirExport
         var entries = new FhirEntries(bundle, subject, events);
         foreach (var e in events) JourneyEvents.Of(e).AddToFhir(e, entries);
         AddRetracted(bundle, subject, events, stream, asOf);
+        var urls = bundle.Entry.Select(e => e.FullUrl).ToHashSet(StringComparer.Ordinal);
 
-        var schedule = SurveillanceEngine.Compute(events, asOf);
         bundle.Entry.Add(new Bundle.EntryComponent
         {
             FullUrl = Urn(DeterministicId($"{patientId}/careplan")),
-            Resource = new CarePlan
-            {
-                Status = RequestStatus.Active,
-                Intent = CarePlan.CarePlanIntent.Plan,
-                Subject = subject,
-                Title = schedule.Protocol is null ? "Surveillance" : $"Surveillance ({schedule.Protocol})",
-                Period = schedule.StartsOn is { } start ? new Period { Start = Date(start) } : null,
-                Activity = schedule.Items.Select(i => new CarePlan.ActivityComponent
-                {
-                    Detail = new CarePlan.DetailComponent
-                    {
-                        Code = new CodeableConcept { Text = i.Kind },
-                        Status = i.StatusOn(asOf) switch
-                        {
-                            ItemStatus.Done => CarePlan.CarePlanActivityStatus.Completed,
-                            ItemStatus.Suspended => CarePlan.CarePlanActivityStatus.OnHold,
-                            ItemStatus.Closed => CarePlan.CarePlanActivityStatus.Stopped,
-                            _ => CarePlan.CarePlanActivityStatus.Scheduled,
-                        },
-                        StatusReason = new CodeableConcept { Text = i.StatusOn(asOf) },
-                        Scheduled = new FhirString($"due {i.DueOn:yyyy-MM-dd}" + (i.CompletedOn is { } done ? $", done {done:yyyy-MM-dd}" : "")),
-                    },
-                }).ToList(),
-            },
+            Resource = SurveillanceCarePlan.From(SurveillanceEngine.Compute(events, asOf), asOf, subject, inBundle: id => urls.Contains(Urn(id))),
         });
         return bundle;
     }

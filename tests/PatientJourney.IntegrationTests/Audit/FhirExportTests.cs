@@ -36,6 +36,11 @@ public class FhirExportTests(PatientJourneySystem system) : IClassFixture<Patien
         Assert.Equal(2 + 5, Count<DiagnosticReport>());        // two PET/CT and five CT by 2012-06-30
         var carePlan = Assert.Single(bundle.Entry.Select(e => e.Resource).OfType<CarePlan>());
         Assert.Contains(carePlan.Activity, a => a.Detail?.Code?.Text == "ct" && a.Detail?.StatusReason?.Text == "upcoming");
+        // The plan instantiates its protocol's PlanDefinition; a done item's outcome is the completing event's entry.
+        Assert.Contains(carePlan.InstantiatesCanonical, c => c != null && c.StartsWith("https://patientjourney.example/fhir/PlanDefinition/", StringComparison.Ordinal));
+        var outcomes = carePlan.Activity.SelectMany(a => a.OutcomeReference).Where(r => r.Reference is not null).ToList();
+        Assert.NotEmpty(outcomes);
+        Assert.All(outcomes, r => Assert.Contains(bundle.Entry, e => e.FullUrl == r.Reference));
         Assert.Contains(bundle.Entry.Select(e => e.Resource).OfType<DiagnosticReport>(), r => r.ConclusionCode.Any(c => c.Text == "RECIST 1.1 PR"));
     }
 

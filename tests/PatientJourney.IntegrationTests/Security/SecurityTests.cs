@@ -109,6 +109,22 @@ public class SecurityTests(PatientJourneySystem system) : IClassFixture<PatientJ
     }
 
     [Fact]
+    public async Task The_surveillance_catalogue_is_read_and_checked_by_the_reading_roles_and_no_other()
+    {
+        using var navigator = system.Journey.CreateClient(TestTokens.For(Roles.Navigator));
+        Assert.Equal(HttpStatusCode.OK, (await navigator.GetAsync("/surveillance/plan-definitions")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await navigator.PostAsync("/surveillance/plan-definitions/$validate", Json("{}"))).StatusCode);
+        foreach (var role in new[] { Roles.Admin, Roles.Department(Departments.Diagnosis) })
+        {
+            using var other = system.Journey.CreateClient(TestTokens.For(role));
+            await AssertRefusedAsync(await other.GetAsync("/surveillance/plan-definitions/ct-q3m-visits-q1m"), HttpStatusCode.Forbidden, role);
+            await AssertRefusedAsync(await other.PostAsync("/surveillance/plan-definitions/$validate", Json("{}")), HttpStatusCode.Forbidden, role);
+        }
+        using var anonymous = system.Journey.CreateClient((string?)null);
+        await AssertRefusedAsync(await anonymous.GetAsync("/surveillance/plan-definitions"), HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
     public async Task RecordedBy_is_the_subject_of_the_token_that_recorded_the_fact()
     {
         using var imaging = system.Imaging.CreateClient(TestTokens.For(Roles.Department(Departments.Imaging), subject: "radiographer.7"));

@@ -13,6 +13,7 @@ public class ProjectDependencyTests
     private const string DepartmentsHost = "PatientJourney.Departments";
     private const string Journey = "PatientJourney.Journey";
     private const string Dashboard = "PatientJourney.Dashboard";
+    private const string PlanDefinitions = "PatientJourney.PlanDefinitions";
 
     /// <summary>The packages of a store or a bus: a process that holds none of them carries none of their assemblies.</summary>
     public static readonly IReadOnlyList<string> StoreAndBusPackages = ["Marten", "MassTransit", "Npgsql", "RabbitMQ.Client", "JasperFx", "Weasel"];
@@ -59,6 +60,13 @@ public class ProjectDependencyTests
     [Fact]
     public void The_journey_references_no_department_nor_the_department_kit() =>
         AssertReachesNone(Journey, [.. Departments, DepartmentsHost, DepartmentKit, Dashboard]);
+
+    [Fact]
+    public void The_plan_definitions_reference_only_the_contracts_and_no_package_of_a_store_or_a_bus()
+    {
+        AssertReachesOnly(PlanDefinitions, Contracts);
+        Assert.DoesNotContain(Repository.Projects[PlanDefinitions].Packages, IsStoreOrBusPackage);
+    }
 
     [Fact]
     public void The_dashboard_references_the_hosting_kernel_only()
