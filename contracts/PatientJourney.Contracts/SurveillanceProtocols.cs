@@ -18,13 +18,12 @@ public sealed record SurveillanceProtocol(string Id, IReadOnlyList<ProtocolRule>
     /// <summary>The interval in force for an item whose clock starts at <paramref name="anchor"/>.</summary>
     public int IntervalMonthsAt(string kind, DateOnly startsOn, DateOnly anchor)
     {
-        var years = WholeYearsBetween(startsOn, anchor);
+        var years = Years.WholeBetween(startsOn, anchor);
         var rules = Rules.Where(r => r.Kind == kind).ToList();
         var rule = rules.FirstOrDefault(r => years >= r.FromYear && (r.ToYear is null || years < r.ToYear)) ?? rules[^1];
         return rule.IntervalMonths;
     }
 
-    private static int WholeYearsBetween(DateOnly from, DateOnly to) => Years.WholeBetween(from, to);
 }
 
 public static class SurveillanceProtocols
