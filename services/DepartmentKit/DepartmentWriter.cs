@@ -45,6 +45,7 @@ public sealed partial class DepartmentWriter : IAsyncDisposable
     private readonly OutboxWakeup _wakeup;
     private readonly ILogger<DepartmentWriter> _logger;
     private readonly StoreSchema _schemaApplied;
+    private readonly string _requests;
 
     public DepartmentWriter(IDocumentStore store, DepartmentName department, TimeProvider clock, OutboxBacklog outbox, OutboxWakeup wakeup, ILogger<DepartmentWriter> logger,
         IConfiguration configuration, StoreSchema schemaApplied)
@@ -55,6 +56,7 @@ public sealed partial class DepartmentWriter : IAsyncDisposable
         _logger = logger;
         _store = store;
         _schema = department.Value;
+        _requests = store.Options.FindOrResolveDocumentType(typeof(IdempotentRequest)).TableName.QualifiedName;
         _clock = clock;
         _commits = new GroupCommit<DepartmentWrite, IResult>(WriteBatchAsync, w => w.PatientId,
             writers: configuration.GetValue<int?>("Department:BatchWriters") ?? DefaultBatchWriters, logger: logger, spanName: $"{department.Value} append");
@@ -77,17 +79,17 @@ public sealed partial class DepartmentWriter : IAsyncDisposable
         for (var attempt = 1; ; attempt++)
         {
             var answers = new Dictionary<PendingWrite<DepartmentWrite, IResult>, IResult>();
-            await using var session = _store.LightweightSession();
+            await using var connection = _store.Storage.Database.CreateConnection(Marten.Storage.ConnectionUsage.ReadWrite);
+            await connection.OpenAsync(ct);
             // The other patients a command names are locked with the batch's (in the one ordinal order), so no write can fall
             // between reading their histories and committing what was decided from them.
             var patients = batch.Select(p => p.Item.PatientId).Concat(batch.SelectMany(p => p.Item.OtherPatients)).Distinct().ToList();
-            await session.LockStreamsAsync(_schema, patients, ct);
-
             var keys = batch.Select(p => p.Item.IdempotencyKey).Where(k => k.Length > 0).Distinct().ToArray();
-            var answered = keys.Length == 0 ? [] : (await session.LoadManyAsync<IdempotentRequest>(ct, keys)).ToDictionary(r => r.Id);
-            var streams = await _streams.ReadAsync(session, _schema, patients, ct);
+            var (answered, versions) = await BeginAsync(connection, patients, keys, ct);
+            var streams = await _streams.ResolveAsync(patients, versions, () => _store.LightweightSession(Marten.Services.SessionOptions.ForConnection(connection)), ct);
             var histories = streams.ToDictionary(s => s.Key, s => s.Value.Events.ToList());
             var appended = new Dictionary<string, List<ClinicalEvent>>();
+            var requests = new List<IdempotentRequest>();
             // Traced: each event keeps the context its request's trace goes on from, for the outbox's publish.
             var traces = span is null ? null : new Dictionary<Guid, ActivityContext>();
 
@@ -138,7 +140,7 @@ public sealed partial class DepartmentWriter : IAsyncDisposable
                 {
                     var request = new IdempotentRequest { Id = write.IdempotencyKey, EventId = first.EventId, PatientId = first.PatientId, Type = first.Type };
                     answered[request.Id] = request;
-                    session.Insert(request);
+                    requests.Add(request);
                 }
                 answers[pending] = Accepted(first.EventId, first.PatientId, first.Type);
             }
@@ -146,10 +148,8 @@ public sealed partial class DepartmentWriter : IAsyncDisposable
             long lastSequence;
             try
             {
-                // The events are written here (a stale version collides with the stream's key at once), the rest at the commit.
-                lastSequence = await session.AppendClinicalAsync(_schema, appended.Select(a => new StreamAppend(a.Key, streams[a.Key].Version, a.Value)).ToList(), ct,
-                    traceOf: traces is null ? null : e => traces.GetValueOrDefault(e.EventId));
-                if (appended.Count > 0 || session.PendingChanges.Inserts().Any()) await session.SaveChangesAsync(ct);
+                lastSequence = await CommitAsync(connection, appended.Select(a => new StreamAppend(a.Key, streams[a.Key].Version, a.Value)).ToList(), requests,
+                    traces is null ? null : e => traces.GetValueOrDefault(e.EventId), ct);
             }
             catch (Exception ex) when (attempt < ConcurrencyAttempts && IsConcurrentWrite(ex))
             {
@@ -168,17 +168,98 @@ public sealed partial class DepartmentWriter : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Opens the batch's transaction in one round trip: begins it, takes the patients' locks, and reads the Idempotency-Keys
+    /// already answered and the streams' versions. The transaction is the connection's own (BEGIN and COMMIT as
+    /// statements), so that <see cref="CommitAsync"/> can send the commit with the writes.
+    /// </summary>
+    private async Task<(Dictionary<string, IdempotentRequest> Answered, Dictionary<string, long> Versions)> BeginAsync(
+        Npgsql.NpgsqlConnection connection, IReadOnlyCollection<string> patients, string[] keys, CancellationToken ct)
+    {
+        var answered = new Dictionary<string, IdempotentRequest>(StringComparer.Ordinal);
+        var versions = new Dictionary<string, long>(StringComparer.Ordinal);
+        await using var batch = new Npgsql.NpgsqlBatch(connection) { BatchCommands = { new("begin"), StreamLock.Statement(_schema, patients) } };
+        batch.BatchCommands.Add(new($"select data from {_requests} where id = any($1)") { Parameters = { new() { Value = keys } } });
+        foreach (var statement in StreamCache.VersionsStatements(_schema, patients)) batch.BatchCommands.Add(statement);
+        var serializer = _store.Options.Serializer();
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        do
+        {
+            // Told apart by their first column: the lock's count, a request's data, a stream's id and version.
+            var first = reader.FieldCount == 0 ? "" : reader.GetName(0);
+            while (await reader.ReadAsync(ct))
+            {
+                if (first == "data" && serializer.FromJson<IdempotentRequest>(reader, 0) is { } request) answered[request.Id] = request;
+                else if (first == "id") StreamCache.ReadVersion(reader, versions);
+            }
+        } while (await reader.NextResultAsync(ct));
+        return (answered, versions);
+    }
+
+    /// <summary>
+    /// Writes the batch and commits it in one round trip (the events, the streams' versions, the answered
+    /// Idempotency-Keys, then COMMIT): each event's row is inserted, and its sequence number taken, at the very end of
+    /// the transaction, so the outbox meets it as an open gap only for that moment. Answers the highest sequence number
+    /// committed, 0 when nothing was appended. Anything that fails rolls the whole transaction back.
+    /// </summary>
+    private async Task<long> CommitAsync(Npgsql.NpgsqlConnection connection, IReadOnlyCollection<StreamAppend> appends, IReadOnlyList<IdempotentRequest> requests,
+        Func<ClinicalEvent, ActivityContext>? traceOf, CancellationToken ct)
+    {
+        await using var batch = new Npgsql.NpgsqlBatch(connection);
+        foreach (var statement in ClinicalAppends.Statements(_store, _schema, JasperFx.StorageConstants.DefaultTenantId, appends, storedAt: null, traceOf, returning: true))
+            batch.BatchCommands.Add(statement);
+        if (requests.Count > 0)
+        {
+            var serializer = _store.Options.Serializer();
+            // An Idempotency-Key answered meanwhile by another writer collides with its primary key: the batch is decided again.
+            batch.BatchCommands.Add(new($"insert into {_requests} (id, data, mt_dotnet_type) select id, data::jsonb, $3 from unnest($1::varchar[], $2::text[]) as t(id, data)")
+            {
+                Parameters =
+                {
+                    new() { Value = requests.Select(r => r.Id).ToArray() },
+                    new() { Value = requests.Select(r => serializer.ToJson(r)).ToArray() },
+                    new() { Value = typeof(IdempotentRequest).FullName },
+                },
+            });
+        }
+        batch.BatchCommands.Add(new("commit"));
+        var last = 0L;
+        try
+        {
+            await using var reader = await batch.ExecuteReaderAsync(ct);
+            do
+            {
+                while (await reader.ReadAsync(ct)) last = Math.Max(last, reader.GetInt64(0));
+            } while (await reader.NextResultAsync(ct));
+        }
+        catch
+        {
+            await RollbackAsync(connection);
+            throw;
+        }
+        return last;
+    }
+
+    /// <summary>Ends a transaction that failed before its commit; a connection that broke is not returned to the pool anyway.</summary>
+    private static async Task RollbackAsync(Npgsql.NpgsqlConnection connection)
+    {
+        if (connection.State != System.Data.ConnectionState.Open) return;
+        try
+        {
+            await using var rollback = new Npgsql.NpgsqlCommand("rollback", connection);
+            await rollback.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+        catch (Exception)
+        {
+            // the connection is discarded by its disposal
+        }
+    }
+
     [LoggerMessage(LogLevel.Information, "A batch of {Count} writes lost a race with another writer ({Error}, attempt {Attempt}); decided again")]
     private static partial void LogDecidedAgain(ILogger logger, int count, int attempt, string error);
 
-    private static bool IsConcurrentWrite(Exception ex) => ex
-        is JasperFx.ConcurrencyException
-        or JasperFx.DocumentAlreadyExistsException
-        or JasperFx.Events.ExistingStreamIdCollisionException
-        or Marten.Exceptions.ExistingStreamIdCollisionException
-        or Marten.Exceptions.MartenCommandException { InnerException: Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation } }
-        // The events' own statement (ClinicalAppends) runs outside Marten's unit of work.
-        or Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation };
+    // The batch's writes are its own statements (ClinicalAppends, the Idempotency-Keys), outside Marten's unit of work.
+    private static bool IsConcurrentWrite(Exception ex) => ex is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation };
 
     private static IResult Accepted(Guid eventId, string patientId, string type) =>
         TypedResults.Accepted((string?)null, new AcceptedEvent(eventId, patientId, type));

@@ -138,7 +138,7 @@ public sealed partial class JourneyRecorder : IAsyncDisposable
                 : new SurvivorViews.RecordStream(streams[r].Events, streams[r].Version)));
         SurvivorViews.Write(session, merges, appendedTo.Keys);
 
-        await session.AppendClinicalAsync(JourneyStore.Schema, appends, ct, knownAt);
+        session.QueueClinicalAppends(JourneyStore.Schema, appends, knownAt);
         // The batch's views, worklist rows and chain links in a statement each, not one a patient, row or link.
         var worklistRows = PatientReadModels.WriteAll(session, views,
             tails.Where(t => t.Value.WorklistRows is not null && merges.IsAlone(t.Key)).ToDictionary(t => t.Key, t => t.Value.WorklistRows!.Value));

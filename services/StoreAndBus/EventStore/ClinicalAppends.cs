@@ -9,29 +9,46 @@ namespace PatientJourney.StoreAndBus.EventStore;
 public sealed record StreamAppend(string StreamKey, long VersionBefore, IReadOnlyList<ClinicalEvent> Events);
 
 /// <summary>
-/// Appends a whole batch of patients' events as two set-based statements in the session's transaction, into Marten's
-/// own tables (the rows Marten's <c>mt_quick_append_events</c> writes, read back by Marten as its own). Marten appends
-/// stream by stream, a PL/pgSQL call each that inserts its events one at a time: at batch saturation those calls were
-/// half of PostgreSQL's time (measured in docs/benchmarks-history.md, "set-based appends"). Concurrency is what it was: the
-/// writer holds the patients' locks, and an append after a stale version collides with the stream's
-/// (stream, version) key and fails the whole transaction.
+/// Appends a whole batch of patients' events as set-based statements, into Marten's own tables (the rows Marten's
+/// <c>mt_quick_append_events</c> writes, read back by Marten as its own). Marten appends stream by stream, a PL/pgSQL
+/// call each that inserts its events one at a time: at batch saturation those calls were half of PostgreSQL's time
+/// (measured in docs/benchmarks-history.md, "set-based appends"). Concurrency is what it was: the writer holds the
+/// patients' locks, and an append after a stale version collides with the stream's (stream, version) key and fails the
+/// whole transaction.
 /// </summary>
-public static class ClinicalAppends
+public static partial class ClinicalAppends
 {
     private static readonly ConcurrentDictionary<Type, (string Type, string DotNetType)> Names = new();
 
     /// <summary>
-    /// Writes the appends in the session's transaction (committed by its SaveChangesAsync) and returns the highest sequence
-    /// number they were given, 0 when there is nothing to append. Call inside the session's transaction (<see cref="StreamLock"/>).
+    /// Queues the appends in the session's unit of work, written by its SaveChangesAsync with the rest of the transaction
+    /// (the journey, which needs no sequence numbers back). Call inside the session's transaction (<see cref="StreamLock"/>).
     /// </summary>
     /// <param name="storedAt">The events' timestamp; the database's transaction time when not given. The journey gives
     /// its own clock's time, which it also keeps in each event's hash-chain link (when the journey knew it).</param>
+    public static void QueueClinicalAppends(this IDocumentSession session, string schema, IReadOnlyCollection<StreamAppend> appends, DateTimeOffset? storedAt = null)
+    {
+        foreach (var statement in Statements(session.DocumentStore, schema, session.TenantId, appends, storedAt, traceOf: null, returning: false))
+        {
+            var (sql, parameters) = Positional(statement);
+            session.QueueSqlCommand(sql, parameters);
+        }
+    }
+
+    /// <summary>
+    /// The statements that append: the new streams' rows (each event's row refers to its stream's), the events, and
+    /// every stream's version. Each event's sequence number is taken by the statement that inserts its row, never before:
+    /// a number taken earlier (nextval, then the insert) stood in the sequence with no row behind it, and with two
+    /// instances writing one store, the outbox of the other took it for a rolled-back gap and moved past it (found by the
+    /// scale-out chaos run, docs/reliability.md). With <paramref name="returning"/>, the events' statement answers their
+    /// sequence numbers. None when there is nothing to append.
+    /// </summary>
     /// <param name="traceOf">Each event's trace context, kept in its row's headers (<see cref="EventTraceContext"/>); none when not given.</param>
-    public static async Task<long> AppendClinicalAsync(this IDocumentSession session, string schema, IReadOnlyCollection<StreamAppend> appends, CancellationToken ct,
-        DateTimeOffset? storedAt = null, Func<ClinicalEvent, System.Diagnostics.ActivityContext>? traceOf = null)
+    public static IReadOnlyList<NpgsqlBatchCommand> Statements(IDocumentStore store, string schema, string tenantId, IReadOnlyCollection<StreamAppend> appends,
+        DateTimeOffset? storedAt, Func<ClinicalEvent, System.Diagnostics.ActivityContext>? traceOf, bool returning)
     {
         var count = appends.Sum(a => a.Events.Count);
-        if (count == 0) return 0;
+        if (count == 0) return [];
 
         var streamIds = new string[appends.Count];
         var streamVersions = new long[appends.Count];
@@ -41,7 +58,7 @@ public static class ClinicalAppends
         var bodies = new string[count];
         var types = new string[count];
         var dotNetTypes = new string[count];
-        var serializer = session.DocumentStore.Options.Serializer();
+        var serializer = store.Options.Serializer();
         var s = 0;
         var n = 0;
         foreach (var append in appends)
@@ -51,9 +68,10 @@ public static class ClinicalAppends
             {
                 var (type, dotNetType) = Names.GetOrAdd(e.GetType(), static (_, arg) =>
                 {
-                    var built = arg.Session.Events.BuildEvent(arg.Event);
+                    using var session = arg.Store.LightweightSession(); // names only: no connection is opened
+                    var built = session.Events.BuildEvent(arg.Event);
                     return (built.EventTypeName, built.DotNetTypeName);
-                }, (Session: session, Event: (object)e));
+                }, (Store: store, Event: (object)e));
                 ids[n] = e.EventId;
                 eventStreams[n] = append.StreamKey;
                 versions[n] = ++version;
@@ -67,27 +85,16 @@ public static class ClinicalAppends
             s++;
         }
 
-        // Written now, in the session's transaction and in one round trip, not queued for its commit: each event's sequence
-        // number is taken by the statement that inserts its row. Taken earlier (nextval, then the insert at the commit), a
-        // number stood in the sequence with no row and no lock on mt_events behind it; with two instances writing one store,
-        // the outbox daemon of the other took it for a rolled-back gap and moved past it before the row was committed: the
-        // fact was never forwarded (found by the scale-out chaos run, docs/reliability.md).
-        // A new stream's row first (each event's row refers to its stream's); every stream's version is moved by the
-        // session's commit, which then always has work to do (an empty unit of work would not commit the transaction).
-        var batch = new NpgsqlBatch(session.Connection);
-        batch.BatchCommands.Add(new NpgsqlBatchCommand($"""
+        var streams = new NpgsqlBatchCommand($"""
             insert into {schema}.mt_streams (id, type, version, timestamp, tenant_id)
             select id, null, 0, now(), $1 from unnest($2::varchar[]) as t(id)
             on conflict (id) do nothing
-            """) { Parameters = { new() { Value = session.TenantId }, new() { Value = streamIds } } });
-        session.QueueSqlCommand($"""
-            update {schema}.mt_streams as s set version = t.version, timestamp = now()
-            from unnest(?::varchar[], ?::bigint[]) as t(id, version) where s.id = t.id and s.version < t.version
-            """, streamIds, streamVersions);
+            """) { Parameters = { new() { Value = tenantId }, new() { Value = streamIds } } };
+
         // The events' trace contexts go in the headers column only when traced: otherwise the statement stays as it was.
         var headers = traceOf is null ? null : appends.SelectMany(a => a.Events).Select(e => EventTraceContext.Headers(traceOf(e))).ToArray();
         var events = new NpgsqlBatchCommand();
-        foreach (var value in new object[] { session.TenantId, ids, eventStreams, versions, bodies, types, dotNetTypes })
+        foreach (var value in new object[] { tenantId, ids, eventStreams, versions, bodies, types, dotNetTypes })
             events.Parameters.Add(new NpgsqlParameter { Value = value });
         if (storedAt is { } at) events.Parameters.Add(new NpgsqlParameter { Value = at.ToUniversalTime() });
         if (headers is not null) events.Parameters.Add(new NpgsqlParameter { Value = headers });
@@ -100,19 +107,28 @@ public static class ClinicalAppends
             select nextval('{schema}.mt_events_sequence'), id, stream_id, version, data::jsonb, type, $1, {timestamp}, dotnet_type, false{(headers is null ? "" : ", headers::jsonb")}
             from (select * from unnest($2::uuid[], $3::varchar[], $4::bigint[], $5::text[], $6::varchar[], $7::varchar[]{(headers is null ? "" : ", " + header)})
                 with ordinality as e(id, stream_id, version, data, type, dotnet_type{(headers is null ? "" : ", headers")}, position) order by position) as e
-            returning seq_id
+            {(returning ? "returning seq_id" : "")}
             """;
-        batch.BatchCommands.Add(events);
-        var last = 0L;
-        await using (batch)
-        await using (var reader = await batch.ExecuteReaderAsync(ct))
-        {
-            do
-            {
-                while (await reader.ReadAsync(ct)) last = Math.Max(last, reader.GetInt64(0));
-            }
-            while (await reader.NextResultAsync(ct));
-        }
-        return last;
+
+        var moved = new NpgsqlBatchCommand($"""
+            update {schema}.mt_streams as s set version = t.version, timestamp = now()
+            from unnest($1::varchar[], $2::bigint[]) as t(id, version) where s.id = t.id and s.version < t.version
+            """) { Parameters = { new() { Value = streamIds }, new() { Value = streamVersions } } };
+        return [streams, events, moved];
     }
+
+    /// <summary>Marten's queued commands take their parameters as <c>?</c> in the order they appear: each <c>$n</c> becomes one.</summary>
+    private static (string Sql, object[] Parameters) Positional(NpgsqlBatchCommand statement)
+    {
+        var parameters = new List<object>();
+        var sql = Placeholder().Replace(statement.CommandText, m =>
+        {
+            parameters.Add(statement.Parameters[int.Parse(m.Groups[1].ValueSpan, System.Globalization.CultureInfo.InvariantCulture) - 1].Value!);
+            return "?";
+        });
+        return (sql, [.. parameters]);
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\$(\d+)")]
+    private static partial System.Text.RegularExpressions.Regex Placeholder();
 }

@@ -20,25 +20,47 @@ public sealed class StreamCache(int capacity = 2_000)
 {
     private readonly ConcurrentDictionary<string, (CachedStream Stream, long Touched)> _streams = new(StringComparer.Ordinal);
     private long _clock;
-    private volatile bool _storageExists;
 
-    /// <summary>The patients' streams as they are now; call under their locks (<see cref="StreamLock"/>).</summary>
+    /// <summary>The patients' streams as they are now, read on the session's connection; call under their locks (<see cref="StreamLock"/>).</summary>
     public async Task<Dictionary<string, CachedStream>> ReadAsync(IDocumentSession session, string schema, IReadOnlyCollection<string> streamKeys, CancellationToken ct)
     {
-        if (!_storageExists)
-        {
-            // Marten creates the event tables on first use of its own event API; this reads them before that.
-            await session.DocumentStore.Storage.Database.EnsureStorageExistsAsync(typeof(JasperFx.Events.IEvent), ct);
-            _storageExists = true;
-        }
         var versions = new Dictionary<string, long>(StringComparer.Ordinal);
-        await session.Connection!.ReadByIndexAsync(
-            new NpgsqlBatchCommand($"select id, version from {schema}.mt_streams where id = any($1)")
+        await using (var batch = new NpgsqlBatch(session.Connection))
+        {
+            foreach (var statement in VersionsStatements(schema, streamKeys)) batch.BatchCommands.Add(statement);
+            await using var reader = await batch.ExecuteReaderAsync(ct);
+            do
             {
-                Parameters = { new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = streamKeys.ToArray() } },
-            },
-            row => versions[row.GetString(0)] = row.GetInt64(1), ct);
+                while (await reader.ReadAsync(ct)) ReadVersion(reader, versions);
+            } while (await reader.NextResultAsync(ct));
+        }
+        return await ResolveAsync(streamKeys, versions, () => session, ct, ownsSession: false);
+    }
 
+    /// <summary>
+    /// The statement that reads the streams' versions (<see cref="ReadVersion"/> takes each row), for a writer's own
+    /// batch: by index whatever the statistics say (<see cref="IndexReads"/>); to run inside the transaction.
+    /// </summary>
+    public static IEnumerable<NpgsqlBatchCommand> VersionsStatements(string schema, IReadOnlyCollection<string> streamKeys) =>
+    [
+        new("set local enable_seqscan = off"),
+        new($"select id, version from {schema}.mt_streams where id = any($1)")
+        {
+            Parameters = { new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = streamKeys.ToArray() } },
+        },
+        new("set local enable_seqscan to default"),
+    ];
+
+    /// <summary>One row of <see cref="VersionsStatements"/>.</summary>
+    public static void ReadVersion(NpgsqlDataReader row, Dictionary<string, long> versions) => versions[row.GetString(0)] = row.GetInt64(1);
+
+    /// <summary>
+    /// The patients' streams at the versions read under their locks (<see cref="VersionsStatements"/>): from the cache
+    /// when it holds that version, else read, all of them in one round trip on the session's connection.
+    /// </summary>
+    public async Task<Dictionary<string, CachedStream>> ResolveAsync(IReadOnlyCollection<string> streamKeys, IReadOnlyDictionary<string, long> versions,
+        Func<IDocumentSession> session, CancellationToken ct, bool ownsSession = true)
+    {
         var streams = new Dictionary<string, CachedStream>(StringComparer.Ordinal);
         var stale = new List<string>();
         foreach (var key in streamKeys)
@@ -51,7 +73,9 @@ public sealed class StreamCache(int capacity = 2_000)
         if (stale.Count > 0)
         {
             // The moved streams in one round trip (a Marten batch query).
-            var batch = session.CreateBatchQuery();
+            var reader = session();
+            await using var owned = ownsSession ? reader : null;
+            var batch = reader.CreateBatchQuery();
             var fetches = stale.ToDictionary(k => k, k => batch.Events.FetchStream(k));
             await batch.Execute(ct);
             foreach (var (key, fetch) in fetches)

@@ -30,11 +30,18 @@ public static class StreamLock
     /// </summary>
     public static async Task LockMoreStreamsAsync(this IDocumentSession session, string schema, IEnumerable<string> streamKeys, CancellationToken ct)
     {
-        var keys = streamKeys.Select(k => $"{schema}/{k}").Distinct().Order(StringComparer.Ordinal).ToArray();
-        // unnest keeps the array's order, so the locks are taken in it.
-        await using var command = new NpgsqlCommand("select count(pg_advisory_xact_lock(hashtextextended(k, 0))) from unnest(@keys) as k", session.Connection);
-        command.Parameters.Add(new NpgsqlParameter("keys", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = keys });
+        await using var command = new NpgsqlBatch(session.Connection) { BatchCommands = { Statement(schema, streamKeys) } };
         await command.ExecuteNonQueryAsync(ct);
     }
-}
 
+    /// <summary>The statement that takes the streams' locks for the rest of the transaction, for a writer's own batch.</summary>
+    public static NpgsqlBatchCommand Statement(string schema, IEnumerable<string> streamKeys)
+    {
+        var keys = streamKeys.Select(k => $"{schema}/{k}").Distinct().Order(StringComparer.Ordinal).ToArray();
+        // unnest keeps the array's order, so the locks are taken in it.
+        return new NpgsqlBatchCommand("select count(pg_advisory_xact_lock(hashtextextended(k, 0))) from unnest($1) as k")
+        {
+            Parameters = { new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = keys } },
+        };
+    }
+}

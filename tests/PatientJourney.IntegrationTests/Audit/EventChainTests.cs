@@ -34,7 +34,7 @@ public class EventChainTests
         await using var session = store.LightweightSession();
         await session.LockStreamsAsync(JourneyStore.Schema, [patientId], default);
         var storedAt = EventChain.Microseconds(DateTimeOffset.UtcNow);
-        await session.AppendClinicalAsync(JourneyStore.Schema, [new StreamAppend(patientId, 0, visits)], default, storedAt);
+        session.QueueClinicalAppends(JourneyStore.Schema, [new StreamAppend(patientId, 0, visits)], storedAt);
         if (withLinks) EventChain.Append(session, EventChain.Links(null, 0, visits, storedAt).ToList());
         await session.SaveChangesAsync();
     }
