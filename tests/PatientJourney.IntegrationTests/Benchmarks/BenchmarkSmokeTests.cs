@@ -63,15 +63,23 @@ public class BenchmarkSmokeTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task A_small_rebuild_run_rebuilds_every_stored_patient()
+    public async Task A_small_rebuild_run_rebuilds_every_stored_patient_beside_its_raw_baseline()
     {
         using var log = new StringWriter();
         var figures = await RebuildBenchmark.RunAsync(3_000, log);
         output.WriteLine(log.ToString());
 
-        Assert.True(figures.Events >= 3_000, $"{figures.Events} events stored");
+        Assert.Equal(3_000, figures.Events);
         Assert.True(figures.Patients > 0);
         Assert.True(figures.EventsPerSecond > 0);
+        // The baseline read every event row and copied rows like each read-model table the rebuild wrote.
+        var baseline = figures.Baseline;
+        Assert.NotNull(baseline);
+        Assert.Equal(figures.Events, baseline.Events);
+        Assert.All(baseline.Tables, t => Assert.True(t.Rows > 0, $"no rows like {t.Table}"));
+        Assert.Equal(baseline.Tables.Sum(t => t.Rows), baseline.Copy.Items);
+        Assert.True(baseline.Read.PerSecond > 0 && baseline.Copy.PerSecond > 0, baseline.ToString());
+        Assert.True(double.IsFinite(figures.Ratio) && figures.Ratio > 0, figures.ToString());
     }
 
     [Fact]
