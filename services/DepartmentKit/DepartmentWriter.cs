@@ -86,7 +86,9 @@ public sealed partial class DepartmentWriter : IAsyncDisposable
             var patients = batch.Select(p => p.Item.PatientId).Concat(batch.SelectMany(p => p.Item.OtherPatients)).Distinct().ToList();
             var keys = batch.Select(p => p.Item.IdempotencyKey).Where(k => k.Length > 0).Distinct().ToArray();
             var (answered, versions) = await BeginAsync(connection, patients, keys, ct);
-            var streams = await _streams.ResolveAsync(patients, versions, () => _store.LightweightSession(Marten.Services.SessionOptions.ForConnection(connection)), ct);
+            // A stream another instance moved is read on a connection of its own, the primary's (a session disposed would close
+            // this one): under the patients' locks nothing can append to it meanwhile, so it reads as it stands at the version read.
+            var streams = await _streams.ResolveAsync(patients, versions, () => _store.LightweightSession(), ct);
             var histories = streams.ToDictionary(s => s.Key, s => s.Value.Events.ToList());
             var appended = new Dictionary<string, List<ClinicalEvent>>();
             var requests = new List<IdempotentRequest>();

@@ -81,6 +81,9 @@ public sealed class StreamCache(int capacity = 2_000)
             foreach (var (key, fetch) in fetches)
             {
                 var events = await fetch;
+                // Read under the lock, the stream cannot have moved; a writer that appends without it would be caught at the
+                // commit by the (stream, version) key, but is not to be decided against here.
+                if (events.Count != versions[key]) throw new InvalidOperationException($"a stream read under its lock holds {events.Count} events at version {versions[key]}");
                 streams[key] = new CachedStream(events.Count, events.Select(e => e.Data).OfType<ClinicalEvent>().ToList(), events.Select(e => e.Id).ToList());
             }
         }

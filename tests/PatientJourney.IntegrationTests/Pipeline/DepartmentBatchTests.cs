@@ -29,6 +29,26 @@ public class DepartmentBatchTests(PatientJourneySystem system) : IClassFixture<P
         .Select(e => (ClinicalEvent)e.Data).ToList();
 
     [Fact]
+    public async Task A_patient_another_instance_wrote_since_this_one_cached_the_stream_is_decided_on_the_stream_as_it_stands()
+    {
+        var here = system.Departments[Departments.Chemotherapy];
+        Assert.Equal(HttpStatusCode.Accepted, (await here.PostAsync("/patients/CACHED-1/regimens", Json(Regimen))).StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await here.PostAsync("/patients/CACHED-1/regimens/AI-1/cycles", Json(Cycle(1)))).StatusCode);
+
+        // A second instance of the department, on the same store, records the next cycle: this instance's cache is stale.
+        await using (var other = new ServiceHost<PatientJourney.Chemotherapy.ChemotherapyService>(system.Isolation))
+            Assert.Equal(HttpStatusCode.Accepted, (await other.CreateClient().PostAsync("/patients/CACHED-1/regimens/AI-1/cycles", Json(Cycle(2)))).StatusCode);
+
+        // Cycle 3 follows cycle 2 only on the stream as it stands; decided on the cached one it would be refused (409).
+        var third = await here.PostAsync("/patients/CACHED-1/regimens/AI-1/cycles", Json(Cycle(3)));
+        Assert.Equal(HttpStatusCode.Accepted, third.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await here.PostAsync("/patients/CACHED-1/regimens/AI-1/cycles", Json(Cycle(3)))).StatusCode);
+        Assert.Equal(4, (await StreamOf("CACHED-1")).Count);
+    }
+
+    private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
+
+    [Fact]
     public async Task Each_entry_is_answered_as_if_posted_alone_in_order_and_a_refused_one_does_not_stop_the_others()
     {
         var response = await PostBatch(
