@@ -36,8 +36,7 @@ public static partial class ClinicalAppends
     }
 
     /// <summary>
-    /// The statements that append: the new streams' rows (each event's row refers to its stream's), the events, and
-    /// every stream's version. Each event's sequence number is taken by the statement that inserts its row, never before:
+    /// The statements that append: the streams' rows at their new versions, then the events. Each event's sequence number is taken by the statement that inserts its row, never before:
     /// a number taken earlier (nextval, then the insert) stood in the sequence with no row behind it, and with two
     /// instances writing one store, the outbox of the other took it for a rolled-back gap and moved past it (found by the
     /// scale-out chaos run, docs/reliability.md). With <paramref name="returning"/>, the events' statement answers their
@@ -85,11 +84,15 @@ public static partial class ClinicalAppends
             s++;
         }
 
+        // Every stream's row at its new version, in one statement before the events (each event's row refers to its
+        // stream's): a new stream's is inserted, a known one's version moved up, never down. A stale version moves nothing
+        // here, and its events collide with the (stream, version) key below. One upsert instead of an insert of the new
+        // streams and an update joined to the arrays, which PostgreSQL planned again at nearly every call.
         var streams = new NpgsqlBatchCommand($"""
-            insert into {schema}.mt_streams (id, type, version, timestamp, tenant_id)
-            select id, null, 0, now(), $1 from unnest($2::varchar[]) as t(id)
-            on conflict (id) do nothing
-            """) { Parameters = { new() { Value = tenantId }, new() { Value = streamIds } } };
+            insert into {schema}.mt_streams as s (id, type, version, timestamp, tenant_id)
+            select id, null, version, now(), $1 from unnest($2::varchar[], $3::bigint[]) as t(id, version)
+            on conflict (id) do update set version = excluded.version, timestamp = excluded.timestamp where s.version < excluded.version
+            """) { Parameters = { new() { Value = tenantId }, new() { Value = streamIds }, new() { Value = streamVersions } } };
 
         // The events' trace contexts go in the headers column only when traced: otherwise the statement stays as it was.
         var headers = traceOf is null ? null : appends.SelectMany(a => a.Events).Select(e => EventTraceContext.Headers(traceOf(e))).ToArray();
@@ -110,11 +113,7 @@ public static partial class ClinicalAppends
             {(returning ? "returning seq_id" : "")}
             """;
 
-        var moved = new NpgsqlBatchCommand($"""
-            update {schema}.mt_streams as s set version = t.version, timestamp = now()
-            from unnest($1::varchar[], $2::bigint[]) as t(id, version) where s.id = t.id and s.version < t.version
-            """) { Parameters = { new() { Value = streamIds }, new() { Value = streamVersions } } };
-        return [streams, events, moved];
+        return [streams, events];
     }
 
     /// <summary>Marten's queued commands take their parameters as <c>?</c> in the order they appear: each <c>$n</c> becomes one.</summary>
