@@ -45,7 +45,7 @@ public sealed partial class DepartmentWriter : IAsyncDisposable
     private readonly OutboxWakeup _wakeup;
     private readonly ILogger<DepartmentWriter> _logger;
     private readonly StoreSchema _schemaApplied;
-    private readonly string _requests;
+    private readonly DepartmentTransaction _transaction;
 
     public DepartmentWriter(IDocumentStore store, DepartmentName department, TimeProvider clock, OutboxBacklog outbox, OutboxWakeup wakeup, ILogger<DepartmentWriter> logger,
         IConfiguration configuration, StoreSchema schemaApplied)
@@ -56,7 +56,7 @@ public sealed partial class DepartmentWriter : IAsyncDisposable
         _logger = logger;
         _store = store;
         _schema = department.Value;
-        _requests = store.Options.FindOrResolveDocumentType(typeof(IdempotentRequest)).TableName.QualifiedName;
+        _transaction = new DepartmentTransaction(store, department.Value);
         _clock = clock;
         _commits = new GroupCommit<DepartmentWrite, IResult>(WriteBatchAsync, w => w.PatientId,
             writers: configuration.GetValue<int?>("Department:BatchWriters") ?? DefaultBatchWriters, logger: logger, spanName: $"{department.Value} append");
@@ -85,7 +85,7 @@ public sealed partial class DepartmentWriter : IAsyncDisposable
             // between reading their histories and committing what was decided from them.
             var patients = batch.Select(p => p.Item.PatientId).Concat(batch.SelectMany(p => p.Item.OtherPatients)).Distinct().ToList();
             var keys = batch.Select(p => p.Item.IdempotencyKey).Where(k => k.Length > 0).Distinct().ToArray();
-            var (answered, versions) = await BeginAsync(connection, patients, keys, ct);
+            var (answered, versions) = await _transaction.BeginAsync(connection, patients, keys, ct);
             // A stream another instance moved is read on a connection of its own, the primary's (a session disposed would close
             // this one): under the patients' locks nothing can append to it meanwhile, so it reads as it stands at the version read.
             var streams = await _streams.ResolveAsync(patients, versions, () => _store.LightweightSession(), ct);
@@ -150,7 +150,7 @@ public sealed partial class DepartmentWriter : IAsyncDisposable
             long lastSequence;
             try
             {
-                lastSequence = await CommitAsync(connection, appended.Select(a => new StreamAppend(a.Key, streams[a.Key].Version, a.Value)).ToList(), requests,
+                lastSequence = await _transaction.CommitAsync(connection, appended.Select(a => new StreamAppend(a.Key, streams[a.Key].Version, a.Value)).ToList(), requests,
                     traces is null ? null : e => traces.GetValueOrDefault(e.EventId), ct);
             }
             catch (Exception ex) when (attempt < ConcurrencyAttempts && IsConcurrentWrite(ex))
@@ -167,93 +167,6 @@ public sealed partial class DepartmentWriter : IAsyncDisposable
             foreach (var (patientId, events) in appended) _streams.Appended(patientId, streams[patientId], events);
             DepartmentMetrics.Accepted(_schema, appended.Values);
             return;
-        }
-    }
-
-    /// <summary>
-    /// Opens the batch's transaction in one round trip: begins it, takes the patients' locks, and reads the Idempotency-Keys
-    /// already answered and the streams' versions. The transaction is the connection's own (BEGIN and COMMIT as
-    /// statements), so that <see cref="CommitAsync"/> can send the commit with the writes.
-    /// </summary>
-    private async Task<(Dictionary<string, IdempotentRequest> Answered, Dictionary<string, long> Versions)> BeginAsync(
-        Npgsql.NpgsqlConnection connection, IReadOnlyCollection<string> patients, string[] keys, CancellationToken ct)
-    {
-        var answered = new Dictionary<string, IdempotentRequest>(StringComparer.Ordinal);
-        var versions = new Dictionary<string, long>(StringComparer.Ordinal);
-        await using var batch = new Npgsql.NpgsqlBatch(connection) { BatchCommands = { new("begin"), StreamLock.Statement(_schema, patients) } };
-        batch.BatchCommands.Add(new($"select data from {_requests} where id = any($1)") { Parameters = { new() { Value = keys } } });
-        foreach (var statement in StreamCache.VersionsStatements(_schema, patients)) batch.BatchCommands.Add(statement);
-        var serializer = _store.Options.Serializer();
-        await using var reader = await batch.ExecuteReaderAsync(ct);
-        do
-        {
-            // Told apart by their first column: the lock's count, a request's data, a stream's id and version.
-            var first = reader.FieldCount == 0 ? "" : reader.GetName(0);
-            while (await reader.ReadAsync(ct))
-            {
-                if (first == "data" && serializer.FromJson<IdempotentRequest>(reader, 0) is { } request) answered[request.Id] = request;
-                else if (first == "id") StreamCache.ReadVersion(reader, versions);
-            }
-        } while (await reader.NextResultAsync(ct));
-        return (answered, versions);
-    }
-
-    /// <summary>
-    /// Writes the batch and commits it in one round trip (the events, the streams' versions, the answered
-    /// Idempotency-Keys, then COMMIT): each event's row is inserted, and its sequence number taken, at the very end of
-    /// the transaction, so the outbox meets it as an open gap only for that moment. Answers the highest sequence number
-    /// committed, 0 when nothing was appended. Anything that fails rolls the whole transaction back.
-    /// </summary>
-    private async Task<long> CommitAsync(Npgsql.NpgsqlConnection connection, IReadOnlyCollection<StreamAppend> appends, IReadOnlyList<IdempotentRequest> requests,
-        Func<ClinicalEvent, ActivityContext>? traceOf, CancellationToken ct)
-    {
-        await using var batch = new Npgsql.NpgsqlBatch(connection);
-        foreach (var statement in ClinicalAppends.Statements(_store, _schema, JasperFx.StorageConstants.DefaultTenantId, appends, storedAt: null, traceOf, returning: true))
-            batch.BatchCommands.Add(statement);
-        if (requests.Count > 0)
-        {
-            var serializer = _store.Options.Serializer();
-            // An Idempotency-Key answered meanwhile by another writer collides with its primary key: the batch is decided again.
-            batch.BatchCommands.Add(new($"insert into {_requests} (id, data, mt_dotnet_type) select id, data::jsonb, $3 from unnest($1::varchar[], $2::text[]) as t(id, data)")
-            {
-                Parameters =
-                {
-                    new() { Value = requests.Select(r => r.Id).ToArray() },
-                    new() { Value = requests.Select(r => serializer.ToJson(r)).ToArray() },
-                    new() { Value = typeof(IdempotentRequest).FullName },
-                },
-            });
-        }
-        batch.BatchCommands.Add(new("commit"));
-        var last = 0L;
-        try
-        {
-            await using var reader = await batch.ExecuteReaderAsync(ct);
-            do
-            {
-                while (await reader.ReadAsync(ct)) last = Math.Max(last, reader.GetInt64(0));
-            } while (await reader.NextResultAsync(ct));
-        }
-        catch
-        {
-            await RollbackAsync(connection);
-            throw;
-        }
-        return last;
-    }
-
-    /// <summary>Ends a transaction that failed before its commit; a connection that broke is not returned to the pool anyway.</summary>
-    private static async Task RollbackAsync(Npgsql.NpgsqlConnection connection)
-    {
-        if (connection.State != System.Data.ConnectionState.Open) return;
-        try
-        {
-            await using var rollback = new Npgsql.NpgsqlCommand("rollback", connection);
-            await rollback.ExecuteNonQueryAsync(CancellationToken.None);
-        }
-        catch (Exception)
-        {
-            // the connection is discarded by its disposal
         }
     }
 
