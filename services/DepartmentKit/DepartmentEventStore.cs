@@ -27,7 +27,7 @@ public static class DepartmentEventStore
         var backlog = OutboxBacklog.From(builder.Configuration);
         var wakeup = OutboxWakeup.From(builder.Configuration, backlog);
         // Before Marten's daemon (hosted services start in order): it would make the tables it needs itself, racing with it.
-        builder.Services.AddStoreSchema(department);
+        builder.Services.AddStoreSchema(department, OutboxGaps.EnsureAsync);
         builder.Services.AddMarten(opts =>
             {
                 opts.ConfigureClinicalEventStore(settings.PostgresConnectionString, department);
@@ -57,7 +57,6 @@ public static class DepartmentEventStore
         builder.Services.AddPostgresReadiness(settings.PostgresConnectionString);
         builder.Services.AddSingleton(new DepartmentName(department));
         builder.Services.AddSingleton(backlog);
-        builder.Services.AddSingleton(OutboxGaps.From(builder.Configuration));
         builder.Services.AddHostedService<OutboxGapSweeper>();
         builder.Services.AddSingleton(wakeup);
         builder.Services.AddSingleton<DepartmentWriter>().AddHostedService<OutboxBacklogGauge>();

@@ -11,7 +11,7 @@ namespace PatientJourney.DepartmentKit.Outbox;
 
 /// <summary>
 /// The outbox: the department's own event store is the record of what was accepted, and this
-/// subscription publishes it. Marten advances its progress only when this method returns, i.e. after
+/// subscription publishes it. Marten advances its progress only when this method returns (with it the page's gaps, OutboxGaps), i.e. after
 /// the broker confirmed every message of the page (batches, or one message per event: Bus:Messages); a failure leaves progress where it was and the daemon
 /// retries the page, so delivery is at-least-once and the journey de-duplicates by eventId. While the journey is behind
 /// (<see cref="JourneyQueueWatch"/>) a page waits, and the door holds new requests meanwhile (<see cref="OutboxBacklog"/>).
@@ -23,13 +23,11 @@ public sealed partial class OutboxForwarder : SubscriptionBase
     private readonly BusMessages _messages;
     private readonly OutboxBacklog _backlog;
     private readonly JourneyQueueWatch _journey;
-    private readonly OutboxGaps _gaps;
     // The journey takes a batch message in a few milliseconds: its queue has room again soon.
     private static readonly TimeSpan HeldPause = TimeSpan.FromMilliseconds(20);
 
-    public OutboxForwarder(IBus bus, ILogger<OutboxForwarder> logger, InfrastructureSettings settings, OutboxBacklog backlog, JourneyQueueWatch journey, OutboxGaps gaps)
+    public OutboxForwarder(IBus bus, ILogger<OutboxForwarder> logger, InfrastructureSettings settings, OutboxBacklog backlog, JourneyQueueWatch journey)
     {
-        _gaps = gaps;
         _journey = journey;
         _bus = bus;
         _backlog = backlog;
@@ -47,7 +45,7 @@ public sealed partial class OutboxForwarder : SubscriptionBase
             var behind = _journey.IsBehindAsync(cancellationToken);
             await ClinicalEventPublisher.PublishAsync(_bus, page.Events, _messages, cancellationToken);
             _backlog.Confirmed(page.SequenceCeiling);
-            _gaps.Observe(page);
+            OutboxGaps.Record(operations, page);
             if (_logger.IsEnabled(LogLevel.Debug))
                 LogForwarded(_logger, page.Events.Count, page.SequenceFloor, page.SequenceCeiling, string.Join(",", page.Events.Select(e => e.Sequence)));
             for (var held = false; await behind; held = true)

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using PatientJourney.Diagnosis;
 using PatientJourney.DepartmentKit.Outbox;
 using PatientJourney.IntegrationTests.Infrastructure;
@@ -68,5 +69,55 @@ public class DepartmentInstancesTests : IAsyncLifetime
         await Eventually.HoldsAsync(() => InTheJourneyAsync("HOTCOLD-AFTER"), "the fact accepted after the takeover in the journey", TimeSpan.FromSeconds(30));
         Assert.True(ForwardedThrough(other) > 0, "the remaining instance never forwarded");
         foreach (var patient in patients) Assert.True(await InTheJourneyAsync(patient), $"{patient} once in the journey");
+    }
+
+    [Fact]
+    public async Task A_fact_committed_after_the_forwarder_moved_past_its_number_reaches_the_journey_when_that_forwarder_is_gone()
+    {
+        await RegisterAsync(_diagnosis[0], "GAP-BEFORE");
+        await Eventually.HoldsAsync(() => InTheJourneyAsync("GAP-BEFORE"), "GAP-BEFORE in the journey");
+        var forwarder = _diagnosis.Single(d => ForwardedThrough(d) > 0);
+
+        // Marten's high-water detection moves past a number with no event once it judges the transaction holding it dead;
+        // the scale-out chaos run shows a few that were not, and committed their fact a moment later. Here the number is
+        // taken outside any transaction, so that the detection judges it dead, and the fact comes under it later.
+        await using var late = new NpgsqlConnection(_isolation.ConnectionString);
+        await late.OpenAsync();
+        var held = await ScalarAsync<long>(late, "select nextval('diagnosis.mt_events_sequence')");
+        await RegisterAsync(forwarder, "GAP-NEXT");
+        await Eventually.HoldsAsync(() => InTheJourneyAsync("GAP-NEXT"), "GAP-NEXT in the journey", TimeSpan.FromSeconds(60));
+        await Eventually.HoldsAsync(() => GapKeptAsync(held), "the number moved past kept as a gap");
+
+        // The forwarder goes before the fact is committed under that number; the other instance finds it.
+        await forwarder.DisposeAsync();
+        _diagnosis.Remove(forwarder);
+        await ExecuteAsync(late, $$"""
+            insert into diagnosis.mt_streams (id, type, version, tenant_id) select 'GAP-LATE', type, 1, tenant_id from diagnosis.mt_streams where id = 'GAP-NEXT';
+            with copied as (select gen_random_uuid() as new_id, e.* from diagnosis.mt_events e where stream_id = 'GAP-NEXT')
+            insert into diagnosis.mt_events (seq_id, id, stream_id, version, data, type, tenant_id, timestamp, mt_dotnet_type, is_archived)
+            select {{held}}, new_id, 'GAP-LATE', 1, jsonb_set(jsonb_set(data, '{patientId}', '"GAP-LATE"'), '{eventId}', to_jsonb(new_id::text)), type, tenant_id, now(), mt_dotnet_type, false
+            from copied
+            """);
+        await Eventually.HoldsAsync(() => InTheJourneyAsync("GAP-LATE"), "the late fact in the journey", TimeSpan.FromSeconds(30));
+        await Eventually.HoldsAsync(async () => !await GapKeptAsync(held), "the gap forgotten once forwarded");
+    }
+
+    private async Task<bool> GapKeptAsync(long sequence)
+    {
+        await using var connection = new NpgsqlConnection(_isolation.ConnectionString);
+        await connection.OpenAsync();
+        return await ScalarAsync<long>(connection, $"select count(*) from diagnosis.{OutboxGaps.Table} where seq_id = {sequence}") == 1;
+    }
+
+    private static async Task<T> ScalarAsync<T>(NpgsqlConnection connection, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
     }
 }
