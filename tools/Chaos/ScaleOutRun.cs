@@ -113,7 +113,7 @@ public static class ScaleOutRun
                 {
                     RabbitLeader => await KillQueueLeaderAsync(cluster, ct),
                     JourneyInstance => await KillJourneyAsync(cluster, random, ct),
-                    _ => await KillOutboxHolderAsync(cluster, ct),
+                    _ => await KillOutboxHolderAsync(cluster, options.Log, ct),
                 };
                 takeovers[fault].Add(seconds);
                 options.Log.WriteLine($"scale-out: {DateTime.UtcNow:HH:mm:ss} {client.Accepted.Count,6:N0} accepted, {fault}: taken over in {seconds:F2} s");
@@ -189,7 +189,7 @@ public static class ScaleOutRun
     /// An outbox lock is a session-level advisory lock held by a session outside any transaction (a stream's lock lives in
     /// its transaction), named by the instance's application_name. Then restarted.
     /// </summary>
-    private static async Task<double> KillOutboxHolderAsync(ScaleOutDeployment cluster, CancellationToken ct)
+    private static async Task<double> KillOutboxHolderAsync(ScaleOutDeployment cluster, TextWriter log, CancellationToken ct)
     {
         var holders = await OutboxLocksAsync(cluster, ct);
         var (victimName, held) = holders.Where(h => cluster.DepartmentHosts.ContainsKey(h.Key)).MaxBy(h => h.Value);
@@ -203,6 +203,13 @@ public static class ScaleOutRun
             await Task.Delay(20, ct);
         }
         var seconds = killed.Elapsed.TotalSeconds;
+        // Not taken over: who holds advisory locks now, and in what state, for whoever reads the run's log.
+        if (killed.Elapsed >= TimeSpan.FromMinutes(2))
+            log.WriteLine($"scale-out: outbox locks of {victimName} ({held}) not taken over; advisory locks now: " + string.Join("; ", await QueryAsync(cluster, """
+                select coalesce(a.application_name, '?') || ' ' || coalesce(a.state, '?') || (case when a.backend_xid is null then '' else ' in a transaction' end) || ': ' || count(*)
+                from pg_locks l join pg_stat_activity a on a.pid = l.pid
+                where l.locktype = 'advisory' and l.granted and a.datname = current_database() group by a.application_name, a.state, a.backend_xid is null
+                """, reader => reader.GetString(0), ct)));
         victim.Start();
         await victim.WaitReadyAsync(TimeSpan.FromSeconds(120));
         return seconds;

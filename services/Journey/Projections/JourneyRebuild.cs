@@ -36,6 +36,13 @@ public static class JourneyRebuild
     public const string UseLz4 = "select set_config('default_toast_compression', 'lz4', true) from pg_settings"
         + " where name = 'default_toast_compression' and 'lz4' = any(enumvals)";
 
+    /// <summary>
+    /// A batch's commit does not wait for its WAL to reach the disk: a crash may lose the last batches committed, and with
+    /// them their checkpoint (written in the same transaction), so the rebuild resumes before them. The checkpoint's
+    /// deletion at the end waits as usual, and with it the WAL of every batch before it.
+    /// </summary>
+    private const string NoFlushWait = "set local synchronous_commit = off";
+
     public static async Task<int> RebuildAllAsync(
         IDocumentStore store, int batchSize = 200, IProgress<RebuildProgress>? progress = null, CancellationToken ct = default)
     {
@@ -204,7 +211,7 @@ public static class JourneyRebuild
             var views = store.Options.FindOrResolveDocumentType(typeof(PatientJourneyView));
             var worklist = store.Options.FindOrResolveDocumentType(typeof(WorklistEntry));
             var patientColumn = worklist.DuplicatedFields.Single(f => f.MemberName == nameof(WorklistEntry.PatientId)).ColumnName;
-            _deleteSql = $"{UseLz4}; delete from {views.TableName.QualifiedName} where id = any(@patients);"
+            _deleteSql = $"{UseLz4}; {NoFlushWait}; delete from {views.TableName.QualifiedName} where id = any(@patients);"
                 + $" delete from {worklist.TableName.QualifiedName} where {patientColumn} = any(@patients)";
         }
 
